@@ -1,0 +1,63 @@
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { DEVICE_TYPES, DeviceType } from '@app/contracts';
+import { AlarmsRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
+import { AuthGuard } from '../auth/auth.guard';
+import { enterpriseListQuery, readingsQuery } from './query-schemas';
+import { ZodPipe } from './zod-query.pipe';
+
+const HOUR_MS = 3_600_000;
+
+@Controller('api')
+@UseGuards(AuthGuard)
+export class ZoneController {
+  constructor(
+    private readonly zone: ZoneRepository,
+    private readonly alarms: AlarmsRepository,
+    private readonly readings: ReadingsRepository,
+    private readonly incidents: IncidentsRepository,
+  ) {}
+
+  @Get('substations')
+  async substations() {
+    const [stations, loads] = await Promise.all([this.zone.listSubstations(), this.incidents.substationLoads()]);
+    const active = new Map(loads.map((l) => [l.id, l.activeIncidents]));
+    return stations.map((s) => ({ ...s, activeIncidents: active.get(s.id) ?? 0, busy: (active.get(s.id) ?? 0) >= s.capacity }));
+  }
+
+  @Get('enterprises')
+  async enterprises(@Query(new ZodPipe(enterpriseListQuery)) q: ReturnType<typeof enterpriseListQuery.parse>) {
+    const all = (await this.zone.listEnterprises()).filter((e) => (!q.grade || e.grade === q.grade) && (!q.substationId || e.substationId === q.substationId));
+    const items = all.slice(q.offset, q.offset + q.limit).map((e) => ({
+      id: e.id,
+      name: e.name,
+      industry: e.industry,
+      location: e.location,
+      substationId: e.substationId,
+      grade: e.grade,
+      gradeAt: e.gradeAt,
+    }));
+    return { total: all.length, limit: q.limit, offset: q.offset, items };
+  }
+
+  @Get('enterprises/:id')
+  async enterprise(@Param('id') id: string) {
+    const e = await this.zone.getEnterprise(id);
+    if (!e) throw new NotFoundException(`enterprise ${id} not found`);
+    const [devices, openAlarms] = await Promise.all([this.zone.devicesOfEnterprise(id), this.alarms.openForEnterprise(id)]);
+    return {
+      ...e,
+      why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
+      devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type as DeviceType]?.metrics ?? [] })),
+    };
+  }
+
+  @Get('devices/:id/readings')
+  async deviceReadings(@Param('id') id: string, @Query(new ZodPipe(readingsQuery)) q: ReturnType<typeof readingsQuery.parse>) {
+    const device = await this.zone.getDevice(id);
+    if (!device) throw new NotFoundException(`device ${id} not found`);
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - HOUR_MS);
+    const points = await this.readings.series(id, from, to, q.bucket ?? null);
+    return { deviceId: id, from, to, bucketSeconds: q.bucket ?? null, points };
+  }
+}

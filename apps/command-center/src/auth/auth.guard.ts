@@ -1,0 +1,35 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { Principal, Role } from './roles';
+import { TokenStore } from './token-store';
+
+const ROLES_KEY = 'roles';
+/** The roles allowed on a handler; without it any authenticated principal may read. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+export type AuthenticatedRequest = Request & { principal: Principal };
+
+/**
+ * Every /api request carries `Authorization: Bearer <token>`. The live stream
+ * also takes `?access_token=`, since a browser's EventSource cannot set headers.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.access_token === 'string' ? req.query.access_token : '';
+    const principal = token ? this.tokens.resolve(token) : null;
+    if (!principal) throw new UnauthorizedException('a valid Bearer token is required');
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
+    if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);
+    req.principal = principal;
+    return true;
+  }
+}

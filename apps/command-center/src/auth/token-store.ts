@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { Principal } from './roles';
+
+/**
+ * Bearer tokens. OPERATOR_TOKEN, when set, is the operator's token; otherwise
+ * one is made at first start and kept in DATA_DIR/operator-token (mode 0600),
+ * so a fresh install can be used without the token ever being logged.
+ */
+@Injectable()
+export class TokenStore implements OnModuleInit {
+  private readonly logger = new Logger(TokenStore.name);
+  private operatorToken = '';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onModuleInit(): void {
+    if (this.config.OPERATOR_TOKEN) {
+      this.operatorToken = this.config.OPERATOR_TOKEN;
+      return;
+    }
+    const file = join(this.config.DATA_DIR, 'operator-token');
+    if (!existsSync(file)) {
+      mkdirSync(this.config.DATA_DIR, { recursive: true });
+      writeFileSync(file, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
+      this.logger.log(`OPERATOR_TOKEN is not set: an operator token was written to ${file}`);
+    }
+    this.operatorToken = readFileSync(file, 'utf8').trim();
+  }
+
+  resolve(token: string): Principal | null {
+    if (this.operatorToken && safeEqual(token, this.operatorToken)) return { role: 'operator', name: 'operator' };
+    return null;
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AlarmsController } from './api/alarms.controller';
+import { IncidentActionsService } from './api/incident-actions.service';
+import { IncidentsController } from './api/incidents.controller';
+import { ZoneController } from './api/zone.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenStore } from './auth/token-store';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { HealthController } from './health/health.controller';
+import { LiveStreamController } from './live/live-stream.controller';
+import { LiveStreamService } from './live/live-stream.service';
+
+@Module({
+  controllers: [HealthController, DashboardController, ZoneController, AlarmsController, IncidentsController, LiveStreamController],
+  providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
+})
+export class CommandCenterModule {}

@@ -1,0 +1,37 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Observable, Subject } from 'rxjs';
+import { AlarmEventV1, GradeChangedV1, IncidentEventV1, Topics } from '@app/contracts';
+import { Bus, BUS, BusMessage } from '@app/transport';
+
+export type LiveEvent = AlarmEventV1 | GradeChangedV1 | IncidentEventV1;
+
+export interface LiveEnvelope {
+  id: number;
+  type: LiveEvent['type'];
+  data: LiveEvent;
+}
+
+/** Fans the bus's alarm, grade and incident events out to every live-stream client of this process. */
+@Injectable()
+export class LiveStreamService implements OnApplicationBootstrap {
+  private readonly subject = new Subject<LiveEnvelope>();
+  private sequence = 0;
+
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A group of our own per process: every command center sees every event.
+    const group = `command-center-live-${randomUUID()}`;
+    const forward = async (batch: BusMessage<LiveEvent>[]) => {
+      for (const m of batch) this.subject.next({ id: ++this.sequence, type: m.value.type, data: m.value });
+    };
+    await this.bus.subscribe<LiveEvent>(Topics.alarms, group, forward, { broadcast: true });
+    await this.bus.subscribe<LiveEvent>(Topics.grades, group, forward, { broadcast: true });
+    await this.bus.subscribe<LiveEvent>(Topics.incidents, group, forward, { broadcast: true });
+  }
+
+  get events(): Observable<LiveEnvelope> {
+    return this.subject.asObservable();
+  }
+}

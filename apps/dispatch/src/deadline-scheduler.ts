@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { IncidentView, MilestoneName } from '@app/contracts';
+import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
+import { IncidentsRepository } from '@app/storage';
+import { DeadlineQueue } from './deadline-queue';
+import { EscalationService } from './escalation.service';
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Fires escalations at their deadlines. The database is the source of truth:
+ * a poll loads the deadlines falling within the next horizon into a heap and
+ * one timer waits for the earliest, so a restart re-arms everything (and fires
+ * at once what passed while the process was down) and memory holds only the
+ * near future, not every open incident.
+ */
+@Injectable()
+export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DeadlineScheduler.name);
+  private readonly queue = new DeadlineQueue();
+  private readonly horizonMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private firing = false;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly incidents: IncidentsRepository,
+    private readonly escalation: EscalationService,
+  ) {
+    this.horizonMs = Math.max(60_000, config.DEADLINE_POLL_MS * 10);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.poll();
+    this.poller = setInterval(() => void this.poll().catch((e: Error) => this.logger.warn(`deadline poll failed: ${e.message}`)), this.config.DEADLINE_POLL_MS);
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Arms the deadlines of an incident just opened, without waiting for the next poll. */
+  track(incident: IncidentView): void {
+    const horizon = this.clock.now() + this.horizonMs;
+    for (const m of incident.milestones) {
+      const dueAt = Date.parse(m.dueAt);
+      if (m.at === null && dueAt <= horizon) this.queue.add({ incidentId: incident.id, milestone: m.name, dueAt });
+    }
+    this.arm();
+  }
+
+  private async poll(): Promise<void> {
+    const due = await this.incidents.pendingDeadlines(this.clock.now() + this.horizonMs, 10_000);
+    for (const d of due) this.queue.add(d);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.stopped || this.firing) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = this.queue.peek();
+    if (!next) return;
+    const delay = Math.min(MAX_TIMEOUT_MS, Math.max(0, next.dueAt - this.clock.now()));
+    this.timer = setTimeout(() => void this.fire(), delay);
+  }
+
+  private async fire(): Promise<void> {
+    this.timer = null;
+    this.firing = true;
+    try {
+      for (const d of this.queue.popDue(this.clock.now())) {
+        if (this.stopped) return;
+        try {
+          await this.escalation.escalate(d.incidentId, d.milestone as MilestoneName);
+        } catch (e) {
+          // Left unescalated in the database, so the next poll brings it back.
+          this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);
+        }
+      }
+    } finally {
+      this.firing = false;
+      this.arm();
+    }
+  }
+}

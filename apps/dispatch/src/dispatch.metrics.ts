@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, register } from 'prom-client';
+
+function metric<M>(name: string, make: () => M): M {
+  return (register.getSingleMetric(name) as M) ?? make();
+}
+
+@Injectable()
+export class DispatchMetrics {
+  readonly incidentsOpened = metric('zone_incidents_opened_total', () => new Counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] }));
+  readonly escalations = metric('zone_milestones_missed_total', () => new Counter({ name: 'zone_milestones_missed_total', help: 'Missed milestones escalated, by milestone', labelNames: ['milestone'] }));
+  readonly escalationLateness = metric('zone_escalation_lateness_seconds', () =>
+    new Histogram({ name: 'zone_escalation_lateness_seconds', help: 'How long after its deadline an escalation fired', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300] }),
+  );
+}

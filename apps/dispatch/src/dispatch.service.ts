@@ -1,0 +1,96 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, IncidentEventV1, opensIncident, Topics } from '@app/contracts';
+import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { chooseSubstation, Clock, GeoPoint, openTimeline } from '@app/domain';
+import { IncidentsRepository, ZoneRepository } from '@app/storage';
+import { Bus, BUS, BusMessage } from '@app/transport';
+import { DeadlineScheduler } from './deadline-scheduler';
+import { DispatchMetrics } from './dispatch.metrics';
+import { SubstationSnapshots } from './substation-snapshots';
+
+interface EnterprisePlace {
+  location: GeoPoint;
+  substationId: string;
+}
+
+/**
+ * Turns orange and red alarms (and enterprise grades) into incidents: one open
+ * incident per enterprise, dispatched to its area's substation or the nearest
+ * available one, with the 1-3-5 policy frozen into it. A worse grade raises
+ * the open incident instead of opening a second one.
+ */
+@Injectable()
+export class DispatchService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DispatchService.name);
+  private readonly places = new Map<string, EnterprisePlace>();
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly incidents: IncidentsRepository,
+    private readonly zone: ZoneRepository,
+    private readonly snapshots: SubstationSnapshots,
+    private readonly scheduler: DeadlineScheduler,
+    private readonly metrics: DispatchMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const e of await this.zone.listEnterprises()) this.places.set(e.id, { location: e.location, substationId: e.substationId });
+    await this.bus.subscribe<AlarmEventV1>(Topics.alarms, 'dispatch', (batch) => this.handleAlarms(batch));
+    await this.bus.subscribe<GradeChangedV1>(Topics.grades, 'dispatch', (batch) => this.handleGrades(batch));
+  }
+
+  async handleAlarms(batch: BusMessage<AlarmEventV1>[]): Promise<void> {
+    for (const { value: a } of batch) {
+      if (a.type === 'alarm.cleared' || !opensIncident(a.grade)) continue;
+      await this.openOrJoin(a.enterpriseId, a.grade, a.alarmId, `alarm:${a.alarmId}:${a.grade}`, a.correlationId);
+    }
+  }
+
+  async handleGrades(batch: BusMessage<GradeChangedV1>[]): Promise<void> {
+    for (const { value: g } of batch) {
+      if (!g.to || !opensIncident(g.to) || gradeRank(g.to) <= gradeRank(g.from)) continue;
+      await this.openOrJoin(g.enterpriseId, g.to, null, `grade:${g.enterpriseId}:${g.at}:${g.to}`, g.correlationId);
+    }
+  }
+
+  private async openOrJoin(enterpriseId: string, grade: Grade, alarmId: string | null, openedByKey: string, correlationId: string): Promise<void> {
+    const place = this.places.get(enterpriseId) ?? (await this.zone.getEnterprise(enterpriseId));
+    if (!place) {
+      this.logger.warn(`no incident for unknown enterprise ${enterpriseId}`);
+      return;
+    }
+    const choice = chooseSubstation(place, await this.snapshots.current());
+    const now = this.clock.now();
+    const result = await this.incidents.openOrJoin({
+      id: randomUUID(),
+      enterpriseId,
+      grade,
+      assignmentReason: choice.reason,
+      openedByKey,
+      alarmId,
+      correlationId,
+      timeline: openTimeline(now, this.config.TIMELINE_SECONDS, choice.substationId),
+    });
+    if (!result.created && !result.regraded) return;
+    const { incident } = result;
+    if (result.created) {
+      this.metrics.incidentsOpened.inc({ grade });
+      this.logger.log(`incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`);
+      this.scheduler.track(incident);
+    }
+    const event: IncidentEventV1 = {
+      v: 1,
+      type: result.created ? 'incident.opened' : 'incident.graded',
+      incidentId: incident.id,
+      enterpriseId,
+      substationId: incident.substationId,
+      incident,
+      at: now,
+      correlationId,
+    };
+    await this.bus.publish(Topics.incidents, [{ key: incident.id, value: event, headers: { correlationId } }]);
+  }
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { ConfigModule, LoggerModule, runMain } from '@app/config';
+import { StorageModule } from '@app/storage';
+import { BusModule } from '@app/transport';
+import { DispatchModule } from './dispatch.module';
+
+void runMain('dispatch', (config) => ({
+  module: DispatchModule,
+  imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(config, 'dispatch'), StorageModule.forRoot(), BusModule.forRoot()],
+}));

@@ -1,0 +1,95 @@
+import { KnownDevice, TelemetryValidator } from './telemetry-validator';
+
+const NOW = Date.parse('2026-11-25T10:00:00Z');
+const devices: Record<string, KnownDevice> = {
+  'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector' },
+  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector' },
+};
+const topic = (device = 'E0001-D01', enterprise = 'E0001', channel = 'telemetry') => `sites/${enterprise}/devices/${device}/${channel}`;
+
+function makeSut() {
+  return new TelemetryValidator((id) => devices[id], { maxClockSkewMs: 300_000, maxReadingAgeMs: 86_400_000 });
+}
+
+function run(sut: TelemetryValidator, payload: unknown, t = topic()) {
+  const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  return sut.validate({ topic: t, payload: buf, receivedAt: NOW, correlationId: 'c-1' });
+}
+
+describe('TelemetryValidator', () => {
+  it('accepts a reading with an ISO timestamp and one with epoch milliseconds', () => {
+    const sut = makeSut();
+    const a = run(sut, { ts: '2026-11-25T09:59:59Z', readings: { smoke: false, temperature: 21.5 } });
+    const b = run(sut, { ts: NOW - 1000, seq: 7, readings: { smoke: 0.02 } });
+    expect(a.deadLetters).toEqual([]);
+    expect(a.readings).toEqual([
+      expect.objectContaining({ v: 1, deviceId: 'E0001-D01', enterpriseId: 'E0001', deviceType: 'smoke_detector', ts: NOW - 1000, readings: { smoke: false, temperature: 21.5 }, correlationId: 'c-1' }),
+    ]);
+    expect(b.readings[0]).toMatchObject({ seq: 7, ts: NOW - 1000 });
+  });
+
+  it('splits a batch: valid objects pass, each bad one is dead-lettered alone', () => {
+    const result = run(makeSut(), [
+      { ts: NOW - 2000, readings: { temperature: 20 } },
+      { ts: NOW - 1000, readings: { temperature: '21' } },
+      { ts: NOW, readings: { humidity: 40 } },
+      { ts: NOW, readings: { temperature: 22 } },
+    ]);
+    expect(result.readings.map((r) => r.readings.temperature)).toEqual([20, 22]);
+    expect(result.deadLetters.map((d) => d.reason)).toEqual(['wrong-type', 'unknown-metric']);
+    expect(JSON.parse(result.deadLetters[0].payload)).toEqual({ ts: NOW - 1000, readings: { temperature: '21' } });
+  });
+
+  it.each([
+    ['oversized', Buffer.alloc(70 * 1024, 'a'), topic()],
+    ['malformed-json', '{"ts": 1, "readings": {', topic()],
+    ['malformed-json', '{"ts": 1, "readings": {"temperature": NaN}}', topic()],
+    ['invalid-payload', { readings: { temperature: 20 } }, topic()],
+    ['invalid-payload', { ts: NOW, readings: {} }, topic()],
+    ['invalid-payload', { ts: 'yesterday', readings: { temperature: 20 } }, topic()],
+    ['invalid-payload', { ts: NOW, readings: { temperature: 20 }, extra: true }, topic()],
+    ['invalid-payload', [], topic()],
+    ['invalid-payload', 42, topic()],
+    ['wrong-type', { ts: NOW, readings: { temperature: '20' } }, topic()],
+    ['wrong-type', { ts: NOW, readings: { temperature: true } }, topic()],
+    ['wrong-type', { ts: NOW, readings: { gas_lel: null } }, topic('E0001-D02')],
+    ['wrong-type', { ts: NOW, readings: { temperature: 1e400 } }, topic()],
+    ['unknown-metric', { ts: NOW, readings: { gas_lel: 3 } }, topic()],
+    ['unknown-metric', { ts: NOW, readings: { constructor: 3 } }, topic()],
+    ['unknown-device', { ts: NOW, readings: { temperature: 20 } }, topic('E0009-D99', 'E0009')],
+    ['enterprise-mismatch', { ts: NOW, readings: { temperature: 20 } }, topic('E0001-D01', 'E0002')],
+    ['unknown-topic', { ts: NOW, readings: { temperature: 20 } }, 'sites/E0001/devices/E0001-D01/config'],
+    ['unknown-topic', { ts: NOW, readings: { temperature: 20 } }, 'factory/E0001/smoke'],
+    ['future-timestamp', { ts: NOW + 3_600_000, readings: { temperature: 20 } }, topic()],
+    ['stale-timestamp', { ts: NOW - 2 * 86_400_000, readings: { temperature: 20 } }, topic()],
+    ['invalid-payload', { ts: -1000, readings: { temperature: 20 } }, topic()],
+  ])('dead-letters %s: %j', (reason, payload, t) => {
+    const result = run(makeSut(), payload, t);
+    expect(result.readings).toEqual([]);
+    expect(result.deadLetters).toHaveLength(1);
+    expect(result.deadLetters[0]).toMatchObject({ v: 1, source: 'mqtt', reason, correlationId: 'c-1', receivedAt: NOW });
+    expect(result.deadLetters[0].detail.length).toBeGreaterThan(0);
+  });
+
+  it('keeps at most 2 KiB of a refused payload', () => {
+    const result = run(makeSut(), Buffer.alloc(70 * 1024, 'a'));
+    expect(result.deadLetters[0].payload.length).toBe(2048);
+  });
+
+  it('refuses a repeated sequence number as a duplicate but accepts an older one (out of order)', () => {
+    const sut = makeSut();
+    expect(run(sut, { ts: NOW - 3000, seq: 10, readings: { temperature: 20 } }).readings).toHaveLength(1);
+    const dup = run(sut, { ts: NOW - 3000, seq: 10, readings: { temperature: 20 } });
+    expect(dup.deadLetters.map((d) => d.reason)).toEqual(['duplicate']);
+    expect(run(sut, { ts: NOW - 5000, seq: 9, readings: { temperature: 19 } }).readings).toHaveLength(1);
+    expect(run(sut, { ts: NOW - 1000, seq: 11, readings: { temperature: 21 } }).readings).toHaveLength(1);
+  });
+
+  it('reads a status message, with or without a timestamp', () => {
+    const sut = makeSut();
+    expect(run(sut, { online: false }, topic('E0001-D01', 'E0001', 'status')).statuses).toEqual([
+      expect.objectContaining({ deviceId: 'E0001-D01', online: false, ts: NOW }),
+    ]);
+    expect(run(sut, { online: 'no' }, topic('E0001-D01', 'E0001', 'status')).deadLetters[0].reason).toBe('invalid-payload');
+  });
+});

@@ -1,0 +1,193 @@
+import {
+  DeadLetterReason,
+  DeadLetterV1,
+  DEVICE_TYPES,
+  DeviceStatusV1,
+  DeviceType,
+  isMetricName,
+  MAX_PAYLOAD_BYTES,
+  METRICS,
+  MetricName,
+  parseDeviceTopic,
+  ReadingValue,
+  statusPayloadSchema,
+  TelemetryPayload,
+  telemetryPayloadSchema,
+  MAX_BATCH_LENGTH,
+  TelemetryReadingV1,
+  timestampToMs,
+} from '@app/contracts';
+
+export interface KnownDevice {
+  id: string;
+  enterpriseId: string;
+  type: DeviceType;
+}
+
+export interface ValidatorLimits {
+  maxClockSkewMs: number;
+  maxReadingAgeMs: number;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  receivedAt: number;
+  correlationId: string;
+}
+
+export interface ValidationResult {
+  readings: TelemetryReadingV1[];
+  statuses: DeviceStatusV1[];
+  deadLetters: DeadLetterV1[];
+}
+
+const PAYLOAD_KEEP_BYTES = 2048;
+
+/**
+ * The MQTT edge: turns one raw message into valid bus messages and dead
+ * letters. Each object of a batch stands on its own; one bad object does not
+ * take its neighbours with it. Remembers the last sequence number per device
+ * to refuse duplicates.
+ */
+export class TelemetryValidator {
+  private readonly lastSeq = new Map<string, number>();
+
+  constructor(
+    private readonly findDevice: (id: string) => KnownDevice | undefined,
+    private readonly limits: ValidatorLimits,
+  ) {}
+
+  validate(msg: IncomingMessage): ValidationResult {
+    const result: ValidationResult = { readings: [], statuses: [], deadLetters: [] };
+    const reject = (reason: DeadLetterReason, detail: string, deviceId: string | null = null) => {
+      result.deadLetters.push(this.deadLetter(msg, reason, detail, deviceId));
+      return result;
+    };
+
+    if (msg.payload.length > MAX_PAYLOAD_BYTES) {
+      return reject('oversized', `payload of ${msg.payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
+    }
+    const parsed = parseDeviceTopic(msg.topic);
+    if (!parsed) return reject('unknown-topic', `topic ${JSON.stringify(msg.topic.slice(0, 200))} is not sites/{enterpriseId}/devices/{deviceId}/telemetry|status`);
+    const device = this.findDevice(parsed.deviceId);
+    if (!device) return reject('unknown-device', `device ${parsed.deviceId} is not registered`, null);
+    if (device.enterpriseId !== parsed.enterpriseId) {
+      return reject('enterprise-mismatch', `device ${device.id} belongs to ${device.enterpriseId}, not ${parsed.enterpriseId}`, device.id);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(msg.payload.toString('utf8'));
+    } catch (e) {
+      return reject('malformed-json', (e as Error).message, device.id);
+    }
+
+    if (parsed.channel === 'status') {
+      const status = statusPayloadSchema.safeParse(json);
+      if (!status.success) return reject('invalid-payload', describeIssues(status.error.issues), device.id);
+      const ts = status.data.ts === undefined ? msg.receivedAt : timestampToMs(status.data.ts);
+      result.statuses.push({
+        v: 1,
+        deviceId: device.id,
+        enterpriseId: device.enterpriseId,
+        online: status.data.online,
+        ts,
+        receivedAt: msg.receivedAt,
+        correlationId: msg.correlationId,
+      });
+      return result;
+    }
+
+    if (Array.isArray(json) && (json.length === 0 || json.length > MAX_BATCH_LENGTH)) {
+      return reject('invalid-payload', `a batch holds 1 to ${MAX_BATCH_LENGTH} readings, got ${json.length}`, device.id);
+    }
+    const candidates: unknown[] = Array.isArray(json) ? json : [json];
+    const objects: TelemetryPayload[] = [];
+    for (const candidate of candidates) {
+      const one = telemetryPayloadSchema.safeParse(candidate);
+      if (one.success) objects.push(one.data);
+      else result.deadLetters.push(this.deadLetter(msg, classifyIssues(one.error.issues), describeIssues(one.error.issues), device.id, candidates.length > 1 ? candidate : undefined));
+    }
+    for (const obj of objects) {
+      const problem = this.checkObject(obj, device, msg.receivedAt);
+      if (problem) {
+        result.deadLetters.push(this.deadLetter(msg, problem.reason, problem.detail, device.id, candidates.length > 1 ? obj : undefined));
+        continue;
+      }
+      if (obj.seq !== undefined) this.lastSeq.set(device.id, obj.seq);
+      result.readings.push({
+        v: 1,
+        deviceId: device.id,
+        enterpriseId: device.enterpriseId,
+        deviceType: device.type,
+        ts: timestampToMs(obj.ts),
+        seq: obj.seq,
+        readings: obj.readings as Partial<Record<MetricName, ReadingValue>>,
+        receivedAt: msg.receivedAt,
+        correlationId: msg.correlationId,
+      });
+    }
+    return result;
+  }
+
+  forgetDevice(deviceId: string): void {
+    this.lastSeq.delete(deviceId);
+  }
+
+  private checkObject(obj: TelemetryPayload, device: KnownDevice, receivedAt: number): { reason: DeadLetterReason; detail: string } | null {
+    const allowed: readonly string[] = DEVICE_TYPES[device.type].metrics;
+    for (const [name, value] of Object.entries(obj.readings)) {
+      if (!isMetricName(name) || !allowed.includes(name)) {
+        return { reason: 'unknown-metric', detail: `metric ${JSON.stringify(name.slice(0, 64))} is not reported by a ${device.type}` };
+      }
+      const kind = METRICS[name].kind;
+      const ok = kind === 'number-or-boolean' || (kind === 'number' ? typeof value === 'number' : typeof value === 'boolean');
+      if (!ok) return { reason: 'wrong-type', detail: `metric ${name} must be ${kind.replace(/-/g, ' ')}, got ${typeof value}` };
+    }
+    const ts = timestampToMs(obj.ts);
+    if (ts > receivedAt + this.limits.maxClockSkewMs) {
+      return { reason: 'future-timestamp', detail: `ts ${new Date(ts).toISOString()} is ${Math.round((ts - receivedAt) / 1000)} s in the future` };
+    }
+    if (ts < receivedAt - this.limits.maxReadingAgeMs) {
+      return { reason: 'stale-timestamp', detail: `ts ${new Date(ts).toISOString()} is older than ${Math.round(this.limits.maxReadingAgeMs / 1000)} s` };
+    }
+    const last = this.lastSeq.get(device.id);
+    if (obj.seq !== undefined && last !== undefined && obj.seq === last) {
+      return { reason: 'duplicate', detail: `seq ${obj.seq} was already received from ${device.id}` };
+    }
+    return null;
+  }
+
+  private deadLetter(msg: IncomingMessage, reason: DeadLetterReason, detail: string, deviceId: string | null, part?: unknown): DeadLetterV1 {
+    const payload = part === undefined ? msg.payload.subarray(0, PAYLOAD_KEEP_BYTES).toString('utf8') : JSON.stringify(part).slice(0, PAYLOAD_KEEP_BYTES);
+    return {
+      v: 1,
+      source: 'mqtt',
+      topic: msg.topic.slice(0, 512),
+      reason,
+      detail: detail.slice(0, 1000),
+      deviceId,
+      payload,
+      receivedAt: msg.receivedAt,
+      correlationId: msg.correlationId,
+    };
+  }
+}
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
+
+function classifyIssues(issues: readonly Issue[]): DeadLetterReason {
+  const onReadingValue = issues.some((i) => i.path[0] === 'readings' && i.path.length === 2);
+  return onReadingValue ? 'wrong-type' : 'invalid-payload';
+}
+
+function describeIssues(issues: readonly Issue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+const timelineSeconds = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/, 'three numbers of seconds, e.g. 60,180,300')
+  .transform((s) => s.split(',').map((x) => Number(x.trim())))
+  .refine(([a, b, c]) => a > 0 && a <= b && b <= c, 'durations must be positive and ascending')
+  .transform(([acknowledgeS, onSceneS, underControlS]) => ({ acknowledgeS, onSceneS, underControlS }));
+
+/**
+ * Every process reads its configuration from the environment once, at boot,
+ * through this schema. Which adapters run follows from what is set:
+ * MQTT_URL (external broker, else embedded aedes on MQTT_PORT), KAFKA_BROKERS
+ * (Kafka, else the in-process bus), DATABASE_URL (PostgreSQL/TimescaleDB,
+ * else embedded PGlite under DATA_DIR).
+ */
+export const appConfigSchema = z.object({
+  PORT: port.default(3000),
+  MQTT_PORT: port.default(1883),
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  MQTT_URL: optionalString,
+  KAFKA_BROKERS: optionalString,
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().min(1).default('./data'),
+  TIMELINE_SECONDS: timelineSeconds.prefault('60,180,300'),
+  OPERATOR_TOKEN: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_ENTERPRISES: z.coerce.number().int().min(1).max(20000).default(2300),
+  SEED: z.coerce.number().int().default(1),
+  MAX_CLOCK_SKEW_S: positiveInt.default(300),
+  MAX_READING_AGE_S: positiveInt.default(7 * 24 * 3600),
+  DEADLINE_POLL_MS: positiveInt.default(1000),
+  MAINTENANCE_INTERVAL_S: positiveInt.default(60),
+});
+
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = appConfigSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, ConfigError, loadConfig } from './app-config';
+
+export const HTTP_BODY_LIMIT = '64kb';
+
+/** Creates and starts an app's HTTP side; the caller's module decides what runs in it. */
+export async function startApp(rootModule: DynamicModule, config: AppConfig, options: { listen?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
+  app.enableShutdownHooks();
+  if (options.listen !== false) await app.listen(config.PORT);
+  return app;
+}
+
+/** Entry point of every process: refuses to start, naming the bad variable, on invalid configuration. */
+export async function runMain(name: string, makeModule: (config: AppConfig) => DynamicModule): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${name}: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  try {
+    const started = Date.now();
+    const app = await startApp(makeModule(config), config);
+    app.get(Logger).log(`${name} ready on port ${config.PORT} in ${Date.now() - started} ms`);
+  } catch (e) {
+    process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  }
+}

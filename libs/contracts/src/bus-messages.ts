@@ -1,0 +1,145 @@
+import type { Grade } from './grade';
+import type { DeviceType, MetricName } from './metrics';
+
+/**
+ * Messages on the bus. Every message carries `v` (its contract version) and a
+ * `correlationId` that follows a reading from MQTT to the incident it causes.
+ * Times are epoch milliseconds on the bus and ISO-8601 strings at the API.
+ */
+
+export type ReadingValue = number | boolean;
+
+/** telemetry.v1, key = deviceId: one validated reading of one device. */
+export interface TelemetryReadingV1 {
+  v: 1;
+  deviceId: string;
+  enterpriseId: string;
+  deviceType: DeviceType;
+  ts: number;
+  seq?: number;
+  readings: Partial<Record<MetricName, ReadingValue>>;
+  receivedAt: number;
+  correlationId: string;
+}
+
+/** device-status.v1, key = deviceId. */
+export interface DeviceStatusV1 {
+  v: 1;
+  deviceId: string;
+  enterpriseId: string;
+  online: boolean;
+  ts: number;
+  receivedAt: number;
+  correlationId: string;
+}
+
+/** alarms.v1, key = enterpriseId. */
+export interface AlarmEventV1 {
+  v: 1;
+  type: 'alarm.raised' | 'alarm.updated' | 'alarm.cleared';
+  alarmId: string;
+  deviceId: string;
+  enterpriseId: string;
+  ruleId: string;
+  metric: MetricName | 'offline';
+  grade: Grade;
+  value: ReadingValue | null;
+  message: string;
+  raisedAt: number;
+  at: number;
+  correlationId: string;
+}
+
+/** grades.v1, key = enterpriseId. */
+export interface GradeChangedV1 {
+  v: 1;
+  type: 'grade.changed';
+  enterpriseId: string;
+  from: Grade | null;
+  to: Grade | null;
+  reasons: string[];
+  at: number;
+  correlationId: string;
+}
+
+export const MILESTONE_NAMES = ['acknowledged', 'onScene', 'underControl'] as const;
+export type MilestoneName = (typeof MILESTONE_NAMES)[number];
+
+export const INCIDENT_STATUSES = ['dispatched', 'acknowledged', 'onScene', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface MilestoneView {
+  name: MilestoneName;
+  dueAt: string;
+  at: string | null;
+  met: boolean | null;
+  by: string | null;
+}
+
+export interface EscalationView {
+  milestone: MilestoneName;
+  at: string;
+  dueAt: string;
+  backupSubstationId: string | null;
+}
+
+/** The incident as the API and the live stream show it (SPEC.md field names). */
+export interface IncidentView {
+  id: string;
+  enterpriseId: string;
+  substationId: string;
+  grade: Grade;
+  level: number;
+  status: IncidentStatus;
+  dispatchedAt: string;
+  resolvedAt: string | null;
+  assignmentReason: string;
+  backupSubstationIds: string[];
+  alarmIds: string[];
+  milestones: MilestoneView[];
+  escalations: EscalationView[];
+}
+
+/** incidents.v1, key = incident id. */
+export interface IncidentEventV1 {
+  v: 1;
+  type: 'incident.opened' | 'incident.graded' | 'incident.milestone' | 'incident.escalation' | 'incident.resolved';
+  incidentId: string;
+  enterpriseId: string;
+  substationId: string;
+  milestone?: MilestoneName;
+  backupSubstationId?: string | null;
+  lateByMs?: number;
+  incident: IncidentView;
+  at: number;
+  correlationId: string;
+}
+
+/** dead-letters.v1: anything refused at a boundary, with the reason. */
+export interface DeadLetterV1 {
+  v: 1;
+  source: 'mqtt' | 'bus';
+  topic: string;
+  reason: DeadLetterReason;
+  detail: string;
+  deviceId: string | null;
+  payload: string;
+  receivedAt: number;
+  correlationId: string;
+}
+
+export const DEAD_LETTER_REASONS = [
+  'oversized',
+  'malformed-json',
+  'invalid-payload',
+  'unknown-topic',
+  'unknown-device',
+  'enterprise-mismatch',
+  'unknown-metric',
+  'wrong-type',
+  'future-timestamp',
+  'stale-timestamp',
+  'duplicate',
+  'processing-failed',
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

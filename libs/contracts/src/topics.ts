@@ -1,0 +1,35 @@
+/** Bus topics. The suffix is the contract version of the messages they carry. */
+export const Topics = {
+  telemetry: 'telemetry.v1',
+  deviceStatus: 'device-status.v1',
+  alarms: 'alarms.v1',
+  grades: 'grades.v1',
+  incidents: 'incidents.v1',
+  deadLetters: 'dead-letters.v1',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** MQTT topics devices publish to. */
+export const MQTT_TELEMETRY_FILTER = 'sites/+/devices/+/telemetry';
+export const MQTT_STATUS_FILTER = 'sites/+/devices/+/status';
+const MQTT_DEVICE_TOPIC = /^sites\/([^/]+)\/devices\/([^/]+)\/(telemetry|status)$/;
+
+export interface ParsedDeviceTopic {
+  enterpriseId: string;
+  deviceId: string;
+  channel: 'telemetry' | 'status';
+}
+
+export function parseDeviceTopic(topic: string): ParsedDeviceTopic | null {
+  const m = MQTT_DEVICE_TOPIC.exec(topic);
+  if (!m) return null;
+  return { enterpriseId: m[1], deviceId: m[2], channel: m[3] as 'telemetry' | 'status' };
+}
+
+export function telemetryTopic(enterpriseId: string, deviceId: string): string {
+  return `sites/${enterpriseId}/devices/${deviceId}/telemetry`;
+}
+
+export function statusTopic(enterpriseId: string, deviceId: string): string {
+  return `sites/${enterpriseId}/devices/${deviceId}/status`;
+}

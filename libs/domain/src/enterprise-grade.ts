@@ -1,0 +1,80 @@
+import { gradeRank, maxGrade, type Grade } from '@app/contracts';
+
+export interface StandingHazards {
+  threeInOne: boolean;
+  multiTenant: boolean;
+  tenants: number;
+  unauthorisedStructures: boolean;
+  fireLaneBlocked: boolean;
+  noSprinklers: boolean;
+}
+
+/** A rule active on one of the enterprise's devices. */
+export interface LiveFinding {
+  ruleId: string;
+  metric: string;
+  grade: Grade;
+  deviceId: string;
+}
+
+export interface EnterpriseGrade {
+  grade: Grade | null;
+  reasons: string[];
+}
+
+// A let factory counts as a standing hazard from three tenants up: two firms
+// sharing a building still tend to share one fire-safety manager.
+const MULTI_TENANT_MIN = 3;
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function standingHazardNames(h: StandingHazards): string[] {
+  const names: string[] = [];
+  if (h.threeInOne) names.push('three-in-one premises');
+  if (h.multiTenant && h.tenants >= MULTI_TENANT_MIN) names.push(`let to ${h.tenants} tenants`);
+  if (h.unauthorisedStructures) names.push('unauthorised structures');
+  if (h.fireLaneBlocked) names.push('fire lane blocked');
+  if (h.noSprinklers) names.push('no sprinklers');
+  return names;
+}
+
+/**
+ * First-cut grading of an enterprise:
+ * - live grade = the worst live finding;
+ * - smoke and heat (temperature rule) findings active together are a confirmed fire: red;
+ * - an orange live finding in three-in-one premises is red, because people sleep there;
+ * - standing hazards alone: one is blue, two or more yellow (a let factory counts from 3 tenants);
+ * - the result is the worse of live and standing; null when there is nothing at all.
+ * Reasons name every finding and hazard that went into it, gravest first.
+ */
+export function gradeEnterprise(findings: LiveFinding[], hazards: StandingHazards): EnterpriseGrade {
+  const reasons: string[] = [];
+  let live: Grade | null = null;
+  let smoke = false;
+  let heat = false;
+  for (const f of findings) {
+    live = maxGrade(live, f.grade);
+    if (f.metric === 'smoke') smoke = true;
+    if (f.metric === 'temperature') heat = true;
+  }
+  if (smoke && heat) {
+    live = 'red';
+    reasons.push('confirmed fire: smoke and heat alarms together');
+  }
+  if (live === 'orange' && hazards.threeInOne) {
+    live = 'red';
+    reasons.push('serious alarm in three-in-one premises where people sleep');
+  }
+  const sorted = [...findings].sort(
+    (a, b) => gradeRank(b.grade) - gradeRank(a.grade) || byText(a.deviceId, b.deviceId) || byText(a.ruleId, b.ruleId),
+  );
+  for (const f of sorted) reasons.push(`${f.ruleId} ${f.grade} on ${f.deviceId}`);
+
+  const standing = standingHazardNames(hazards);
+  const standingGrade: Grade | null = standing.length >= 2 ? 'yellow' : standing.length === 1 ? 'blue' : null;
+  reasons.push(...standing);
+
+  return { grade: maxGrade(live, standingGrade), reasons };
+}

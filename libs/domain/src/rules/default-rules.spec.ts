@@ -1,0 +1,53 @@
+import { DEVICE_TYPES, DEVICE_TYPE_NAMES, type Grade } from '@app/contracts';
+import { defaultRuleSet, RuleIds } from './default-rules';
+import { validateRuleSet } from './rule-set-validation';
+
+describe('defaultRuleSet', () => {
+  const sut = defaultRuleSet();
+
+  it('is a valid rule set', () => {
+    expect(() => validateRuleSet(sut)).not.toThrow();
+  });
+
+  it.each(DEVICE_TYPE_NAMES)('gives %s a rule for every metric it reports and no other', (type) => {
+    const metrics = new Set(sut[type].map((r) => r.metric));
+    expect([...metrics].sort()).toEqual([...DEVICE_TYPES[type].metrics].sort());
+  });
+
+  it.each([
+    ['smoke_detector', [RuleIds.smoke, RuleIds.temperatureFixed, RuleIds.temperatureRateOfRise]],
+    ['heat_detector', [RuleIds.temperatureFixed, RuleIds.temperatureRateOfRise]],
+    ['gas_detector', [RuleIds.gasLel, RuleIds.co]],
+    ['co_detector', [RuleIds.co]],
+    ['electrical_fire_monitor', [RuleIds.residualCurrent, RuleIds.cableTemperature]],
+    ['hydrant_monitor', [RuleIds.hydrantPressure]],
+    ['fire_lane_camera', [RuleIds.fireLaneBlocked]],
+    ['fire_door_sensor', [RuleIds.fireDoorOpen]],
+  ] as const)('%s gets %p', (type, ids) => {
+    expect(sut[type].map((r) => r.id)).toEqual(ids);
+  });
+
+  it.each<[string, Array<[Grade, number]>, number]>([
+    [RuleIds.smoke, [['orange', 0.15]], 0],
+    [RuleIds.temperatureFixed, [['orange', 57]], 0],
+    [RuleIds.temperatureRateOfRise, [['orange', 10]], 0],
+    [RuleIds.gasLel, [['orange', 25], ['red', 50]], 0],
+    [RuleIds.co, [['yellow', 24], ['orange', 160]], 0],
+    [RuleIds.residualCurrent, [['yellow', 300], ['orange', 500]], 10],
+    [RuleIds.cableTemperature, [['yellow', 80], ['orange', 100]], 0],
+    [RuleIds.hydrantPressure, [['yellow', 0.1]], 30],
+    [RuleIds.fireLaneBlocked, [['blue', 1]], 60],
+    [RuleIds.fireDoorOpen, [['blue', 1]], 60],
+  ])('%s has the SPEC.md levels and debounce', (id, levels, debounceS) => {
+    const rule = Object.values(sut).flat().find((r) => r.id === id);
+    expect(rule?.levels.map((l) => [l.grade, l.threshold])).toEqual(levels);
+    expect(rule?.debounceS).toBe(debounceS);
+    expect(rule?.description).toMatch(/\S/);
+  });
+
+  it('hands out a fresh copy each time', () => {
+    const other = defaultRuleSet();
+    other.heat_detector[0].levels[0].threshold = 1;
+    expect(defaultRuleSet().heat_detector[0].levels[0].threshold).toBe(57);
+  });
+});

@@ -1,0 +1,342 @@
+import type { DeviceType, MetricName, ReadingValue } from '@app/contracts';
+import { defaultRuleSet } from './default-rules';
+import { RiskEvaluator } from './risk-evaluator';
+import type { RuleSet } from './rule';
+
+const T0 = Date.UTC(2025, 0, 1);
+const s = (seconds: number) => T0 + seconds * 1000;
+
+/** [seconds after T0, value, what the rule under test should do: 'raised orange', 'updated red', 'cleared orange' or ''] */
+type Step = [number, ReadingValue, string];
+
+interface Scenario {
+  name: string;
+  type: DeviceType;
+  metric: MetricName;
+  ruleId: string;
+  steps: Step[];
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'fixed temperature raises at once, holds in the hysteresis band, clears after 30 s below it',
+    type: 'heat_detector',
+    metric: 'temperature',
+    ruleId: 'temperature.fixed',
+    steps: [[0, 20, ''], [1, 56.9, ''], [2, 58, 'raised orange'], [3, 53, ''], [4, 51, ''], [33, 51, ''], [34, 51, 'cleared orange']],
+  },
+  {
+    name: 'fixed temperature: a reading back in the band restarts the clear timer',
+    type: 'heat_detector',
+    metric: 'temperature',
+    ruleId: 'temperature.fixed',
+    steps: [[0, 60, 'raised orange'], [10, 40, ''], [20, 55, ''], [30, 40, ''], [59, 40, ''], [60, 40, 'cleared orange']],
+  },
+  {
+    name: 'gas: first and second alarm, down a level only past hysteresis',
+    type: 'gas_detector',
+    metric: 'gas_lel',
+    ruleId: 'gas_lel.high',
+    steps: [[0, 10, ''], [1, 30, 'raised orange'], [2, 55, 'updated red'], [3, 46, ''], [4, 44, 'updated orange'], [5, 21, ''], [6, 19, ''], [36, 18, 'cleared orange']],
+  },
+  {
+    name: 'gas: straight to the second alarm, cleared with the grade it had',
+    type: 'gas_detector',
+    metric: 'gas_lel',
+    ruleId: 'gas_lel.high',
+    steps: [[0, 70, 'raised red'], [1, 0, ''], [31, 0, 'cleared red']],
+  },
+  {
+    name: 'gas: a drop below every threshold but within hysteresis keeps the top level it still holds',
+    type: 'gas_detector',
+    metric: 'gas_lel',
+    ruleId: 'gas_lel.high',
+    steps: [[0, 60, 'raised red'], [1, 22, 'updated orange'], [2, 80, 'updated red']],
+  },
+  {
+    name: 'co: low and high alarm',
+    type: 'co_detector',
+    metric: 'co',
+    ruleId: 'co.high',
+    steps: [[0, 23, ''], [1, 30, 'raised yellow'], [2, 200, 'updated orange'], [3, 157, ''], [4, 150, 'updated yellow']],
+  },
+  {
+    name: 'residual current: debounced 10 s, a dip restarts it',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.high',
+    steps: [[0, 350, ''], [5, 350, ''], [8, 250, ''], [9, 350, ''], [18, 350, ''], [19, 320, 'raised yellow'], [20, 600, 'updated orange']],
+  },
+  {
+    name: 'residual current: raised at the grade of the reading that ends the debounce',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.high',
+    steps: [[0, 320, ''], [10, 700, 'raised orange']],
+  },
+  {
+    name: 'cable temperature',
+    type: 'electrical_fire_monitor',
+    metric: 'cable_temperature',
+    ruleId: 'cable_temperature.high',
+    steps: [[0, 79, ''], [1, 85, 'raised yellow'], [2, 101, 'updated orange'], [3, 70, ''], [63, 70, 'cleared orange']],
+  },
+  {
+    name: 'hydrant pressure below 0.10 MPa for 30 s',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.low',
+    steps: [[0, 0.3, ''], [10, 0.08, ''], [39, 0.07, ''], [40, 0.08, 'raised yellow'], [50, 0.11, ''], [60, 0.13, ''], [119, 0.13, ''], [120, 0.13, 'cleared yellow']],
+  },
+  {
+    name: 'hydrant pressure exactly at 0.10 MPa is not low',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.low',
+    steps: [[0, 0.1, ''], [100, 0.1, '']],
+  },
+  {
+    name: 'smoke detector alarm (boolean)',
+    type: 'smoke_detector',
+    metric: 'smoke',
+    ruleId: 'smoke.alarm',
+    steps: [[0, false, ''], [1, true, 'raised orange'], [2, true, ''], [10, false, ''], [39, false, ''], [40, false, 'cleared orange']],
+  },
+  {
+    name: 'smoke obscuration (number)',
+    type: 'smoke_detector',
+    metric: 'smoke',
+    ruleId: 'smoke.alarm',
+    steps: [[0, 0.1, ''], [1, 0.15, 'raised orange'], [2, 0.11, ''], [3, 0.05, ''], [33, 0.05, 'cleared orange']],
+  },
+  {
+    name: 'fire lane blocked for a minute is a blue hazard',
+    type: 'fire_lane_camera',
+    metric: 'fire_lane_blocked',
+    ruleId: 'fire_lane_blocked.hazard',
+    steps: [[0, true, ''], [59, true, ''], [60, true, 'raised blue'], [70, false, ''], [129, false, ''], [130, false, 'cleared blue']],
+  },
+  {
+    name: 'fire door opened briefly is nothing',
+    type: 'fire_door_sensor',
+    metric: 'fire_door_open',
+    ruleId: 'fire_door_open.hazard',
+    steps: [[0, true, ''], [30, false, ''], [60, true, ''], [119, true, ''], [120, true, 'raised blue']],
+  },
+  {
+    name: 'rate of rise over 60 s: 10 °C/min raises, clears after 60 s of slow rise',
+    type: 'heat_detector',
+    metric: 'temperature',
+    ruleId: 'temperature.rate-of-rise',
+    steps: [[0, 20, ''], [30, 22, ''], [60, 30, 'raised orange'], [90, 30, ''], [120, 30, ''], [179, 30, ''], [180, 30, 'cleared orange']],
+  },
+  {
+    name: 'rate of rise is not judged over less than half the window',
+    type: 'heat_detector',
+    metric: 'temperature',
+    ruleId: 'temperature.rate-of-rise',
+    steps: [[0, 20, ''], [20, 35, ''], [30, 32, 'raised orange']],
+  },
+  {
+    name: 'rate of rise forgets samples older than the window',
+    type: 'heat_detector',
+    metric: 'temperature',
+    ruleId: 'temperature.rate-of-rise',
+    steps: [[0, 20, ''], [200, 40, ''], [229, 41, ''], [230, 41, '']],
+  },
+];
+
+describe('RiskEvaluator with the default rules', () => {
+  it.each(scenarios)('$name', ({ type, metric, ruleId, steps }) => {
+    const sut = new RiskEvaluator();
+    const seen = steps.map(([sec, value]) =>
+      sut
+        .evaluate({ deviceId: 'D', deviceType: type, ts: s(sec), readings: { [metric]: value } })
+        .filter((t) => t.ruleId === ruleId)
+        .map((t) => `${t.type} ${t.grade}`)
+        .join(', '),
+    );
+    expect(seen).toEqual(steps.map(([, , expected]) => expected));
+  });
+
+  it('fills every field of a transition and writes a readable message', () => {
+    const sut = new RiskEvaluator();
+    const [raised] = sut.evaluate({ deviceId: 'D1', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 71.5 } });
+    expect(raised).toEqual({
+      type: 'raised',
+      ruleId: 'temperature.fixed',
+      metric: 'temperature',
+      grade: 'orange',
+      value: 71.5,
+      at: s(0),
+      message: 'temperature 71.5 °C above 57 °C',
+    });
+  });
+
+  it.each([
+    ['gas_detector', { gas_lel: 55 }, 1, 'gas_lel 30 %LEL above 25 %LEL (was red)'],
+    ['electrical_fire_monitor', { residual_current: 350 }, 10, 'residual_current 350 mA above 300 mA for 10 s'],
+    ['hydrant_monitor', { hydrant_pressure: 0.05 }, 30, 'hydrant_pressure 0.05 MPa below 0.1 MPa for 30 s'],
+    ['fire_lane_camera', { fire_lane_blocked: true }, 60, 'fire lane blocked for 60 s'],
+  ] as const)('message of %s', (type, readings, afterS, message) => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'D', deviceType: type, ts: s(0), readings });
+    const next = type === 'gas_detector' ? { gas_lel: 30 } : readings;
+    const [t] = sut.evaluate({ deviceId: 'D', deviceType: type, ts: s(afterS), readings: next });
+    expect(t.message).toBe(message);
+  });
+
+  it('reports the measured rise per minute as the value of a rate-of-rise transition', () => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 20 } });
+    const [t] = sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(45), readings: { temperature: 32.5 } });
+    expect(t).toMatchObject({ ruleId: 'temperature.rate-of-rise', value: 16.67, message: 'temperature rising 16.67 °C/min over 60 s, above 10 °C/min' });
+  });
+
+  it('grades a smoke detector on smoke and heat in one reading', () => {
+    const sut = new RiskEvaluator();
+    const ts = sut.evaluate({ deviceId: 'D', deviceType: 'smoke_detector', ts: s(0), readings: { smoke: true, temperature: 70 } });
+    expect(ts.map((t) => t.ruleId)).toEqual(['smoke.alarm', 'temperature.fixed']);
+  });
+
+  it.each([
+    ['the same timestamp', 0],
+    ['an earlier timestamp', -5],
+  ])('ignores a reading with %s as the last one', (_, offsetS) => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(10), readings: { temperature: 20 } });
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(10 + offsetS), readings: { temperature: 90 } })).toEqual([]);
+    expect(sut.isActive('D', 'temperature.fixed')).toBe(false);
+  });
+
+  it('ignores metrics without a rule for the device type and values of the wrong type', () => {
+    const sut = new RiskEvaluator();
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { gas_lel: 90, temperature: true } })).toEqual([]);
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(1), readings: { temperature: Number.NaN } })).toEqual([]);
+  });
+
+  it('keeps devices apart', () => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'A', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 90 } });
+    expect(sut.isActive('A', 'temperature.fixed')).toBe(true);
+    expect(sut.isActive('B', 'temperature.fixed')).toBe(false);
+    expect(sut.evaluate({ deviceId: 'B', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 20 } })).toEqual([]);
+  });
+
+  it('lists the active findings of a device', () => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'G', deviceType: 'gas_detector', ts: s(0), readings: { gas_lel: 60, co: 10 } });
+    expect(sut.activeFindings('G')).toEqual([{ ruleId: 'gas_lel.high', metric: 'gas_lel', grade: 'red', raisedAt: s(0) }]);
+    expect(sut.activeFindings('nobody')).toEqual([]);
+  });
+
+  it('forgets a device entirely', () => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(10), readings: { temperature: 90 } });
+    sut.forget('D');
+    expect(sut.isActive('D', 'temperature.fixed')).toBe(false);
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(5), readings: { temperature: 90 } })).toHaveLength(1);
+  });
+
+  it('starts a device over when it comes back as another type', () => {
+    const sut = new RiskEvaluator();
+    sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(10), readings: { temperature: 90 } });
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'co_detector', ts: s(5), readings: { co: 30 } })).toHaveLength(1);
+    expect(sut.isActive('D', 'temperature.fixed')).toBe(false);
+  });
+
+  it('keeps a bounded window of samples however often a device reports', () => {
+    const sut = new RiskEvaluator();
+    const raisedAt: number[] = [];
+    for (let sec = 0; sec < 600; sec++) {
+      const temperature = sec < 300 ? 20 : 20 + (sec - 300) * 0.25;
+      for (const t of sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(sec), readings: { temperature } })) {
+        if (t.ruleId === 'temperature.rate-of-rise' && t.type === 'raised') raisedAt.push(sec);
+      }
+    }
+    const state = sut.exportState() as { devices: Record<string, { rules: Record<string, { sampleTs: number[] }> }> };
+    expect(state.devices.D.rules['temperature.rate-of-rise'].sampleTs.length).toBeLessThanOrEqual(9);
+    expect(raisedAt).toHaveLength(1);
+    expect(raisedAt[0]).toBeGreaterThan(300);
+    expect(raisedAt[0]).toBeLessThanOrEqual(345);
+  });
+
+  describe('state export and import', () => {
+    it('carries a debounce across a restart through plain JSON', () => {
+      const before = new RiskEvaluator();
+      before.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(0), readings: { residual_current: 400 } });
+      const saved: unknown = JSON.parse(JSON.stringify(before.exportState()));
+
+      const sut = new RiskEvaluator();
+      sut.importState(saved);
+      expect(sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(0), readings: { residual_current: 400 } })).toEqual([]);
+      const [t] = sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(10), readings: { residual_current: 400 } });
+      expect(t).toMatchObject({ type: 'raised', grade: 'yellow', message: 'residual_current 400 mA above 300 mA for 10 s' });
+    });
+
+    it('keeps active rules active, so a restart does not raise them again', () => {
+      const before = new RiskEvaluator();
+      before.evaluate({ deviceId: 'D', deviceType: 'gas_detector', ts: s(0), readings: { gas_lel: 60 } });
+      const sut = new RiskEvaluator();
+      sut.importState(JSON.parse(JSON.stringify(before.exportState())));
+      expect(sut.exportState()).toEqual(before.exportState());
+      expect(sut.isActive('D', 'gas_lel.high')).toBe(true);
+      expect(sut.evaluate({ deviceId: 'D', deviceType: 'gas_detector', ts: s(1), readings: { gas_lel: 60 } })).toEqual([]);
+    });
+
+    it('replaces whatever state it had', () => {
+      const sut = new RiskEvaluator();
+      sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 90 } });
+      sut.importState({ v: 1, devices: {} });
+      expect(sut.isActive('D', 'temperature.fixed')).toBe(false);
+    });
+
+    it('starts fresh the rules it cannot read and skips devices it cannot read', () => {
+      const sut = new RiskEvaluator();
+      sut.importState({
+        v: 1,
+        devices: {
+          A: { type: 'gas_detector', lastTs: s(0), rules: { 'gas_lel.high': { active: true, level: 7 }, 'co.high': 'junk' } },
+          B: { type: 'no_such_type', lastTs: s(0), rules: {} },
+          C: 42,
+        },
+      });
+      expect(sut.isActive('A', 'gas_lel.high')).toBe(false);
+      expect((sut.exportState() as { devices: object }).devices).toEqual({ A: expect.any(Object) });
+    });
+
+    it.each([null, 'x', { v: 2, devices: {} }, { v: 1 }])('refuses %p', (state) => {
+      expect(() => new RiskEvaluator().importState(state)).toThrow('risk evaluator state');
+    });
+  });
+
+  it('grades a two-level below rule down past hysteresis and clears at once when clearAfterS is 0', () => {
+    const rules = defaultRuleSet();
+    rules.hydrant_monitor = [
+      {
+        ...rules.hydrant_monitor[0],
+        levels: [{ grade: 'yellow', threshold: 0.1 }, { grade: 'orange', threshold: 0.05 }],
+        debounceS: 0,
+        clearAfterS: 0,
+      },
+    ];
+    const sut = new RiskEvaluator(rules);
+    const seen = [0.08, 0.04, 0.06, 0.08, 0.115, 0.13].map((p, i) =>
+      sut
+        .evaluate({ deviceId: 'H', deviceType: 'hydrant_monitor', ts: s(i), readings: { hydrant_pressure: p } })
+        .map((t) => `${t.type} ${t.grade}`)
+        .join(),
+    );
+    expect(seen).toEqual(['raised yellow', 'updated orange', '', 'updated yellow', '', 'cleared yellow']);
+  });
+
+  it('evaluates a custom rule set and refuses a broken one', () => {
+    const rules: RuleSet = defaultRuleSet();
+    rules.heat_detector = [{ ...rules.heat_detector[0], levels: [{ grade: 'yellow', threshold: 40 }] }];
+    const sut = new RiskEvaluator(rules);
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 45 } })[0]).toMatchObject({ grade: 'yellow' });
+
+    rules.heat_detector = [{ ...rules.heat_detector[0], levels: [] }];
+    expect(() => new RiskEvaluator(rules)).toThrow('heat_detector rule temperature.fixed: no levels');
+  });
+});

@@ -1,0 +1,156 @@
+import { isDeviceType, type DeviceType, type Grade, type MetricName } from '@app/contracts';
+import { defaultRuleSet } from './default-rules';
+import type { EvaluatedReading } from './evaluated-reading';
+import type { Rule, RuleSet } from './rule';
+import { validateRuleSet } from './rule-set-validation';
+import { newRuleState, RATE_SAMPLES, stepRule, type RuleState } from './rule-state';
+import type { RuleTransition } from './rule-transition';
+
+interface DeviceState {
+  type: DeviceType;
+  lastTs: number;
+  /** Parallel to the rule list of the device type. */
+  rules: RuleState[];
+}
+
+export interface ActiveFinding {
+  ruleId: string;
+  metric: MetricName;
+  grade: Grade;
+  raisedAt: number;
+}
+
+interface ExportedState {
+  v: 1;
+  devices: Record<string, { type: DeviceType; lastTs: number; rules: Record<string, RuleState> }>;
+}
+
+function isNumberOrNull(x: unknown): x is number | null {
+  return x === null || typeof x === 'number';
+}
+
+function isRuleState(x: unknown): x is RuleState {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as Record<string, unknown>;
+  return (
+    typeof s.active === 'boolean' &&
+    typeof s.level === 'number' &&
+    isNumberOrNull(s.pendingSince) &&
+    isNumberOrNull(s.clearingSince) &&
+    isNumberOrNull(s.raisedAt) &&
+    Array.isArray(s.sampleTs) &&
+    Array.isArray(s.sampleV) &&
+    s.sampleTs.length === s.sampleV.length &&
+    s.sampleTs.length <= RATE_SAMPLES + 1 &&
+    s.sampleTs.every((n) => typeof n === 'number') &&
+    s.sampleV.every((n) => typeof n === 'number')
+  );
+}
+
+function restoredRuleState(rule: Rule, saved: unknown): RuleState {
+  if (!isRuleState(saved)) return newRuleState();
+  const level = saved.active ? saved.level : -1;
+  if (saved.active && !(Number.isInteger(level) && level >= 0 && level < rule.levels.length)) return newRuleState();
+  return { ...saved, level, sampleTs: [...saved.sampleTs], sampleV: [...saved.sampleV] };
+}
+
+/**
+ * Grades every reading of every device against the rules of its type and says
+ * which rules were raised, changed grade or cleared. Holds only a few numbers
+ * per device and rule; evaluate() allocates only when something changes.
+ */
+export class RiskEvaluator {
+  private readonly rules: RuleSet;
+  private readonly devices = new Map<string, DeviceState>();
+
+  constructor(rules: RuleSet = defaultRuleSet()) {
+    validateRuleSet(rules);
+    this.rules = rules;
+  }
+
+  /** Readings that arrive out of order (ts <= the device's last) are ignored, so a replayed batch cannot re-raise. */
+  evaluate(reading: EvaluatedReading): RuleTransition[] {
+    const out: RuleTransition[] = [];
+    const rules = this.rules[reading.deviceType];
+    if (rules === undefined || !Number.isFinite(reading.ts)) return out;
+    const device = this.deviceState(reading.deviceId, reading.deviceType);
+    if (!(reading.ts > device.lastTs)) return out;
+    device.lastTs = reading.ts;
+    const values = reading.readings;
+    for (let i = 0; i < rules.length; i++) {
+      const value = values[rules[i].metric];
+      if (value === undefined) continue;
+      const t = stepRule(rules[i], device.rules[i], value, reading.ts);
+      if (t !== null) out.push(t);
+    }
+    return out;
+  }
+
+  isActive(deviceId: string, ruleId: string): boolean {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return false;
+    const i = this.rules[device.type].findIndex((r) => r.id === ruleId);
+    return i >= 0 && device.rules[i].active;
+  }
+
+  activeFindings(deviceId: string): ActiveFinding[] {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return [];
+    const rules = this.rules[device.type];
+    const found: ActiveFinding[] = [];
+    device.rules.forEach((s, i) => {
+      if (s.active) found.push({ ruleId: rules[i].id, metric: rules[i].metric, grade: rules[i].levels[s.level].grade, raisedAt: s.raisedAt ?? device.lastTs });
+    });
+    return found;
+  }
+
+  forget(deviceId: string): void {
+    this.devices.delete(deviceId);
+  }
+
+  /** Plain JSON keyed by device and rule id, so it survives a restart and a change of rule configuration. */
+  exportState(): unknown {
+    const devices: ExportedState['devices'] = {};
+    for (const [id, d] of this.devices) {
+      const rules: Record<string, RuleState> = {};
+      this.rules[d.type].forEach((r, i) => {
+        const s = d.rules[i];
+        rules[r.id] = { ...s, sampleTs: [...s.sampleTs], sampleV: [...s.sampleV] };
+      });
+      devices[id] = { type: d.type, lastTs: d.lastTs, rules };
+    }
+    const state: ExportedState = { v: 1, devices };
+    return state;
+  }
+
+  /** Replaces all state. Rules missing from the saved state, or saved in a shape it cannot read, start fresh. */
+  importState(state: unknown): void {
+    if (typeof state !== 'object' || state === null || (state as { v?: unknown }).v !== 1) {
+      throw new Error('risk evaluator state: not a version 1 state');
+    }
+    const devices = (state as { devices?: unknown }).devices;
+    if (typeof devices !== 'object' || devices === null) throw new Error('risk evaluator state: no devices');
+    this.devices.clear();
+    for (const [id, saved] of Object.entries(devices as Record<string, unknown>)) {
+      if (typeof saved !== 'object' || saved === null) continue;
+      const { type, lastTs, rules: savedRules } = saved as { type?: unknown; lastTs?: unknown; rules?: unknown };
+      if (typeof type !== 'string' || !isDeviceType(type) || typeof lastTs !== 'number') continue;
+      const byId = typeof savedRules === 'object' && savedRules !== null ? (savedRules as Record<string, unknown>) : {};
+      this.devices.set(id, {
+        type,
+        lastTs,
+        rules: this.rules[type].map((r) => restoredRuleState(r, byId[r.id])),
+      });
+    }
+  }
+
+  private deviceState(deviceId: string, type: DeviceType): DeviceState {
+    let device = this.devices.get(deviceId);
+    // A device re-registered as another type starts over: its old rule states mean nothing now.
+    if (device === undefined || device.type !== type) {
+      device = { type, lastTs: -Infinity, rules: this.rules[type].map(() => newRuleState()) };
+      this.devices.set(deviceId, device);
+    }
+    return device;
+  }
+}

@@ -1,0 +1,269 @@
+import { Grade, gradeRank, IncidentStatus, IncidentView, MilestoneName } from '@app/contracts';
+import { MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
+import { SqlClient, SqlExecutor } from './sql-client';
+
+export interface NewIncident {
+  id: string;
+  enterpriseId: string;
+  grade: Grade;
+  assignmentReason: string;
+  /** Identifies what opened it (an alarm at a grade), so reprocessing that message finds it again. */
+  openedByKey: string;
+  alarmId: string | null;
+  correlationId: string;
+  timeline: TimelineState;
+}
+
+export interface OpenOrJoinResult {
+  incident: IncidentView;
+  created: boolean;
+  regraded: boolean;
+}
+
+export interface PendingDeadline {
+  incidentId: string;
+  milestone: MilestoneName;
+  dueAt: number;
+}
+
+export interface SubstationLoad {
+  id: string;
+  activeIncidents: number;
+}
+
+export interface EscalationRecord {
+  incidentId: string;
+  milestone: MilestoneName;
+  at: number;
+  dueAt: number;
+  backupSubstationId: string | null;
+  lateByMs: number;
+}
+
+export interface LockedIncident {
+  id: string;
+  enterpriseId: string;
+  grade: Grade;
+  correlationId: string;
+  state: TimelineState;
+}
+
+interface IncidentRow {
+  id: string;
+  enterprise_id: string;
+  substation_id: string;
+  grade: Grade;
+  level: number;
+  status: IncidentStatus;
+  dispatched_at: Date;
+  resolved_at: Date | null;
+  assignment_reason: string;
+  policy: TimelinePolicy;
+  backup_substation_ids: string[];
+  correlation_id: string;
+}
+
+interface MilestoneRow {
+  incident_id: string;
+  name: MilestoneName;
+  due_at: Date;
+  at: Date | null;
+  met: boolean | null;
+  by: string | null;
+  escalated_at: Date | null;
+}
+
+const MILESTONE_ORDER: Record<MilestoneName, number> = { acknowledged: 0, onScene: 1, underControl: 2 };
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Incidents with their 1-3-5 milestones. One open incident per enterprise is a
+ * database constraint (a partial unique index), so two processes handling the
+ * same alarm at once still open one incident.
+ */
+export class IncidentsRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  async openOrJoin(input: NewIncident): Promise<OpenOrJoinResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const outcome = await this.sql.transaction(async (tx) => {
+        const seen = await this.alreadyHandled(tx, input);
+        if (seen) return { id: seen, created: false, regraded: false };
+        const open = await tx.query<{ id: string; grade: Grade }>(
+          `SELECT id, grade FROM incidents WHERE enterprise_id = $1 AND status <> 'resolved' FOR UPDATE`,
+          [input.enterpriseId],
+        );
+        if (open.length > 0) {
+          const { id, grade } = open[0];
+          if (input.alarmId) {
+            await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, input.alarmId]);
+          }
+          const regraded = gradeRank(input.grade) > gradeRank(grade);
+          if (regraded) await tx.query(`UPDATE incidents SET grade = $2 WHERE id = $1`, [id, input.grade]);
+          return { id, created: false, regraded };
+        }
+        const t = input.timeline;
+        const inserted = await tx.query<{ id: string }>(
+          `INSERT INTO incidents (id, enterprise_id, substation_id, grade, level, status, dispatched_at, assignment_reason, policy, opened_by_alarm_id, backup_substation_ids, correlation_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12)
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [input.id, input.enterpriseId, t.substationId, input.grade, t.level, t.status, new Date(t.dispatchedAt), input.assignmentReason,
+            JSON.stringify(t.policy), input.openedByKey, JSON.stringify(t.backupSubstationIds), input.correlationId],
+        );
+        if (inserted.length === 0) return null;
+        for (const m of t.milestones) {
+          await tx.query(`INSERT INTO incident_milestones (incident_id, name, due_at) VALUES ($1, $2, $3)`, [input.id, m.name, new Date(m.dueAt)]);
+        }
+        if (input.alarmId) {
+          await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2)`, [input.id, input.alarmId]);
+        }
+        return { id: input.id, created: true, regraded: false };
+      });
+      if (outcome) {
+        const incident = await this.view(outcome.id);
+        if (!incident) throw new Error(`incident ${outcome.id} vanished`);
+        return { incident, created: outcome.created, regraded: outcome.regraded };
+      }
+    }
+    throw new Error(`could not open or join an incident for ${input.enterpriseId}`);
+  }
+
+  /** Loads an incident's timeline under a row lock for the rest of the transaction. */
+  async lock(tx: SqlExecutor, id: string): Promise<LockedIncident | null> {
+    const rows = await tx.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+    if (rows.length === 0) return null;
+    const milestones = await tx.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = $1`, [id]);
+    const row = rows[0];
+    return { id: row.id, enterpriseId: row.enterprise_id, grade: row.grade, correlationId: row.correlation_id, state: toState(row, milestones) };
+  }
+
+  async save(tx: SqlExecutor, id: string, state: TimelineState): Promise<void> {
+    await tx.query(
+      `UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6 WHERE id = $1`,
+      [id, state.status, state.level, JSON.stringify(state.backupSubstationIds), state.resolvedAt === null ? null : new Date(state.resolvedAt), state.substationId],
+    );
+    for (const m of state.milestones) {
+      await tx.query(
+        `UPDATE incident_milestones SET at = $3, by = $4, met = $5, escalated_at = $6 WHERE incident_id = $1 AND name = $2`,
+        [id, m.name, m.at === null ? null : new Date(m.at), m.by, m.at === null ? null : m.at <= m.dueAt, m.escalatedAt === null ? null : new Date(m.escalatedAt)],
+      );
+    }
+  }
+
+  /** Records an escalation once; false when it was already recorded. */
+  async recordEscalation(tx: SqlExecutor, e: EscalationRecord): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO incident_escalations (incident_id, milestone, at, due_at, backup_substation_id, late_by_ms)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING incident_id`,
+      [e.incidentId, e.milestone, new Date(e.at), new Date(e.dueAt), e.backupSubstationId, Math.round(e.lateByMs)],
+    );
+    return rows.length > 0;
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.sql.transaction(fn);
+  }
+
+  /** Milestones not reached and not escalated whose deadline is before `until`, earliest first. */
+  async pendingDeadlines(until: number, limit: number): Promise<PendingDeadline[]> {
+    const rows = await this.sql.query<{ incident_id: string; name: MilestoneName; due_at: Date }>(
+      `SELECT m.incident_id, m.name, m.due_at FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
+       WHERE m.at IS NULL AND m.escalated_at IS NULL AND i.status <> 'resolved' AND m.due_at <= $1
+       ORDER BY m.due_at LIMIT $2`,
+      [new Date(until), limit],
+    );
+    return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, dueAt: r.due_at.getTime() }));
+  }
+
+  async substationLoads(): Promise<SubstationLoad[]> {
+    const rows = await this.sql.query<{ id: string; active: number }>(
+      `SELECT s.id, count(i.id)::int AS active FROM substations s
+       LEFT JOIN incidents i ON i.substation_id = s.id AND i.status <> 'resolved'
+       GROUP BY s.id ORDER BY s.id`,
+    );
+    return rows.map((r) => ({ id: r.id, activeIncidents: Number(r.active) }));
+  }
+
+  async view(id: string): Promise<IncidentView | null> {
+    const views = await this.views(`WHERE id = $1`, [id]);
+    return views[0] ?? null;
+  }
+
+  async list(filter: { status?: IncidentStatus | 'open'; substationId?: string; enterpriseId?: string; limit?: number; offset?: number }): Promise<IncidentView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status === 'open') where.push(`status <> 'resolved'`);
+    else if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.substationId) where.push(`(substation_id = $${params.push(filter.substationId)} OR backup_substation_ids ? $${params.length})`);
+    if (filter.enterpriseId) where.push(`enterprise_id = $${params.push(filter.enterpriseId)}`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.views(`${clause} ORDER BY dispatched_at DESC, id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`, params);
+  }
+
+  private async views(tail: string, params: unknown[]): Promise<IncidentView[]> {
+    const incidents = await this.sql.query<IncidentRow>(`SELECT * FROM incidents ${tail}`, params);
+    if (incidents.length === 0) return [];
+    const ids = incidents.map((i) => i.id);
+    const [milestones, escalations, alarms] = await Promise.all([
+      this.sql.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = ANY($1::text[])`, [ids]),
+      this.sql.query<{ incident_id: string; milestone: MilestoneName; at: Date; due_at: Date; backup_substation_id: string | null }>(
+        `SELECT * FROM incident_escalations WHERE incident_id = ANY($1::text[]) ORDER BY at`,
+        [ids],
+      ),
+      this.sql.query<{ incident_id: string; alarm_id: string }>(`SELECT * FROM incident_alarms WHERE incident_id = ANY($1::text[]) ORDER BY alarm_id`, [ids]),
+    ]);
+    return incidents.map((row) => ({
+      id: row.id,
+      enterpriseId: row.enterprise_id,
+      substationId: row.substation_id,
+      grade: row.grade,
+      level: row.level,
+      status: row.status,
+      dispatchedAt: row.dispatched_at.toISOString(),
+      resolvedAt: iso(row.resolved_at),
+      assignmentReason: row.assignment_reason,
+      backupSubstationIds: row.backup_substation_ids,
+      alarmIds: alarms.filter((a) => a.incident_id === row.id).map((a) => a.alarm_id),
+      milestones: milestones
+        .filter((m) => m.incident_id === row.id)
+        .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
+        .map((m) => ({ name: m.name, dueAt: m.due_at.toISOString(), at: iso(m.at), met: m.met, by: m.by })),
+      escalations: escalations
+        .filter((e) => e.incident_id === row.id)
+        .map((e) => ({ milestone: e.milestone, at: e.at.toISOString(), dueAt: e.due_at.toISOString(), backupSubstationId: e.backup_substation_id })),
+    }));
+  }
+
+  private async alreadyHandled(tx: SqlExecutor, input: NewIncident): Promise<string | null> {
+    const opened = await tx.query<{ id: string }>(`SELECT id FROM incidents WHERE opened_by_alarm_id = $1`, [input.openedByKey]);
+    if (opened.length > 0) return opened[0].id;
+    if (!input.alarmId) return null;
+    const linked = await tx.query<{ id: string; grade: Grade }>(
+      `SELECT i.id, i.grade FROM incident_alarms a JOIN incidents i ON i.id = a.incident_id WHERE a.alarm_id = $1 ORDER BY i.dispatched_at DESC LIMIT 1`,
+      [input.alarmId],
+    );
+    return linked.length > 0 && gradeRank(linked[0].grade) >= gradeRank(input.grade) ? linked[0].id : null;
+  }
+}
+
+function toState(row: IncidentRow, milestones: MilestoneRow[]): TimelineState {
+  const ms: MilestoneState[] = milestones
+    .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
+    .map((m) => ({
+      name: m.name,
+      dueAt: m.due_at.getTime(),
+      at: m.at ? m.at.getTime() : null,
+      by: m.by,
+      escalatedAt: m.escalated_at ? m.escalated_at.getTime() : null,
+    }));
+  return {
+    dispatchedAt: row.dispatched_at.getTime(),
+    policy: row.policy,
+    status: row.status,
+    substationId: row.substation_id,
+    backupSubstationIds: row.backup_substation_ids,
+    level: row.level,
+    milestones: ms,
+    resolvedAt: row.resolved_at ? row.resolved_at.getTime() : null,
+  };
+}

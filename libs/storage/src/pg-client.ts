@@ -1,0 +1,81 @@
+import { Pool, types, type PoolClient } from 'pg';
+import type { SqlClient, SqlExecutor } from './sql-client';
+import { consoleStorageLogger, type StorageLogger } from './storage-logger';
+
+const toNumber = (value: string): number => Number(value);
+
+// Per-pool parsers rather than pg.types.setTypeParser, which is process-global.
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 || oid === types.builtins.NUMERIC
+      ? toNumber
+      : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
+};
+
+/** A PostgreSQL pool; uses TimescaleDB when the server offers it. */
+export async function openPgClient(url: string, logger: StorageLogger = consoleStorageLogger): Promise<SqlClient> {
+  const pool = new Pool({ connectionString: url, types: typeParsers, max: 10 });
+  pool.on('error', (err) => logger.warn(`idle PostgreSQL connection failed: ${err.message}`));
+  try {
+    const timescale = await enableTimescale(pool, logger);
+    const executor = (target: Pool | PoolClient): SqlExecutor => ({
+      async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+        return (await target.query(sql, params)).rows as T[];
+      },
+    });
+    return {
+      kind: 'pg',
+      timescale,
+      ...executor(pool),
+      async transaction(fn) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await fn(executor(client));
+          await client.query('COMMIT');
+          client.release();
+          return result;
+        } catch (err) {
+          const rollback = await client.query('ROLLBACK').then(
+            () => undefined,
+            (e: Error) => e,
+          );
+          client.release(rollback);
+          throw err;
+        }
+      },
+      async exec(sql) {
+        await pool.query(sql);
+      },
+      async ping() {
+        await pool.query('SELECT 1');
+      },
+      async close() {
+        if (!pool.ended) await pool.end();
+      },
+    };
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+async function enableTimescale(pool: Pool, logger: StorageLogger): Promise<boolean> {
+  const available = await pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  let reason = 'the extension is not installed on this server';
+  if (available.rowCount) {
+    try {
+      await pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    } catch (err) {
+      reason = `CREATE EXTENSION failed: ${(err as Error).message}`;
+    }
+    // Another process may have won the race to create it.
+    const created = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+    if (created.rowCount) return true;
+  }
+  logger.warn(
+    `TimescaleDB unavailable (${reason}): readings use a plain table without compression or retention, ` +
+      'and per-minute statistics are computed by plain SQL',
+  );
+  return false;
+}

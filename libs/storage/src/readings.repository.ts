@@ -1,0 +1,100 @@
+import type { ReadingValue } from '@app/contracts';
+import type { SqlClient } from './sql-client';
+
+export interface ReadingRow {
+  /** Epoch milliseconds. */
+  ts: number;
+  deviceId: string;
+  metric: string;
+  /** Booleans are stored as 1/0. */
+  value: ReadingValue;
+}
+
+export interface SeriesPoint {
+  bucket: Date;
+  metric: string;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+// time_bucket's default origin, so date_bin and the continuous aggregate agree.
+const BUCKET_ORIGIN_MS = Date.UTC(2000, 0, 3);
+const BUCKET_ORIGIN_SQL = `TIMESTAMPTZ '2000-01-03 00:00:00+00'`;
+
+/** Time-series store of sensor readings; a hypertable with per-minute rollups when TimescaleDB is there. */
+export class ReadingsRepository {
+  constructor(private readonly sql: SqlClient) {}
+
+  /** Returns how many rows were new; redelivered readings (same device, metric and ts) are ignored. */
+  async insertBatch(rows: readonly ReadingRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const ts = new Array<number>(rows.length);
+    const deviceIds = new Array<string>(rows.length);
+    const metrics = new Array<string>(rows.length);
+    const values = new Array<number>(rows.length);
+    rows.forEach((row, i) => {
+      ts[i] = row.ts;
+      deviceIds[i] = row.deviceId;
+      metrics[i] = row.metric;
+      values[i] = typeof row.value === 'boolean' ? Number(row.value) : row.value;
+    });
+    const result = await this.sql.query<{ inserted: number }>(
+      `WITH inserted AS (
+         INSERT INTO readings (ts, device_id, metric, value)
+         SELECT to_timestamp(t / 1000), d, m, v
+         FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[]) AS u(t, d, m, v)
+         ON CONFLICT DO NOTHING
+         RETURNING 1
+       )
+       SELECT count(*) AS inserted FROM inserted`,
+      [ts, deviceIds, metrics, values],
+    );
+    return result[0].inserted;
+  }
+
+  /**
+   * A device's readings in [from, to) per metric, ordered by metric and time.
+   * With `bucketSeconds` null every reading is a point of its own (count 1);
+   * otherwise whole buckets overlapping [from, to) are aggregated.
+   */
+  async series(deviceId: string, from: Date, to: Date, bucketSeconds: number | null): Promise<SeriesPoint[]> {
+    if (bucketSeconds === null) {
+      return this.sql.query<SeriesPoint>(
+        `SELECT ts AS bucket, metric, value AS avg, value AS min, value AS max, 1 AS count
+         FROM readings WHERE device_id = $1 AND ts >= $2 AND ts < $3
+         ORDER BY metric, ts`,
+        [deviceId, from, to],
+      );
+    }
+    if (!Number.isInteger(bucketSeconds) || bucketSeconds <= 0) {
+      throw new RangeError(`bucketSeconds must be a positive integer, got ${bucketSeconds}`);
+    }
+    const bucketMs = bucketSeconds * 1000;
+    const start = new Date(BUCKET_ORIGIN_MS + Math.floor((from.getTime() - BUCKET_ORIGIN_MS) / bucketMs) * bucketMs);
+    const end = new Date(BUCKET_ORIGIN_MS + Math.ceil((to.getTime() - BUCKET_ORIGIN_MS) / bucketMs) * bucketMs);
+    if (this.sql.timescale && bucketSeconds % 60 === 0) {
+      return this.sql.query<SeriesPoint>(
+        `SELECT date_bin(make_interval(secs => $4), bucket, ${BUCKET_ORIGIN_SQL}) AS bucket, metric,
+                (sum(avg * count) / sum(count))::float8 AS avg, min(min) AS min, max(max) AS max,
+                sum(count)::int8 AS count
+         FROM readings_1m WHERE device_id = $1 AND bucket >= $2 AND bucket < $3
+         GROUP BY 1, 2 ORDER BY 2, 1`,
+        [deviceId, start, end, bucketSeconds],
+      );
+    }
+    return this.sql.query<SeriesPoint>(
+      `SELECT date_bin(make_interval(secs => $4), ts, ${BUCKET_ORIGIN_SQL}) AS bucket, metric,
+              avg(value) AS avg, min(value) AS min, max(value) AS max, count(*) AS count
+       FROM readings WHERE device_id = $1 AND ts >= $2 AND ts < $3
+       GROUP BY 1, 2 ORDER BY 2, 1`,
+      [deviceId, start, end, bucketSeconds],
+    );
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.sql.query<{ count: number }>('SELECT count(*) AS count FROM readings');
+    return rows[0].count;
+  }
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { openPgClient } from './pg-client';
+import { openPgliteClient } from './pglite-client';
+import type { StorageLogger } from './storage-logger';
+
+export interface SqlExecutor {
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * One database, either embedded PGlite or a PostgreSQL pool. Both return the
+ * same JS types: timestamptz as Date, int8/numeric as number, jsonb as objects.
+ */
+export interface SqlClient extends SqlExecutor {
+  readonly kind: 'pglite' | 'pg';
+  /** TimescaleDB features (hypertables, continuous aggregates, policies) are available. */
+  readonly timescale: boolean;
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Several statements, no parameters. */
+  exec(sql: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when a URL is configured (distributed mode), embedded PGlite under `${dataDir}/pg` otherwise. */
+export function openSqlClient(
+  opts: { databaseUrl?: string; dataDir: string },
+  logger?: StorageLogger,
+): Promise<SqlClient> {
+  return opts.databaseUrl ? openPgClient(opts.databaseUrl, logger) : openPgliteClient(join(opts.dataDir, 'pg'), logger);
+}

@@ -1,0 +1,55 @@
+import type { DeviceType, Grade } from '@app/contracts';
+
+export interface StoredGeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export interface StoredArea {
+  minLat: number;
+  minLon: number;
+  maxLat: number;
+  maxLon: number;
+}
+
+export interface StoredHazards {
+  threeInOne: boolean;
+  multiTenant: boolean;
+  tenants: number;
+  unauthorisedStructures: boolean;
+  fireLaneBlocked: boolean;
+  noSprinklers: boolean;
+}
+
+export interface SubstationRow {
+  id: string;
+  name: string;
+  location: StoredGeoPoint;
+  area: StoredArea;
+  capacity: number;
+  available: boolean;
+}
+
+export interface EnterpriseRow {
+  id: string;
+  name: string;
+  industry: string;
+  location: StoredGeoPoint;
+  substationId: string;
+  hazards: StoredHazards;
+  grade: Grade | null;
+  gradeReasons: string[];
+  gradeAt: Date | null;
+}
+
+export interface DeviceRow {
+  id: string;
+  enterpriseId: string;
+  type: DeviceType;
+  reportIntervalS: number;
+}
+
+export interface DeviceDetailRow extends DeviceRow {
+  lastSeenAt: Date | null;
+  online: boolean | null;
+}

@@ -1,0 +1,127 @@
+import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
+
+export interface InProcessBusOptions {
+  /** A publisher waits while any consumer of the topic has this many messages queued. */
+  highWaterMark?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  onHandlerError?: (topic: string, group: string, error: unknown, attempt: number) => void;
+}
+
+interface Consumer {
+  topic: string;
+  group: string;
+  handler: BusHandler<unknown>;
+  maxBatch: number;
+  queue: BusMessage<unknown>[];
+  head: number;
+  running: boolean;
+  drained: Array<() => void>;
+}
+
+/**
+ * The bus for the all-in-one process: a queue per consumer group, drained in
+ * order by one loop per group, with the same at-least-once contract as the
+ * Kafka adapter (a failed batch is retried with capped back-off, never
+ * skipped). Publishers are held back while a queue is over the high-water
+ * mark, which becomes back-pressure on MQTT ingest instead of unbounded memory.
+ */
+export class InProcessBus implements Bus {
+  private readonly consumers = new Map<string, Consumer[]>();
+  private readonly highWaterMark: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private closed = false;
+
+  constructor(private readonly options: InProcessBusOptions = {}) {
+    this.highWaterMark = options.highWaterMark ?? 100_000;
+    this.retryBaseMs = options.retryBaseMs ?? 100;
+    this.retryMaxMs = options.retryMaxMs ?? 5_000;
+  }
+
+  async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    if (this.closed) throw new Error('bus is closed');
+    if (messages.length === 0) return;
+    const consumers = this.consumers.get(topic) ?? [];
+    for (const c of consumers) {
+      while (c.queue.length - c.head >= this.highWaterMark && !this.closed) {
+        await new Promise<void>((resolve) => c.drained.push(resolve));
+      }
+    }
+    for (const c of consumers) {
+      for (const m of messages) c.queue.push(m as BusMessage<unknown>);
+      this.kick(c);
+    }
+  }
+
+  async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
+    const list = this.consumers.get(topic) ?? [];
+    if (list.some((c) => c.group === group)) {
+      throw new Error(`group ${group} already consumes ${topic} in this process`);
+    }
+    list.push({
+      topic,
+      group,
+      handler: handler as BusHandler<unknown>,
+      maxBatch: options.maxBatch ?? 1000,
+      queue: [],
+      head: 0,
+      running: false,
+      drained: [],
+    });
+    this.consumers.set(topic, list);
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('bus is closed');
+  }
+
+  /** Messages queued and not yet handled, per topic and group (bus lag). */
+  lag(): Array<{ topic: string; group: string; lag: number }> {
+    return [...this.consumers.values()].flat().map((c) => ({ topic: c.topic, group: c.group, lag: c.queue.length - c.head }));
+  }
+
+  /** Resolves when every queue is empty and no handler is running. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = [...this.consumers.values()].flat().some((c) => c.running || c.queue.length > c.head);
+      if (!busy) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of [...this.consumers.values()].flat()) c.drained.splice(0).forEach((r) => r());
+  }
+
+  private kick(c: Consumer): void {
+    if (c.running) return;
+    c.running = true;
+    setImmediate(() => void this.drain(c));
+  }
+
+  private async drain(c: Consumer): Promise<void> {
+    let attempt = 0;
+    while (!this.closed && c.queue.length > c.head) {
+      const batch = c.queue.slice(c.head, c.head + c.maxBatch);
+      try {
+        await c.handler(batch);
+        attempt = 0;
+        c.head += batch.length;
+        if (c.head > 10_000 && c.head * 2 > c.queue.length) {
+          c.queue = c.queue.slice(c.head);
+          c.head = 0;
+        }
+        if (c.queue.length - c.head < this.highWaterMark) c.drained.splice(0).forEach((r) => r());
+      } catch (error) {
+        attempt++;
+        this.options.onHandlerError?.(c.topic, c.group, error, attempt);
+        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempt - 1, 10));
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    c.running = false;
+    if (!this.closed && c.queue.length > c.head) this.kick(c);
+  }
+}

@@ -1,0 +1,38 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
+
+/** The URL ingest connects to: MQTT_URL, or the embedded broker started here. */
+export const MQTT_BROKER_URL = Symbol('MQTT_BROKER_URL');
+
+class BrokerLifecycle implements OnApplicationShutdown {
+  constructor(private readonly broker: EmbeddedMqttBroker) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.broker.stop();
+  }
+}
+
+@Global()
+@Module({})
+export class MqttBrokerModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: MqttBrokerModule,
+      providers: [
+        EmbeddedMqttBroker,
+        {
+          provide: MQTT_BROKER_URL,
+          inject: [APP_CONFIG, EmbeddedMqttBroker],
+          useFactory: async (config: AppConfig, broker: EmbeddedMqttBroker): Promise<string> => {
+            if (config.MQTT_URL) return config.MQTT_URL;
+            const port = await broker.start({ host: config.MQTT_HOST, port: config.MQTT_PORT });
+            new Logger('MqttBroker').log(`embedded MQTT broker listening on ${config.MQTT_HOST}:${port}`);
+            return `mqtt://127.0.0.1:${port}`;
+          },
+        },
+        BrokerLifecycle,
+      ],
+      exports: [MQTT_BROKER_URL, EmbeddedMqttBroker],
+    };
+  }
+}

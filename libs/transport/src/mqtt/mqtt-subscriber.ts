@@ -1,0 +1,69 @@
+import { connect, IClientOptions, MqttClient } from 'mqtt';
+
+export type MqttMessageHandler = (topic: string, payload: Buffer) => Promise<void>;
+
+export interface MqttSubscriberOptions {
+  url: string;
+  clientId: string;
+  topics: string[];
+  username?: string;
+  password?: string;
+  /** Keep the session (and QoS 1 messages queued for us) across reconnects. */
+  persistentSession?: boolean;
+  /** 5 for shared subscriptions on an external broker; the embedded aedes speaks 3.1.1 (4). */
+  protocolVersion?: 4 | 5;
+}
+
+/**
+ * Subscribes with QoS 1 and acknowledges a message to the broker only after the
+ * handler resolved (the reading is on the bus): a crash before that makes the
+ * broker deliver it again rather than lose it.
+ */
+export class MqttSubscriber {
+  private client: MqttClient | null = null;
+
+  async start(options: MqttSubscriberOptions, handler: MqttMessageHandler): Promise<void> {
+    const clientOptions: IClientOptions = {
+      clientId: options.clientId,
+      clean: !options.persistentSession,
+      protocolVersion: options.protocolVersion ?? 4,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      username: options.username,
+      password: options.password,
+      properties: options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: 3600 } : undefined,
+    };
+    const client = connect(options.url, clientOptions);
+    client.handleMessage = (packet, done) => {
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      handler(packet.topic, payload).then(
+        () => done(),
+        (error: Error) => done(error),
+      );
+    };
+    client.on('connect', (connack) => {
+      if (!connack.sessionPresent || !options.persistentSession) {
+        client.subscribe(options.topics.map((t) => t), { qos: 1 });
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      client.once('connect', () => {
+        client.off('error', onError);
+        resolve();
+      });
+      client.once('error', onError);
+    });
+    this.client = client;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.endAsync();
+  }
+}
