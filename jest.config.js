@@ -6,7 +6,7 @@ const swc = ['@swc/jest', {
     transform: { legacyDecorator: true, decoratorMetadata: true },
     target: 'es2022',
   },
-  module: { type: 'commonjs' },
+  module: { type: 'commonjs', ignoreDynamic: true },
 }];
 const moduleNameMapper = {
   '^@app/(contracts|domain|storage|transport|config|testing)$': '<rootDir>/libs/$1/src',
@@ -15,9 +15,10 @@ const moduleNameMapper = {
 const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,simulators}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'], testTimeout: 60000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'], },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -15,7 +15,13 @@ const backends: { name: string; open(): Promise<Opened> }[] = [
       const sql = await openSqlClient({ dataDir }, recordingLogger());
       expect(existsSync(join(dataDir, 'pg'))).toBe(true);
       expect(sql.kind).toBe('pglite');
-      return { sql, dispose: async () => (await sql.close(), await rm(dir, { recursive: true, force: true })) };
+      return {
+        sql,
+        async dispose() {
+          await sql.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -24,7 +30,13 @@ const backends: { name: string; open(): Promise<Opened> }[] = [
       const db = await createPgDatabase();
       const sql = await openSqlClient({ databaseUrl: db.url, dataDir: '/nonexistent' }, recordingLogger());
       expect(sql.kind).toBe('pg');
-      return { sql, dispose: async () => (await sql.close(), await db.drop()) };
+      return {
+        sql,
+        async dispose() {
+          await sql.close();
+          await db.drop();
+        },
+      };
     },
   },
 ];

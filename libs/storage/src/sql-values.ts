@@ -5,10 +5,6 @@ export function toDate(at: Instant): Date {
   return at instanceof Date ? at : new Date(at);
 }
 
-export function toDateOrNull(at: Instant | null | undefined): Date | null {
-  return at === null || at === undefined ? null : toDate(at);
-}
-
 /**
  * A jsonb parameter. Always stringified: pg would otherwise send a JS array as
  * a PostgreSQL array literal.

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
@@ -20,6 +20,7 @@ const REPOSITORIES = [ZoneRepository, ReadingsRepository, AlarmsRepository, Grad
  * first start. In embedded mode it also runs the TimescaleDB policies
  * (PGlite has no background workers to run them).
  */
+@Injectable()
 class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Storage');
   private timer: NodeJS.Timeout | null = null;

@@ -1,1 +1,3 @@
 export * from './manual-clock';
+export * from './wait-for';
+export * from './sse-recorder';

@@ -51,7 +51,15 @@ function restoredRuleState(rule: Rule, saved: unknown): RuleState {
   if (!isRuleState(saved)) return newRuleState();
   const level = saved.active ? saved.level : -1;
   if (saved.active && !(Number.isInteger(level) && level >= 0 && level < rule.levels.length)) return newRuleState();
-  return { ...saved, level, sampleTs: [...saved.sampleTs], sampleV: [...saved.sampleV] };
+  return {
+    active: saved.active,
+    level,
+    pendingSince: saved.pendingSince,
+    clearingSince: saved.clearingSince,
+    raisedAt: saved.raisedAt,
+    sampleTs: [...saved.sampleTs],
+    sampleV: [...saved.sampleV],
+  };
 }
 
 /**
@@ -99,7 +107,9 @@ export class RiskEvaluator {
     const rules = this.rules[device.type];
     const found: ActiveFinding[] = [];
     device.rules.forEach((s, i) => {
-      if (s.active) found.push({ ruleId: rules[i].id, metric: rules[i].metric, grade: rules[i].levels[s.level].grade, raisedAt: s.raisedAt ?? device.lastTs });
+      if (!s.active) return;
+      const rule = rules[i];
+      found.push({ ruleId: rule.id, metric: rule.metric, grade: rule.levels[s.level].grade, raisedAt: s.raisedAt ?? device.lastTs });
     });
     return found;
   }

@@ -75,7 +75,14 @@ function comparable(rule: Rule, state: RuleState, value: ReadingValue, ts: numbe
   return rule.kind === 'rate-of-rise' ? rateOfRise(rule, state, value, ts) : value;
 }
 
-function transition(type: RuleTransition['type'], rule: Rule, grade: RuleTransition['grade'], value: ReadingValue, at: number, message: string): RuleTransition {
+function transition(
+  type: RuleTransition['type'],
+  rule: Rule,
+  grade: RuleTransition['grade'],
+  value: ReadingValue,
+  at: number,
+  message: string,
+): RuleTransition {
   return { type, ruleId: rule.id, metric: rule.metric, grade, value, at, message };
 }
 

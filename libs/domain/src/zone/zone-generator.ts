@@ -43,7 +43,10 @@ const INDUSTRIES: Industry[] = [
 ];
 const INDUSTRY_WEIGHT_TOTAL = INDUSTRIES.reduce((sum, i) => sum + i.weight, 0);
 
-const NAME_SYLLABLES = ['Heng', 'Xin', 'Jin', 'Feng', 'Tai', 'Long', 'Sheng', 'Da', 'Hua', 'Rui', 'Yuan', 'Kang', 'Mei', 'Bao', 'Fu', 'Li', 'Chang', 'Hong', 'Tian', 'Yi', 'Wei', 'Ming', 'Hao', 'Jia'];
+const NAME_SYLLABLES = [
+  'Heng', 'Xin', 'Jin', 'Feng', 'Tai', 'Long', 'Sheng', 'Da', 'Hua', 'Rui', 'Yuan', 'Kang',
+  'Mei', 'Bao', 'Fu', 'Li', 'Chang', 'Hong', 'Tian', 'Yi', 'Wei', 'Ming', 'Hao', 'Jia',
+];
 
 type Random = () => number;
 
@@ -64,8 +67,13 @@ function gaussian(rng: Random): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
+// Six decimals is about 0.1 m: precise enough, and readable in fixtures and on the dashboard.
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
 function within(area: GeoBounds, fLat: number, fLon: number): GeoPoint {
-  return { lat: area.minLat + fLat * (area.maxLat - area.minLat), lon: area.minLon + fLon * (area.maxLon - area.minLon) };
+  return { lat: round6(area.minLat + fLat * (area.maxLat - area.minLat)), lon: round6(area.minLon + fLon * (area.maxLon - area.minLon)) };
 }
 
 function clampFraction(f: number): number {
@@ -83,10 +91,10 @@ function substationSeeds(rng: Random): SubstationSeed[] {
       const n = row * COLUMNS + col + 1;
       // Row 0 is the north row, so S1 is the north-west corner and S8 the south-east.
       const area: GeoBounds = {
-        minLat: minLat + (ROWS - 1 - row) * dLat,
-        maxLat: minLat + (ROWS - row) * dLat,
-        minLon: minLon + col * dLon,
-        maxLon: minLon + (col + 1) * dLon,
+        minLat: round6(minLat + (ROWS - 1 - row) * dLat),
+        maxLat: round6(minLat + (ROWS - row) * dLat),
+        minLon: round6(minLon + col * dLon),
+        maxLon: round6(minLon + (col + 1) * dLon),
       };
       seeds.push({
         id: `S${n}`,

@@ -1,8 +1,9 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Bus, BUS } from './bus';
 import { InProcessBus } from './in-process-bus';
 
+@Injectable()
 class BusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Aedes } from 'aedes';
+import type { Aedes } from 'aedes';
 import { createServer, Server } from 'node:net';
 import { AddressInfo } from 'node:net';
 
@@ -14,7 +14,9 @@ export class EmbeddedMqttBroker {
   private server: Server | null = null;
 
   async start(options: EmbeddedMqttBrokerOptions): Promise<number> {
-    const aedes = await Aedes.createBroker();
+    // aedes 1 is an ES module: loaded on demand (jest runs with vm modules for it).
+    const { Aedes: Broker } = await import('aedes');
+    const aedes = await Broker.createBroker();
     const server = createServer(aedes.handle);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

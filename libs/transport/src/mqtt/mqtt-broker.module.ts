@@ -1,10 +1,11 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
 
 /** The URL ingest connects to: MQTT_URL, or the embedded broker started here. */
 export const MQTT_BROKER_URL = Symbol('MQTT_BROKER_URL');
 
+@Injectable()
 class BrokerLifecycle implements OnApplicationShutdown {
   constructor(private readonly broker: EmbeddedMqttBroker) {}
   async onApplicationShutdown(): Promise<void> {

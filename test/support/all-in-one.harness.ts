@@ -1,0 +1,68 @@
+import { INestApplication } from '@nestjs/common';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync, MqttClient } from 'mqtt';
+import { AppConfig, loadConfig, startApp } from '@app/config';
+import { EmbeddedMqttBroker } from '@app/transport';
+import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+
+export const TOKEN = 'e2e-operator-token';
+
+/** The all-in-one app on free ports and a data directory of its own, restartable on that directory. */
+export class AllInOneHarness {
+  app: INestApplication | null = null;
+  baseUrl = '';
+  mqttPort = 0;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'zone-e2e-'));
+
+  constructor(private readonly env: Record<string, string> = {}) {}
+
+  async start(): Promise<void> {
+    const config: AppConfig = loadConfig({
+      PORT: '0',
+      MQTT_PORT: '0',
+      MQTT_HOST: '127.0.0.1',
+      DATA_DIR: this.dataDir,
+      OPERATOR_TOKEN: TOKEN,
+      SEED_ENTERPRISES: '20',
+      LOG_LEVEL: 'warn',
+      DEADLINE_POLL_MS: '200',
+      ...this.env,
+    });
+    this.app = await startApp(AllInOneModule.forRoot(config), config);
+    const port = (this.app.getHttpServer().address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.mqttPort = this.app.get(EmbeddedMqttBroker).port;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    this.app = null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async api<T = any>(path: string, init: RequestInit & { token?: string | null } = {}): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const token = init.token === undefined ? TOKEN : init.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(this.baseUrl + path, { ...init, headers });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON (metrics, dashboard)
+    }
+    return { status: res.status, body };
+  }
+
+  device(): Promise<MqttClient> {
+    return connectAsync(`mqtt://127.0.0.1:${this.mqttPort}`, { protocolVersion: 4, reconnectPeriod: 0 });
+  }
+}
