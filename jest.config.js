@@ -9,13 +9,14 @@ const swc = ['@swc/jest', {
   module: { type: 'commonjs', ignoreDynamic: true },
 }];
 const moduleNameMapper = {
-  '^@app/(contracts|domain|storage|transport|config|testing)$': '<rootDir>/libs/$1/src',
-  '^@app/(contracts|domain|storage|transport|config|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(contracts|domain|storage|transport|config|observability|testing)$': '<rootDir>/libs/$1/src',
+  '^@app/(contracts|domain|storage|transport|config|observability|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
 
 module.exports = {
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,simulators}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'], },

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, LoggerModule } from '@app/config';
+import { ObservabilityModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { BusModule, MqttBrokerModule } from '@app/transport';
 import { CommandCenterModule } from '../../command-center/src/command-center.module';
@@ -16,6 +17,7 @@ export class AllInOneModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(config, 'all-in-one'),
+        ObservabilityModule,
         StorageModule.forRoot(),
         BusModule.forRoot(),
         MqttBrokerModule.forRoot(),

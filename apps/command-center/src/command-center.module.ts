@@ -6,12 +6,11 @@ import { ZoneController } from './api/zone.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenStore } from './auth/token-store';
 import { DashboardController } from './dashboard/dashboard.controller';
-import { HealthController } from './health/health.controller';
 import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [HealthController, DashboardController, ZoneController, AlarmsController, IncidentsController, LiveStreamController],
+  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
 })
 export class CommandCenterModule {}

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { parseDeviceTopic, Topics } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
-import { Bus, BUS, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
+import { HealthChecks } from '@app/observability';
+import { Bus, BUS, BusMessage, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 import { TelemetryValidator } from './telemetry-validator';
@@ -16,8 +18,9 @@ import { TelemetryValidator } from './telemetry-validator';
 @Injectable()
 export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MqttIngestService.name);
-  private readonly subscriber = new MqttSubscriber();
+  private readonly subscribers: MqttSubscriber[] = [];
   private readonly validator: TelemetryValidator;
+  private stopping = false;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -26,7 +29,13 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(MQTT_BROKER_URL) private readonly brokerUrl: string,
     private readonly registry: DeviceRegistry,
     private readonly metrics: IngestMetrics,
+    health: HealthChecks,
   ) {
+    health.register('mqttIngest', async () => {
+      const up = this.subscribers.filter((s) => s.connected).length;
+      if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
+      return { connections: up };
+    });
     this.validator = new TelemetryValidator((id) => this.registry.find(id), {
       maxClockSkewMs: config.MAX_CLOCK_SKEW_S * 1000,
       maxReadingAgeMs: config.MAX_READING_AGE_S * 1000,
@@ -35,19 +44,39 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.load(this.clock.now());
-    await this.subscriber.start(
-      { url: this.brokerUrl, clientId: `zone-ingest-${randomUUID().slice(0, 8)}`, topics: ['sites/#'], protocolVersion: this.config.MQTT_URL ? 5 : 4 },
-      (topic, payload) => this.handle(topic, payload),
-    );
+    const external = this.config.MQTT_URL !== undefined;
+    // On an external broker: MQTT 5 shared subscription (ingest processes and
+    // connections split the load) and persistent sessions, so QoS 1 messages
+    // not yet acknowledged are delivered again after a crash. Several
+    // connections because a connection hands over one message at a time.
+    const connections = external ? this.config.INGEST_MQTT_CONNECTIONS : 1;
+    const base = this.config.INGEST_CLIENT_ID ?? `zone-ingest-${hostname()}`;
+    for (let i = 0; i < connections; i++) {
+      const subscriber = new MqttSubscriber();
+      await subscriber.start(
+        {
+          url: this.brokerUrl,
+          clientId: external ? `${base}-${i}` : `zone-ingest-${randomUUID().slice(0, 8)}`,
+          topics: [external ? `$share/${this.config.INGEST_SHARE_GROUP}/sites/#` : 'sites/#'],
+          protocolVersion: external ? 5 : 4,
+          persistentSession: external,
+          username: this.config.MQTT_USERNAME,
+          password: this.config.MQTT_PASSWORD,
+        },
+        (topic, payload) => this.handle(topic, payload),
+      );
+      this.subscribers.push(subscriber);
+    }
     this.logger.log(`ingesting from ${this.brokerUrl.replace(/\/\/[^@]*@/, '//***@')} for ${this.registry.size} devices`);
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.subscriber.stop();
+    this.stopping = true;
+    await Promise.all(this.subscribers.map((s) => s.stop()));
   }
 
   get connected(): boolean {
-    return this.subscriber.connected;
+    return this.subscribers.length > 0 && this.subscribers.every((s) => s.connected);
   }
 
   async handle(topic: string, payload: Buffer): Promise<void> {
@@ -58,15 +87,32 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     const tasks: Promise<void>[] = [];
     if (result.readings.length) {
       this.metrics.readings.inc(result.readings.length);
-      tasks.push(this.bus.publish(Topics.telemetry, result.readings.map((r) => ({ key: r.deviceId, value: r, headers: { correlationId: r.correlationId } }))));
+      tasks.push(this.publish(Topics.telemetry, result.readings.map((r) => ({ key: r.deviceId, value: r, headers: { correlationId: r.correlationId } }))));
     }
     if (result.statuses.length) {
-      tasks.push(this.bus.publish(Topics.deviceStatus, result.statuses.map((s) => ({ key: s.deviceId, value: s, headers: { correlationId: s.correlationId } }))));
+      tasks.push(this.publish(Topics.deviceStatus, result.statuses.map((s) => ({ key: s.deviceId, value: s, headers: { correlationId: s.correlationId } }))));
     }
     if (result.deadLetters.length) {
       for (const d of result.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason });
-      tasks.push(this.bus.publish(Topics.deadLetters, result.deadLetters.map((d) => ({ key: d.deviceId ?? d.topic, value: d, headers: { correlationId: d.correlationId } }))));
+      tasks.push(this.publish(Topics.deadLetters, result.deadLetters.map((d) => ({ key: d.deviceId ?? d.topic, value: d, headers: { correlationId: d.correlationId } }))));
     }
     await Promise.all(tasks);
+  }
+
+  /**
+   * While the bus is unreachable the message stays unacknowledged (the broker
+   * keeps it and holds back the rest), so a Kafka outage delays readings
+   * instead of losing them.
+   */
+  private async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.bus.publish(topic, messages);
+      } catch (e) {
+        if (this.stopping) throw e;
+        if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+      }
+    }
   }
 }

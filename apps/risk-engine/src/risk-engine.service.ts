@@ -3,23 +3,17 @@ import { randomUUID } from 'node:crypto';
 import {
   AlarmEventV1,
   DeviceStatusV1,
-  Grade,
   GradeChangedV1,
   TelemetryReadingV1,
   Topics,
 } from '@app/contracts';
 import { CLOCK } from '@app/config';
-import { Clock, defaultRuleSet, gradeEnterprise, RiskEvaluator, RuleTransition, StandingHazards } from '@app/domain';
+import { Clock, defaultRuleSet, gradeEnterprise, RiskEvaluator, RuleTransition } from '@app/domain';
 import { AlarmsRepository, GradeChangesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { RiskMetrics } from './risk.metrics';
 
 const OFFLINE_RULE = 'device.offline';
-
-interface EnterpriseState {
-  hazards: StandingHazards;
-  grade: Grade | null;
-}
 
 /**
  * Grades every reading: stores it, runs the rules, keeps one open alarm per
@@ -30,7 +24,6 @@ interface EnterpriseState {
 export class RiskEngineService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RiskEngineService.name);
   private readonly evaluator = new RiskEvaluator(defaultRuleSet());
-  private readonly enterprises = new Map<string, EnterpriseState>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -43,9 +36,6 @@ export class RiskEngineService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const e of await this.zone.listEnterprises()) {
-      this.enterprises.set(e.id, { hazards: e.hazards, grade: e.grade ?? null });
-    }
     await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), { maxBatch: 2000 });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
   }
@@ -155,20 +145,8 @@ export class RiskEngineService implements OnApplicationBootstrap {
   }
 
   private async regrade(enterpriseId: string, correlationId: string): Promise<GradeChangedV1 | null> {
-    const state = this.enterprises.get(enterpriseId);
-    if (!state) {
-      this.logger.warn(`reading for unknown enterprise ${enterpriseId}`);
-      return null;
-    }
-    const open = await this.alarms.openForEnterprise(enterpriseId);
-    const findings = open.map((a) => ({ ruleId: a.ruleId, metric: a.metric, grade: a.grade, deviceId: a.deviceId }));
-    const { grade, reasons } = gradeEnterprise(findings, state.hazards);
-    if (grade === state.grade) return null;
-    const at = this.clock.now();
-    const change: GradeChangedV1 = { v: 1, type: 'grade.changed', enterpriseId, from: state.grade, to: grade, reasons, at, correlationId };
-    await this.zone.updateEnterpriseGrade(enterpriseId, grade, reasons, at);
-    await this.gradeChanges.insert({ at, enterpriseId, from: state.grade, to: grade, reasons, correlationId });
-    state.grade = grade;
-    return change;
+    const change = await this.gradeChanges.regrade(enterpriseId, gradeEnterprise, this.clock.now(), correlationId);
+    if (!change) return null;
+    return { v: 1, type: 'grade.changed', enterpriseId, from: change.from, to: change.to, reasons: change.reasons, at: change.at.getTime(), correlationId };
   }
 }

@@ -1,5 +1,6 @@
 import type { Grade } from '@app/contracts';
 import type { SqlClient } from './sql-client';
+import type { StoredHazards } from './zone-rows';
 import { jsonParam, toDate, type Instant } from './sql-values';
 
 export interface GradeChangeInput {
@@ -29,9 +30,44 @@ interface GradeChangeRecord {
   correlation_id: string;
 }
 
+export interface OpenFinding {
+  ruleId: string;
+  metric: string;
+  grade: Grade;
+  deviceId: string;
+}
+
+export type GradeFunction = (findings: OpenFinding[], hazards: StoredHazards) => { grade: Grade | null; reasons: string[] };
+
 /** History of enterprise grade changes. */
 export class GradeChangesRepository {
   constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Recomputes an enterprise's grade from its open alarms under a row lock and,
+   * when it changed, stores the new grade and the change in one transaction.
+   * Several risk-engine processes may touch one enterprise (its devices sit in
+   * different partitions); the lock makes them agree on `from`.
+   */
+  async regrade(enterpriseId: string, grade: GradeFunction, at: Instant, correlationId: string): Promise<GradeChangeRow | null> {
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(`SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`, [enterpriseId]);
+      if (rows.length === 0) return null;
+      const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
+        `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
+        [enterpriseId],
+      );
+      const from = rows[0].grade;
+      const next = grade(findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })), rows[0].hazards);
+      if (next.grade === from) return null;
+      await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [enterpriseId, next.grade, jsonParam(next.reasons), toDate(at)]);
+      await tx.query(
+        `INSERT INTO grade_changes (at, enterprise_id, from_grade, to_grade, reasons, correlation_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+        [toDate(at), enterpriseId, from, next.grade, jsonParam(next.reasons), correlationId],
+      );
+      return { at: toDate(at), enterpriseId, from, to: next.grade, reasons: next.reasons, correlationId };
+    });
+  }
 
   async insert(change: GradeChangeInput): Promise<void> {
     await this.sql.query(

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { HealthChecks } from '@app/observability';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
@@ -29,7 +30,13 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly maintenance: TimescaleMaintenance,
-  ) {}
+    health: HealthChecks,
+  ) {
+    health.register('database', async () => {
+      await this.sql.ping();
+      return { kind: this.sql.kind, timescale: this.sql.timescale };
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.sql.kind !== 'pglite' || !this.sql.timescale) return;

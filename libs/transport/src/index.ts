@@ -4,3 +4,4 @@ export * from './mqtt/embedded-mqtt-broker';
 export * from './mqtt/mqtt-subscriber';
 export * from './bus/bus.module';
 export * from './mqtt/mqtt-broker.module';
+export * from './bus/kafka-bus';

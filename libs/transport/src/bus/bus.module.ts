@@ -1,11 +1,16 @@
 import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { HealthChecks } from '@app/observability';
 import { Bus, BUS } from './bus';
 import { InProcessBus } from './in-process-bus';
+import { KafkaBus } from './kafka-bus';
+import { Topics } from '@app/contracts';
 
 @Injectable()
 class BusLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  constructor(@Inject(BUS) private readonly bus: Bus, health: HealthChecks) {
+    health.register('bus', () => this.bus.ping());
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();
   }
@@ -21,9 +26,20 @@ export class BusModule {
         {
           provide: BUS,
           inject: [APP_CONFIG],
-          useFactory: (config: AppConfig): Bus => {
+          useFactory: async (config: AppConfig): Promise<Bus> => {
             if (config.KAFKA_BROKERS) {
-              throw new Error('KAFKA_BROKERS is set, but this build has no Kafka adapter yet; unset it to run on the in-process bus');
+              const bus = new KafkaBus({
+                brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+                clientId: config.KAFKA_CLIENT_ID,
+                topics: Object.values(Topics),
+                partitions: config.KAFKA_PARTITIONS,
+                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+                deadLetterTopic: Topics.deadLetters,
+                namePrefix: config.KAFKA_NAME_PREFIX,
+                logger: new Logger('KafkaBus'),
+              });
+              await bus.connect();
+              return bus;
             }
             const logger = new Logger('InProcessBus');
             return new InProcessBus({

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { HealthChecks } from '@app/observability';
 import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
 
 /** The URL ingest connects to: MQTT_URL, or the embedded broker started here. */
@@ -7,7 +8,14 @@ export const MQTT_BROKER_URL = Symbol('MQTT_BROKER_URL');
 
 @Injectable()
 class BrokerLifecycle implements OnApplicationShutdown {
-  constructor(private readonly broker: EmbeddedMqttBroker) {}
+  constructor(private readonly broker: EmbeddedMqttBroker, @Inject(APP_CONFIG) config: AppConfig, health: HealthChecks) {
+    if (!config.MQTT_URL) {
+      health.register('mqttBroker', async () => {
+        if (!this.broker.running) throw new Error('embedded broker is not listening');
+        return { embedded: true, port: this.broker.port, clients: this.broker.connectedClients };
+      });
+    }
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.broker.stop();
   }

@@ -1,0 +1,2 @@
+export * from './health-checks';
+export * from './observability.module';

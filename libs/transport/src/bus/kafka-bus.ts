@@ -1,0 +1,182 @@
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
+import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
+
+export interface KafkaBusLogger {
+  log(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Topics created at start (when missing) with this many partitions. */
+  topics: string[];
+  partitions: number;
+  replicationFactor: number;
+  /** Where a message that is not JSON goes, with its reason, instead of blocking its partition. */
+  deadLetterTopic: string;
+  /** Put before every topic and group name, so several deployments (or test runs) can share a cluster. */
+  namePrefix?: string;
+  logger?: KafkaBusLogger;
+}
+
+const PING_TIMEOUT_MS = 2000;
+
+/**
+ * The bus on Apache Kafka (kafkajs). Messages are JSON with the bus key as the
+ * Kafka key, so one key stays in one partition and in order. Consumers run
+ * with auto-commit off: a batch's offset+1 is committed only after the handler
+ * resolved, i.e. after its effect is stored; a handler that throws makes
+ * kafkajs retry and, past its retries, restart the consumer from the last
+ * committed offset — never skip.
+ *
+ * We use kafkajs directly rather than the @nestjs/microservices Kafka
+ * transport because the handlers are batch handlers (one database write per
+ * batch) and the same Bus interface must also run in process.
+ */
+export class KafkaBus implements Bus {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly consumers: Consumer[] = [];
+  private connected = false;
+  private readonly prefix: string;
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.prefix = options.namePrefix ?? '';
+    const logger = options.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 5000,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 20 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const text = `kafka ${entry.namespace}: ${entry.log.message}${entry.log.error ? ` (${entry.log.error})` : ''}`;
+        if (entry.level <= logLevel.ERROR) logger?.error(text);
+        else logger?.warn(text);
+      },
+    });
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.admin = this.kafka.admin();
+  }
+
+  async connect(): Promise<void> {
+    await this.admin.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const missing = this.options.topics.map((t) => this.prefix + t).filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
+      });
+      this.options.logger?.log(`created topics ${missing.join(', ')} with ${this.options.partitions} partitions`);
+    }
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.producer.send({
+      topic: this.prefix + topic,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers })),
+    });
+  }
+
+  async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
+    const maxBatch = options.maxBatch ?? 1000;
+    const consumer = this.kafka.consumer({
+      groupId: this.prefix + group,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
+    });
+    this.consumers.push(consumer);
+    await consumer.connect();
+    // A broadcast group (live streams) only wants what happens from now on.
+    await consumer.subscribe({ topics: [this.prefix + topic], fromBeginning: !options.broadcast });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const good: Array<BusMessage<T> & { offset: string }> = [];
+        const bad: KafkaMessage[] = [];
+        for (const m of batch.messages) {
+          const value = parse<T>(m);
+          if (value === undefined) bad.push(m);
+          else good.push({ key: m.key?.toString() ?? '', value, headers: headersOf(m), offset: m.offset });
+        }
+        // Bad messages are dead-lettered before any offset past them is committed.
+        if (bad.length > 0) await this.deadLetter(topic, group, bad);
+        const commit = async (offset: string) => {
+          resolveOffset(offset);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
+        };
+        for (let i = 0; i < good.length; i += maxBatch) {
+          if (!isRunning() || isStale()) return;
+          const chunk = good.slice(i, i + maxBatch);
+          await handler(chunk.map(({ offset: _offset, ...message }) => message));
+          await commit(chunk[chunk.length - 1].offset);
+          await heartbeat();
+        }
+        await commit(batch.lastOffset());
+      },
+    });
+  }
+
+  async ping(): Promise<void> {
+    if (!this.connected) throw new Error('not connected to Kafka');
+    await Promise.race([
+      this.admin.describeCluster(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`Kafka did not answer in ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS).unref()),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    this.connected = false;
+    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private async deadLetter(topic: string, group: string, messages: KafkaMessage[]): Promise<void> {
+    const now = Date.now();
+    await this.publish(
+      this.options.deadLetterTopic,
+      messages.map((m) => ({
+        key: m.key?.toString() ?? topic,
+        value: {
+          v: 1,
+          source: 'bus',
+          topic,
+          reason: 'processing-failed',
+          detail: `${group}: message at offset ${m.offset} is not JSON`,
+          deviceId: null,
+          payload: (m.value?.toString('utf8') ?? '').slice(0, 2048),
+          receivedAt: now,
+          correlationId: headersOf(m).correlationId ?? '',
+        },
+      })),
+    );
+  }
+}
+
+function parse<T>(m: KafkaMessage): T | undefined {
+  if (!m.value) return undefined;
+  try {
+    return JSON.parse(m.value.toString('utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function headersOf(m: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.map(String).join(',') : v.toString();
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { waitFor } from '@app/testing';
+
+export const APPS = ['ingest', 'risk-engine', 'dispatch', 'command-center'] as const;
+export type AppName = (typeof APPS)[number];
+
+const ROOT = join(__dirname, '..', '..');
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+export const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+export const TOKEN = 'distributed-operator-token';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApp {
+  name: string;
+  app: AppName;
+  port: number;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Every app as its own process (`node dist/apps/<app>/src/main.js`) against the
+ * machine's Mosquitto, the Kafka broker and a PostgreSQL database of its own.
+ * Kafka topics, groups and the MQTT share group carry a per-run prefix, so runs
+ * never see each other's messages.
+ */
+export class DistributedHarness {
+  readonly run = randomUUID().slice(0, 8);
+  readonly database = `zone_dist_${this.run}`;
+  readonly databaseUrl = `postgres://postgres@127.0.0.1:5432/${this.database}`;
+  readonly apps = new Map<string, RunningApp>();
+  private readonly logDir = join(ROOT, 'test-artifacts', 'distributed', this.run);
+
+  constructor(private readonly env: Record<string, string> = {}) {
+    mkdirSync(this.logDir, { recursive: true });
+  }
+
+  async createDatabase(): Promise<void> {
+    await this.admin(`CREATE DATABASE ${this.database}`);
+  }
+
+  async dropDatabase(): Promise<void> {
+    await this.admin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+  }
+
+  async start(app: AppName, name: string = app, extraEnv: Record<string, string> = {}): Promise<RunningApp> {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      PORT: String(port),
+      MQTT_URL,
+      KAFKA_BROKERS,
+      DATABASE_URL: this.databaseUrl,
+      KAFKA_NAME_PREFIX: `t${this.run}.`,
+      KAFKA_PARTITIONS: '4',
+      INGEST_SHARE_GROUP: `zone-ingest-${this.run}`,
+      INGEST_CLIENT_ID: `${name}-${this.run}`,
+      OPERATOR_TOKEN: TOKEN,
+      SEED_ENTERPRISES: '20',
+      LOG_LEVEL: 'info',
+      DEADLINE_POLL_MS: '200',
+      ...this.env,
+      ...extraEnv,
+    };
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const running: RunningApp = { name, app, port, process: child, exited };
+    this.apps.set(name, running);
+    let gone = false;
+    void exited.then(() => (gone = true));
+    await waitFor(async () => {
+      if (gone) throw new Error(`${name} exited during start; see ${this.logDir}/${name}.log`);
+      const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+      return res?.status === 200;
+    }, 60_000, `${name} to become healthy`);
+    return running;
+  }
+
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const app = this.apps.get(name);
+    if (!app) return;
+    app.process.kill(signal);
+    await app.exited;
+    this.apps.delete(name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.apps.keys()].map((name) => this.kill(name, 'SIGTERM')));
+  }
+
+  url(name: string, path: string): string {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`${name} is not running`);
+    return `http://127.0.0.1:${app.port}${path}`;
+  }
+
+  async api<T = any>(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(this.url(name, path), { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async admin(sql: string): Promise<void> {
+    const client = new Client({ connectionString: ADMIN_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+}
