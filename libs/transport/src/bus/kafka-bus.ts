@@ -1,4 +1,4 @@
-import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
 import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
 
 export interface KafkaBusLogger {
@@ -58,7 +58,9 @@ export class KafkaBus implements Bus {
         else logger?.warn(text);
       },
     });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // One request in flight keeps each partition in order across retries; a retry may
+    // still duplicate a message, which every consumer tolerates (idempotent handlers).
+    this.producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.admin = this.kafka.admin();
   }
 
@@ -89,7 +91,9 @@ export class KafkaBus implements Bus {
   async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
     const maxBatch = options.maxBatch ?? 1000;
     const consumer = this.kafka.consumer({
-      groupId: this.prefix + group,
+      // A Kafka group per (group, topic): kafkajs members of one group must all
+      // subscribe to the same topics, and each subscription here is its own consumer.
+      groupId: `${this.prefix}${group}.${topic}`,
       sessionTimeout: 30_000,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,

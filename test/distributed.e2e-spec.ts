@@ -1,0 +1,83 @@
+import { connectAsync, MqttClient } from 'mqtt';
+import { IncidentView } from '@app/contracts';
+import { SseRecorder, waitFor } from '@app/testing';
+import { DistributedHarness, MQTT_URL, TOKEN } from './support/distributed.harness';
+
+const TIMELINE = [3, 6, 9];
+
+async function smokeDetectorOf(sut: DistributedHarness, enterpriseId: string): Promise<string> {
+  const rows = await sut.query<{ id: string }>(`SELECT id FROM devices WHERE enterprise_id = $1 AND type = 'smoke_detector' ORDER BY id LIMIT 1`, [enterpriseId]);
+  if (!rows[0]) throw new Error(`${enterpriseId} has no smoke detector`);
+  return rows[0].id;
+}
+
+describe('distributed mode: every app its own process on Mosquitto + Kafka + PostgreSQL', () => {
+  const sut = new DistributedHarness({ TIMELINE_SECONDS: TIMELINE.join(',') });
+  const stream = new SseRecorder();
+  let device: MqttClient;
+
+  beforeAll(async () => {
+    await sut.createDatabase();
+    await sut.start('command-center');
+    await Promise.all([
+      sut.start('ingest'),
+      sut.start('risk-engine', 'risk-engine-1'),
+      sut.start('risk-engine', 'risk-engine-2'),
+      sut.start('dispatch', 'dispatch-1'),
+      sut.start('dispatch', 'dispatch-2'),
+    ]);
+    await stream.open(sut.url('command-center', '/api/stream'), { authorization: `Bearer ${TOKEN}` });
+    device = await connectAsync(MQTT_URL, { protocolVersion: 5, clientId: `device-sim-${sut.run}` });
+  }, 180_000);
+
+  afterAll(async () => {
+    await device?.endAsync();
+    await stream.close();
+    await sut.stopAll();
+    await sut.dropDatabase();
+  });
+
+  it('reports its dependencies on /health in every process', async () => {
+    const ingest = await fetch(sut.url('ingest', '/health')).then((r) => r.json() as Promise<any>);
+    expect(ingest.checks).toMatchObject({ database: { status: 'up' }, bus: { status: 'up' }, mqttIngest: { status: 'up' } });
+    const dispatch = await fetch(sut.url('dispatch-1', '/health')).then((r) => r.json() as Promise<any>);
+    expect(dispatch.checks).toMatchObject({ database: { status: 'up', detail: { kind: 'pg' } }, bus: { status: 'up' } });
+  });
+
+  it('carries a fire from MQTT to one incident, seen live in the command center, and escalates each missed deadline exactly once with two dispatchers', async () => {
+    const enterpriseId = 'E0001';
+    const deviceId = await smokeDetectorOf(sut, enterpriseId);
+    const publishedAt = Date.now();
+    await device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: publishedAt, readings: { smoke: true, temperature: 75 } }), { qos: 1 });
+
+    const opened = await waitFor(() => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId), 15_000, 'incident.opened on the live stream');
+    const latencyMs = Date.parse(opened.data.incident.dispatchedAt) - publishedAt;
+    process.stdout.write(`distributed publish → incident dispatched: ${latencyMs} ms\n`);
+    expect(latencyMs).toBeLessThan(5000);
+
+    const incidentId: string = opened.data.incidentId;
+    await waitFor(async () => {
+      const { body } = await sut.api<IncidentView>('command-center', `/api/incidents/${incidentId}`);
+      return body.escalations.length === 3 ? body : undefined;
+    }, TIMELINE[2] * 1000 + 10_000, 'three escalations');
+    await new Promise((r) => setTimeout(r, 1500));
+    const escalations = await sut.query<{ milestone: string }>(`SELECT milestone FROM incident_escalations WHERE incident_id = $1 ORDER BY at`, [incidentId]);
+    expect(escalations.map((e) => e.milestone)).toEqual(['acknowledged', 'onScene', 'underControl']);
+    const incidents = await sut.query(`SELECT id FROM incidents WHERE enterprise_id = $1`, [enterpriseId]);
+    expect(incidents).toHaveLength(1);
+    const live = stream.ofType('incident.escalation').filter((e) => e.data.incidentId === incidentId);
+    expect(live.map((e) => e.data.milestone)).toEqual(['acknowledged', 'onScene', 'underControl']);
+    expect(stream.ofType('alarm.raised').some((e) => e.data.enterpriseId === enterpriseId)).toBe(true);
+  });
+
+  it('takes substation actions through the command center process', async () => {
+    const enterpriseId = 'E0002';
+    const deviceId = await smokeDetectorOf(sut, enterpriseId);
+    await device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true } }), { qos: 1 });
+    const opened = await waitFor(() => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId), 15_000, 'the second incident');
+    const ack = await sut.api<IncidentView>('command-center', `/api/incidents/${opened.data.incidentId}/acknowledge`, { method: 'POST', body: '{}' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.milestones[0].met).toBe(true);
+    await waitFor(() => stream.ofType('incident.milestone').some((e) => e.data.incidentId === opened.data.incidentId), 5000, 'the milestone on the live stream');
+  });
+});
