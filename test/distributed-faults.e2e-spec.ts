@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { connectAsync, MqttClient } from 'mqtt';
+import { waitFor } from '@app/testing';
+import { DistributedHarness, MQTT_URL } from './support/distributed.harness';
+
+const KAFKA_SCRIPT = join(__dirname, '..', 'deploy', 'kafka', 'kafka.sh');
+
+interface Stream {
+  expectedRows: number;
+  keys: Set<string>;
+}
+
+/**
+ * Publishes `perDevice` readings from each device at a steady pace, calling
+ * `midway` once a third of them is out, with a fire (smoke) from `fireDevice`
+ * half-way through.
+ */
+async function publishStream(
+  client: MqttClient,
+  devices: Array<{ id: string; enterpriseId: string; type: string }>,
+  perDevice: number,
+  fireDevice: { id: string; enterpriseId: string },
+  midway: () => Promise<void>,
+): Promise<Stream> {
+  const keys = new Set<string>();
+  let expectedRows = 0;
+  const start = Date.now() - 60_000;
+  const total = devices.length * perDevice;
+  let sent = 0;
+  for (let i = 0; i < perDevice; i++) {
+    for (const d of devices) {
+      const ts = start + i * 1000 + devices.indexOf(d);
+      const readings: Record<string, number | boolean> = d.type === 'smoke_detector' ? { smoke: false, temperature: 20 + (i % 5) } : { temperature: 21 + (i % 3) };
+      await client.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts, seq: i + 1, readings }), { qos: 1 });
+      keys.add(`${d.id}@${ts}`);
+      expectedRows += Object.keys(readings).length;
+      sent++;
+      if (sent === Math.floor(total / 3)) await midway();
+      if (sent === Math.floor(total / 2)) {
+        await client.publishAsync(`sites/${fireDevice.enterpriseId}/devices/${fireDevice.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true } }), { qos: 1 });
+      }
+      if (sent % 50 === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { expectedRows, keys };
+}
+
+describe('distributed mode under faults: nothing lost, nothing duplicated', () => {
+  const sut = new DistributedHarness({ TIMELINE_SECONDS: '60,180,300' });
+  let client: MqttClient;
+
+  beforeAll(async () => {
+    await sut.createDatabase();
+    await sut.start('command-center');
+    await Promise.all([sut.start('ingest'), sut.start('risk-engine', 'risk'), sut.start('dispatch')]);
+    client = await connectAsync(MQTT_URL, { protocolVersion: 5, clientId: `fault-sim-${sut.run}` });
+  }, 180_000);
+
+  afterAll(async () => {
+    await client?.endAsync();
+    await sut.stopAll();
+    await sut.dropDatabase();
+  });
+
+  const devicesOf = (enterprises: string[]) =>
+    sut.query<{ id: string; enterpriseId: string; type: string }>(
+      `SELECT id, enterprise_id AS "enterpriseId", type FROM devices WHERE enterprise_id = ANY($1::text[]) AND type IN ('smoke_detector', 'heat_detector') ORDER BY id`,
+      [enterprises],
+    );
+
+  const expectStoredExactlyOnce = async (devices: Array<{ id: string }>, stream: Stream) => {
+    const ids = devices.map((d) => d.id);
+    const rows = await waitFor(async () => {
+      const [{ n }] = await sut.query<{ n: number }>(`SELECT count(*)::int AS n FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
+      return n >= stream.expectedRows ? n : undefined;
+    }, 90_000, `${stream.expectedRows} reading rows`);
+    expect(rows).toBe(stream.expectedRows);
+    const stored = await sut.query<{ device_id: string; ts: Date }>(`SELECT DISTINCT device_id, ts FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
+    expect(new Set(stored.map((r) => `${r.device_id}@${r.ts.getTime()}`))).toEqual(stream.keys);
+  };
+
+  it('stores every reading exactly once and opens exactly one incident per fire when the risk engine is killed with SIGKILL mid-stream', async () => {
+    const devices = await devicesOf(['E0005', 'E0006', 'E0007']);
+    const [fire] = (await devicesOf(['E0008'])).filter((d) => d.type === 'smoke_detector');
+    const stream = await publishStream(client, devices, 20, fire, async () => {
+      await sut.kill('risk', 'SIGKILL');
+      await sut.start('risk-engine', 'risk');
+    });
+    await expectStoredExactlyOnce(devices, stream);
+    const incidents = await waitFor(async () => {
+      const rows = await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`);
+      return rows.length > 0 ? rows : undefined;
+    }, 30_000, 'the incident of the fire');
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`)).toHaveLength(incidents.length);
+    expect(incidents).toHaveLength(1);
+  });
+
+  it('loses nothing when the Kafka broker restarts mid-stream', async () => {
+    const devices = await devicesOf(['E0009', 'E0010', 'E0011']);
+    const [fire] = (await devicesOf(['E0012'])).filter((d) => d.type === 'smoke_detector');
+    const stream = await publishStream(client, devices, 20, fire, async () => {
+      execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'inherit' });
+      await new Promise((r) => setTimeout(r, 2000));
+      execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'inherit' });
+    });
+    await expectStoredExactlyOnce(devices, stream);
+    await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0012'`)).length === 1, 60_000, 'the incident of the fire after the restart');
+    const health = await fetch(sut.url('ingest', '/health')).then((r) => r.json() as Promise<any>);
+    expect(health.checks.bus.status).toBe('up');
+  });
+});
