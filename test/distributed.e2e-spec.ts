@@ -1,7 +1,8 @@
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { connectAsync, MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { SseRecorder, waitFor } from '@app/testing';
-import { DistributedHarness, MQTT_URL, TOKEN } from './support/distributed.harness';
+import { DistributedHarness, KAFKA_BROKERS, MQTT_URL, TOKEN } from './support/distributed.harness';
 
 const TIMELINE = [3, 6, 9];
 
@@ -42,6 +43,23 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
     expect(ingest.checks).toMatchObject({ database: { status: 'up' }, bus: { status: 'up' }, mqttIngest: { status: 'up' } });
     const dispatch = await fetch(sut.url('dispatch-1', '/health')).then((r) => r.json() as Promise<any>);
     expect(dispatch.checks).toMatchObject({ database: { status: 'up', detail: { kind: 'pg' } }, bus: { status: 'up' } });
+  });
+
+  it('shares the telemetry partitions between the two risk-engine processes of one consumer group', async () => {
+    const admin = new Kafka({ brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const group = `t${sut.run}.risk-engine.telemetry.v1`;
+      const described = await waitFor(async () => {
+        const { groups } = await admin.describeGroups([group]);
+        return groups[0].state === 'Stable' && groups[0].members.length === 2 ? groups[0] : undefined;
+      }, 30_000, 'two stable members in the risk-engine group');
+      const assigned = described.members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment[`t${sut.run}.telemetry.v1`] ?? []);
+      expect(assigned.every((partitions) => partitions.length > 0)).toBe(true);
+      expect(assigned.flat().sort()).toEqual([0, 1, 2, 3]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('carries a fire from MQTT to one incident, seen live in the command center, and escalates each missed deadline exactly once with two dispatchers', async () => {
