@@ -97,6 +97,18 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
     expect(incidents).toHaveLength(1);
   });
 
+  it('loses nothing when ingest is killed with SIGKILL mid-stream: unacknowledged messages come again from the broker', async () => {
+    const devices = await devicesOf(['E0013', 'E0014', 'E0015']);
+    const [fire] = (await devicesOf(['E0016'])).filter((d) => d.type === 'smoke_detector');
+    const stream = await publishStream(client, devices, 20, fire, async () => {
+      await sut.kill('ingest', 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 1000));
+      await sut.start('ingest');
+    });
+    await expectStoredExactlyOnce(devices, stream);
+    await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0016'`)).length === 1, 30_000, 'the incident of the fire');
+  });
+
   it('loses nothing when the Kafka broker restarts mid-stream', async () => {
     const devices = await devicesOf(['E0009', 'E0010', 'E0011']);
     const [fire] = (await devicesOf(['E0012'])).filter((d) => d.type === 'smoke_detector');
