@@ -42,7 +42,7 @@ export const appConfigSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('zone-ingest'),
   INGEST_CLIENT_ID: optionalString,
-  INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(64).default(4),
+  INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
   DEADLINE_POLL_MS: positiveInt.default(1000),

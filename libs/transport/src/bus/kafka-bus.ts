@@ -1,4 +1,4 @@
-import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Message, Partitioners, Producer } from 'kafkajs';
 import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
 
 export interface KafkaBusLogger {
@@ -42,6 +42,9 @@ export class KafkaBus implements Bus {
   private readonly consumers: Consumer[] = [];
   private connected = false;
   private readonly prefix: string;
+  private pending = new Map<string, Message[]>();
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private sending = false;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.prefix = options.namePrefix ?? '';
@@ -79,13 +82,37 @@ export class KafkaBus implements Bus {
     this.connected = true;
   }
 
-  async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({
-      topic: this.prefix + topic,
-      acks: -1,
-      messages: messages.map((m) => ({ key: m.key, value: JSON.stringify(m.value), headers: m.headers })),
+  /**
+   * Sends while no request is in flight; what arrives meanwhile waits and goes
+   * in the next request, so concurrent publishers (many MQTT connections) share
+   * round trips without adding latency when the load is light.
+   */
+  publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const list = this.pending.get(topic) ?? [];
+      for (const m of messages) list.push({ key: m.key, value: JSON.stringify(m.value), headers: m.headers });
+      this.pending.set(topic, list);
+      this.waiters.push({ resolve, reject });
+      if (!this.sending) void this.flush();
     });
+  }
+
+  private async flush(): Promise<void> {
+    this.sending = true;
+    while (this.waiters.length > 0) {
+      const topicMessages = [...this.pending].map(([topic, messages]) => ({ topic: this.prefix + topic, messages }));
+      const waiters = this.waiters;
+      this.pending = new Map();
+      this.waiters = [];
+      try {
+        await this.producer.sendBatch({ topicMessages, acks: -1 });
+        waiters.forEach((w) => w.resolve());
+      } catch (e) {
+        waiters.forEach((w) => w.reject(e as Error));
+      }
+    }
+    this.sending = false;
   }
 
   async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
