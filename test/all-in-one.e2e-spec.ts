@@ -6,7 +6,7 @@ import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
 const TIMELINE = [2, 4, 6];
 
 describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 deadlines', () => {
-  const sut = new AllInOneHarness({ TIMELINE_SECONDS: TIMELINE.join(',') });
+  const sut = new AllInOneHarness({ TIMELINE_SECONDS: TIMELINE.join(','), TIMELINE_RENOTIFY_S: '1', TIMELINE_MAX_RENOTIFICATIONS: '2' });
   const stream = new SseRecorder();
   let device: MqttClient;
 
@@ -92,6 +92,16 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(stream.ofType('alarm.raised').some((e) => e.data.enterpriseId === enterpriseId && e.data.ruleId === 'smoke.alarm')).toBe(true);
     expect(stream.ofType('incident.opened').some((e) => e.data.incidentId === incident.id)).toBe(true);
     expect(stream.ofType('grade.changed').some((e) => e.data.enterpriseId === enterpriseId && e.data.to === 'red')).toBe(true);
+
+    // Still unanswered: re-notified every second after the escalation, twice at most.
+    const renotified = await waitFor(() => {
+      const events = stream.ofType('incident.renotify').filter((e) => e.data.incidentId === incident.id && e.data.milestone === 'acknowledged');
+      return events.length >= 2 ? events : undefined;
+    }, 4000, 'two re-notifications of the acknowledge milestone');
+    expect(renotified.map((e) => e.data.renotification)).toEqual([1, 2]);
+    const renotifiedAt = Date.parse(escalation.at) + 1000;
+    expect(renotified[0].data.at).toBeGreaterThanOrEqual(renotifiedAt);
+    expect(renotified[0].data.at - renotifiedAt).toBeLessThan(1000);
   });
 
   it('keeps one incident per enterprise and one open alarm per device and rule when the fire goes on', async () => {

@@ -1,10 +1,22 @@
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
 import { DistributedHarness, MQTT_URL } from './support/distributed.harness';
 
 const KAFKA_SCRIPT = join(__dirname, '..', 'deploy', 'kafka', 'kafka.sh');
+
+function kafkaListening(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(9092, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 interface Stream {
   expectedRows: number;
@@ -114,6 +126,7 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
     const [fire] = (await devicesOf(['E0012'])).filter((d) => d.type === 'smoke_detector');
     const stream = await publishStream(client, devices, 20, fire, async () => {
       execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'inherit' });
+      expect(await kafkaListening()).toBe(false);
       await new Promise((r) => setTimeout(r, 2000));
       execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'inherit' });
     });

@@ -74,7 +74,14 @@ start() {
   return 1
 }
 
+listener_pid() { ss -ltnpH "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+
 stop() {
+  # A broker started from another checkout has no pid file here: find it by its port.
+  if ! running && listening; then
+    local pid; pid="$(listener_pid)"
+    [ -n "$pid" ] && mkdir -p "$STATE" && echo "$pid" > "$PIDFILE"
+  fi
   if running; then
     kill "$(cat "$PIDFILE")"
     for _ in $(seq 1 60); do running || break; sleep 0.5; done

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlarmsController } from './api/alarms.controller';
 import { IncidentActionsService } from './api/incident-actions.service';
 import { IncidentsController } from './api/incidents.controller';
+import { ReportsController } from './api/reports.controller';
 import { ZoneController } from './api/zone.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenStore } from './auth/token-store';
@@ -10,7 +11,7 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, LiveStreamController],
+  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, ReportsController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
 })
 export class CommandCenterModule {}

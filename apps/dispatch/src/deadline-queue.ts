@@ -1,8 +1,11 @@
 export interface Deadline {
   incidentId: string;
   milestone: string;
+  kind?: string;
   dueAt: number;
 }
+
+const keyOf = (d: Deadline) => `${d.incidentId}/${d.milestone}/${d.kind ?? ''}`;
 
 /** A min-heap of deadlines by due time, holding each (incident, milestone) once. */
 export class DeadlineQueue {
@@ -14,7 +17,7 @@ export class DeadlineQueue {
   }
 
   add(d: Deadline): boolean {
-    const key = `${d.incidentId}/${d.milestone}`;
+    const key = keyOf(d);
     if (this.keys.has(key)) return false;
     this.keys.add(key);
     this.heap.push(d);
@@ -36,7 +39,7 @@ export class DeadlineQueue {
         this.heap[0] = last;
         this.down(0);
       }
-      this.keys.delete(`${top.incidentId}/${top.milestone}`);
+      this.keys.delete(keyOf(top));
       due.push(top);
     }
     return due;

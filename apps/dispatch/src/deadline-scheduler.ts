@@ -54,7 +54,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     const horizon = this.clock.now() + this.horizonMs;
     for (const m of incident.milestones) {
       const dueAt = Date.parse(m.dueAt);
-      if (m.at === null && dueAt <= horizon) this.queue.add({ incidentId: incident.id, milestone: m.name, dueAt });
+      if (m.at === null && dueAt <= horizon) this.queue.add({ incidentId: incident.id, milestone: m.name, kind: 'deadline', dueAt });
     }
     this.arm();
   }
@@ -81,7 +81,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
       for (const d of this.queue.popDue(this.clock.now())) {
         if (this.stopped) return;
         try {
-          await this.escalation.escalate(d.incidentId, d.milestone as MilestoneName);
+          if (d.kind === 'renotify') await this.escalation.renotify(d.incidentId, d.milestone as MilestoneName);
+          else await this.escalation.escalate(d.incidentId, d.milestone as MilestoneName);
         } catch (e) {
           // Left unescalated in the database, so the next poll brings it back.
           this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);

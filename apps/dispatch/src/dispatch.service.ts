@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, IncidentEventV1, opensIncident, Topics } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
-import { chooseSubstation, Clock, GeoPoint, openTimeline } from '@app/domain';
+import { chooseSubstation, Clock, GeoPoint, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
@@ -56,6 +56,11 @@ export class DispatchService implements OnApplicationBootstrap {
     }
   }
 
+  /** The policy frozen into each incident it opens. */
+  private policy(): TimelinePolicy {
+    return { ...this.config.TIMELINE_SECONDS, renotifyS: this.config.TIMELINE_RENOTIFY_S, maxRenotifications: this.config.TIMELINE_MAX_RENOTIFICATIONS };
+  }
+
   private async openOrJoin(enterpriseId: string, grade: Grade, alarmId: string | null, openedByKey: string, correlationId: string): Promise<void> {
     const place = this.places.get(enterpriseId) ?? (await this.zone.getEnterprise(enterpriseId));
     if (!place) {
@@ -72,11 +77,13 @@ export class DispatchService implements OnApplicationBootstrap {
       openedByKey,
       alarmId,
       correlationId,
-      timeline: openTimeline(now, this.config.TIMELINE_SECONDS, choice.substationId),
+      timeline: openTimeline(now, this.policy(), choice.substationId),
     });
+    if (!result.created) this.metrics.alarmsJoined.inc();
     if (!result.created && !result.regraded) return;
     const { incident } = result;
     if (result.created) {
+      this.snapshots.invalidate();
       this.metrics.incidentsOpened.inc({ grade });
       this.logger.log(`incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`);
       this.scheduler.track(incident);

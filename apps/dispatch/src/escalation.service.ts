@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IncidentEventV1, MilestoneName, Topics } from '@app/contracts';
 import { CLOCK } from '@app/config';
-import { chooseBackup, Clock, dueEscalations, escalate } from '@app/domain';
+import { chooseBackup, Clock, dueEscalations, dueRenotifications, escalate, renotify } from '@app/domain';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS } from '@app/transport';
 import { DispatchMetrics } from './dispatch.metrics';
@@ -61,6 +61,36 @@ export class EscalationService {
       milestone,
       backupSubstationId: outcome.backupSubstationId,
       lateByMs: outcome.lateByMs,
+      incident,
+      at: now,
+      correlationId: outcome.correlationId,
+    };
+    await this.bus.publish(Topics.incidents, [{ key: incidentId, value: event, headers: { correlationId: event.correlationId } }]);
+    return true;
+  }
+
+  /** Tells the command center and the substations again that an escalated milestone is still unmet. */
+  async renotify(incidentId: string, milestone: MilestoneName): Promise<boolean> {
+    const now = this.clock.now();
+    const outcome = await this.incidents.transaction(async (tx) => {
+      const locked = await this.incidents.lock(tx, incidentId);
+      if (!locked || !dueRenotifications(locked.state, now).includes(milestone)) return null;
+      const next = renotify(locked.state, milestone, now);
+      await this.incidents.save(tx, incidentId, next);
+      return { count: next.milestones.find((m) => m.name === milestone)!.renotifications ?? 0, correlationId: locked.correlationId };
+    });
+    if (!outcome) return false;
+    const incident = (await this.incidents.view(incidentId))!;
+    this.metrics.renotifications.inc({ milestone });
+    this.logger.warn(`incident ${incidentId} still has not reached ${milestone}: re-notification ${outcome.count}`);
+    const event: IncidentEventV1 = {
+      v: 1,
+      type: 'incident.renotify',
+      incidentId,
+      enterpriseId: incident.enterpriseId,
+      substationId: incident.substationId,
+      milestone,
+      renotification: outcome.count,
       incident,
       at: now,
       correlationId: outcome.correlationId,

@@ -30,6 +30,8 @@ export const appConfigSchema = z.object({
   DATABASE_URL: optionalString,
   DATA_DIR: z.string().min(1).default('./data'),
   TIMELINE_SECONDS: timelineSeconds.prefault('60,180,300'),
+  TIMELINE_RENOTIFY_S: z.coerce.number().min(0).default(60),
+  TIMELINE_MAX_RENOTIFICATIONS: z.coerce.number().int().min(0).max(100).default(3),
   OPERATOR_TOKEN: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_ENTERPRISES: z.coerce.number().int().min(1).max(20000).default(2300),

@@ -74,6 +74,8 @@ export interface MilestoneView {
   at: string | null;
   met: boolean | null;
   by: string | null;
+  /** Re-notifications sent since this milestone was escalated. */
+  renotifications: number;
 }
 
 export interface EscalationView {
@@ -103,13 +105,15 @@ export interface IncidentView {
 /** incidents.v1, key = incident id. */
 export interface IncidentEventV1 {
   v: 1;
-  type: 'incident.opened' | 'incident.graded' | 'incident.milestone' | 'incident.escalation' | 'incident.resolved';
+  type: 'incident.opened' | 'incident.graded' | 'incident.milestone' | 'incident.escalation' | 'incident.renotify' | 'incident.resolved';
   incidentId: string;
   enterpriseId: string;
   substationId: string;
   milestone?: MilestoneName;
   backupSubstationId?: string | null;
   lateByMs?: number;
+  /** incident.renotify: which re-notification this is (1, 2, ...). */
+  renotification?: number;
   incident: IncidentView;
   at: number;
   correlationId: string;

@@ -11,6 +11,7 @@ export * from './rules/risk-evaluator';
 export * from './timeline/timeline-error';
 export * from './timeline/timeline-policy';
 export * from './timeline/timeline';
+export * from './timeline/renotification';
 export * from './zone/zone';
 export * from './zone/seeded-random';
 export * from './zone/zone-generator';

@@ -78,9 +78,9 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       backupSubstationIds: [],
       alarmIds: ['a-1'],
       milestones: [
-        { name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: null, met: null, by: null },
-        { name: 'onScene', dueAt: iso(T0 + 180 * S), at: null, met: null, by: null },
-        { name: 'underControl', dueAt: iso(T0 + 300 * S), at: null, met: null, by: null },
+        { name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: null, met: null, by: null, renotifications: 0 },
+        { name: 'onScene', dueAt: iso(T0 + 180 * S), at: null, met: null, by: null, renotifications: 0 },
+        { name: 'underControl', dueAt: iso(T0 + 300 * S), at: null, met: null, by: null, renotifications: 0 },
       ],
       escalations: [],
     });
@@ -155,7 +155,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
 
     const acknowledged = await sut.view('i-5');
     expect(acknowledged).toMatchObject({ status: 'acknowledged', resolvedAt: null });
-    expect(acknowledged!.milestones[0]).toEqual({ name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: iso(T0 + 45 * S), met: true, by: 'S2 duty officer' });
+    expect(acknowledged!.milestones[0]).toEqual({ name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: iso(T0 + 45 * S), met: true, by: 'S2 duty officer', renotifications: 0 });
 
     await sut.transaction(async (tx) => {
       const locked = await sut.lock(tx, 'i-5');
@@ -194,12 +194,12 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     });
 
     await expect(sut.pendingDeadlines(early + 400 * S, 100)).resolves.toEqual([
-      { incidentId: 'i-6a', milestone: 'onScene', dueAt: early + 180 * S },
-      { incidentId: 'i-6b', milestone: 'onScene', dueAt: early + 210 * S },
-      { incidentId: 'i-6a', milestone: 'underControl', dueAt: early + 300 * S },
-      { incidentId: 'i-6b', milestone: 'underControl', dueAt: early + 330 * S },
+      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S },
+      { incidentId: 'i-6b', milestone: 'onScene', kind: 'deadline', dueAt: early + 210 * S },
+      { incidentId: 'i-6a', milestone: 'underControl', kind: 'deadline', dueAt: early + 300 * S },
+      { incidentId: 'i-6b', milestone: 'underControl', kind: 'deadline', dueAt: early + 330 * S },
     ]);
-    await expect(sut.pendingDeadlines(early + 210 * S, 1)).resolves.toEqual([{ incidentId: 'i-6a', milestone: 'onScene', dueAt: early + 180 * S }]);
+    await expect(sut.pendingDeadlines(early + 210 * S, 1)).resolves.toEqual([{ incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S }]);
     await expect(sut.pendingDeadlines(early + 179 * S, 100)).resolves.toEqual([]);
   });
 
@@ -256,5 +256,34 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     expect((await sut.list({ substationId: 'S6' })).map((i) => i.id)).toEqual(['i-8d', 'i-8b']);
     expect((await sut.list({ status: 'open', substationId: 'S6', limit: 1, offset: 1 })).map((i) => i.id)).toEqual(['i-8b']);
     expect((await sut.list({ enterpriseId: 'E0009' })).map((i) => i.id)).toEqual(['i-8a']);
+  });
+  it('lists the re-notifications an escalated, still unmet milestone is due, as the frozen policy says, until the limit', async () => {
+    const at = T0 - 5 * 86_400 * S;
+    const policy = { ...DEFAULT_TIMELINE_POLICY, renotifyS: 30, maxRenotifications: 2 };
+    await sut.openOrJoin(incident({ id: 'i-9', enterpriseId: 'E0011', at, timeline: openTimeline(at, policy, 'S2') }));
+    const escalatedAt = at + 61 * S;
+    await sut.transaction(async (tx) => {
+      const state = (await sut.lock(tx, 'i-9'))!.state;
+      await sut.save(tx, 'i-9', escalate(state, 'acknowledged', escalatedAt, 'S3'));
+    });
+    const renotifications = async (until: number) => (await sut.pendingDeadlines(until, 100)).filter((d) => d.incidentId === 'i-9' && d.kind === 'renotify');
+    expect(await renotifications(escalatedAt + 29 * S)).toEqual([]);
+    expect(await renotifications(escalatedAt + 30 * S)).toEqual([{ incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S }]);
+
+    await sut.transaction(async (tx) => {
+      const state = (await sut.lock(tx, 'i-9'))!.state;
+      const milestones = state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 1 } : m));
+      await sut.save(tx, 'i-9', { ...state, milestones });
+    });
+    expect((await sut.view('i-9'))!.milestones[0].renotifications).toBe(1);
+    expect(await renotifications(escalatedAt + 59 * S)).toEqual([]);
+    expect(await renotifications(escalatedAt + 60 * S)).toEqual([{ incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S }]);
+
+    await sut.transaction(async (tx) => {
+      const state = (await sut.lock(tx, 'i-9'))!.state;
+      const milestones = state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 2 } : m));
+      await sut.save(tx, 'i-9', { ...state, milestones });
+    });
+    expect(await renotifications(escalatedAt + 3600 * S)).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ export interface OpenOrJoinResult {
 export interface PendingDeadline {
   incidentId: string;
   milestone: MilestoneName;
+  /** A milestone's deadline, or the next re-notification of one already escalated. */
+  kind: 'deadline' | 'renotify';
   dueAt: number;
 }
 
@@ -71,6 +73,7 @@ interface MilestoneRow {
   met: boolean | null;
   by: string | null;
   escalated_at: Date | null;
+  renotifications: number;
 }
 
 const MILESTONE_ORDER: Record<MilestoneName, number> = { acknowledged: 0, onScene: 1, underControl: 2 };
@@ -144,8 +147,8 @@ export class IncidentsRepository {
     );
     for (const m of state.milestones) {
       await tx.query(
-        `UPDATE incident_milestones SET at = $3, by = $4, met = $5, escalated_at = $6 WHERE incident_id = $1 AND name = $2`,
-        [id, m.name, m.at === null ? null : new Date(m.at), m.by, m.at === null ? null : m.at <= m.dueAt, m.escalatedAt === null ? null : new Date(m.escalatedAt)],
+        `UPDATE incident_milestones SET at = $3, by = $4, met = $5, escalated_at = $6, renotifications = $7 WHERE incident_id = $1 AND name = $2`,
+        [id, m.name, m.at === null ? null : new Date(m.at), m.by, m.at === null ? null : m.at <= m.dueAt, m.escalatedAt === null ? null : new Date(m.escalatedAt), m.renotifications ?? 0],
       );
     }
   }
@@ -164,15 +167,29 @@ export class IncidentsRepository {
     return this.sql.transaction(fn);
   }
 
-  /** Milestones not reached and not escalated whose deadline is before `until`, earliest first. */
+  /**
+   * What falls due before `until`, earliest first: deadlines of milestones not
+   * reached and not escalated, and re-notifications of escalated ones still
+   * unmet (the policy frozen into the incident says how often and how many).
+   */
   async pendingDeadlines(until: number, limit: number): Promise<PendingDeadline[]> {
-    const rows = await this.sql.query<{ incident_id: string; name: MilestoneName; due_at: Date }>(
-      `SELECT m.incident_id, m.name, m.due_at FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
-       WHERE m.at IS NULL AND m.escalated_at IS NULL AND i.status <> 'resolved' AND m.due_at <= $1
-       ORDER BY m.due_at LIMIT $2`,
+    const rows = await this.sql.query<{ incident_id: string; name: MilestoneName; kind: 'deadline' | 'renotify'; due_at: Date }>(
+      `SELECT * FROM (
+         SELECT m.incident_id, m.name, 'deadline' AS kind, m.due_at
+         FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
+         WHERE m.at IS NULL AND m.escalated_at IS NULL AND i.status <> 'resolved' AND m.due_at <= $1
+         UNION ALL
+         SELECT m.incident_id, m.name, 'renotify' AS kind,
+                m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' AS due_at
+         FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
+         WHERE m.at IS NULL AND m.escalated_at IS NOT NULL AND i.status <> 'resolved'
+           AND coalesce((i.policy->>'renotifyS')::float8, 0) > 0
+           AND m.renotifications < coalesce((i.policy->>'maxRenotifications')::int, 0)
+           AND m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' <= $1
+       ) due ORDER BY due_at, incident_id, name LIMIT $2`,
       [new Date(until), limit],
     );
-    return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, dueAt: r.due_at.getTime() }));
+    return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, kind: r.kind, dueAt: r.due_at.getTime() }));
   }
 
   async substationLoads(): Promise<SubstationLoad[]> {
@@ -227,7 +244,7 @@ export class IncidentsRepository {
       milestones: milestones
         .filter((m) => m.incident_id === row.id)
         .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
-        .map((m) => ({ name: m.name, dueAt: m.due_at.toISOString(), at: iso(m.at), met: m.met, by: m.by })),
+        .map((m) => ({ name: m.name, dueAt: m.due_at.toISOString(), at: iso(m.at), met: m.met, by: m.by, renotifications: m.renotifications })),
       escalations: escalations
         .filter((e) => e.incident_id === row.id)
         .map((e) => ({ milestone: e.milestone, at: e.at.toISOString(), dueAt: e.due_at.toISOString(), backupSubstationId: e.backup_substation_id })),
@@ -255,6 +272,7 @@ function toState(row: IncidentRow, milestones: MilestoneRow[]): TimelineState {
       at: m.at ? m.at.getTime() : null,
       by: m.by,
       escalatedAt: m.escalated_at ? m.escalated_at.getTime() : null,
+      renotifications: m.renotifications,
     }));
   return {
     dispatchedAt: row.dispatched_at.getTime(),

@@ -16,3 +16,4 @@ export * from './dead-letters.repository';
 export * from './incidents.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
+export * from './compliance-report.repository';

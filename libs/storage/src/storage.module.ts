@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { HealthChecks } from '@app/observability';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
+import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
@@ -14,7 +15,7 @@ import { ZoneRepository } from './zone.repository';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-const REPOSITORIES = [ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, IncidentsRepository, TimescaleMaintenance];
+const REPOSITORIES = [ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, IncidentsRepository, TimescaleMaintenance];
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at

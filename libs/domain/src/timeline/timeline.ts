@@ -10,6 +10,8 @@ export interface MilestoneState {
   escalatedAt: number | null;
   /** The backup substation called in when this milestone was escalated, if one was. */
   backupSubstationId?: string | null;
+  /** Re-notifications sent since the escalation (policy renotifyS). */
+  renotifications?: number;
 }
 
 export interface TimelineState {

@@ -1,5 +1,7 @@
 import type { Migration } from '../migration';
 import { schemaMigration } from './001-schema';
 import { timescaleMigration } from './002-timescale';
+import { reportIndexesMigration } from './003-report-indexes';
+import { renotificationsMigration } from './004-renotifications';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration];
+export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration];

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { emit, peakRssMb } from './bench-output';
+import { benchEscalationTimers } from './escalation-timers.bench';
+
+const USAGE = `npm run bench -- [--only timers] [--open-incidents N] [--escalations-per-second R] [--window S]
+Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      'open-incidents': { type: 'string', default: '100000' },
+      'escalations-per-second': { type: 'string', default: '50' },
+      window: { type: 'string', default: '60' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const run = (name: string) => !values.only || values.only.split(',').includes(name);
+  if (run('timers')) {
+    await benchEscalationTimers({
+      openIncidents: Number(values['open-incidents']),
+      escalationsPerSecond: Number(values['escalations-per-second']),
+      windowSeconds: Number(values.window),
+    });
+  }
+  emit('peak_rss_mb', peakRssMb(), 'MB');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
