@@ -113,6 +113,15 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(open.body).toHaveLength(1);
     const alarms = await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`);
     expect(alarms.body).toHaveLength(2);
+
+    const grades = await sut.api(`/api/enterprises/${enterpriseId}/grades`);
+    expect(grades.body[0]).toMatchObject({ enterpriseId, to: 'red' });
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const history = await sut.api(`/api/enterprises/${enterpriseId}/readings?from=${from}&bucket=60`);
+    const temperature = history.body.points.filter((p: { metric: string }) => p.metric === 'temperature');
+    expect(temperature.reduce((n: number, p: { count: number }) => n + Number(p.count), 0)).toBeGreaterThanOrEqual(8);
+    expect(Math.max(...temperature.map((p: { max: number }) => p.max))).toBe(84);
+    expect((await sut.api('/api/enterprises/E9999/grades')).status).toBe(404);
   });
 
   it('takes a substation through acknowledge → arrive → resolve, recording each milestone, and refuses wrong actions with 4xx', async () => {

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { emit, peakRssMb } from './bench-output';
+import { benchComplianceReport } from './compliance-report.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 
-const USAGE = `npm run bench -- [--only timers] [--open-incidents N] [--escalations-per-second R] [--window S]
+const USAGE = `npm run bench -- [--only timers,report] [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
 `;
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       'open-incidents': { type: 'string', default: '100000' },
       'escalations-per-second': { type: 'string', default: '50' },
       window: { type: 'string', default: '60' },
+      'report-incidents': { type: 'string', default: '50000' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
       windowSeconds: Number(values.window),
     });
   }
+  if (run('report')) await benchComplianceReport(Number(values['report-incidents']));
   emit('peak_rss_mb', peakRssMb(), 'MB');
 }
 

@@ -17,7 +17,8 @@ function normalReading(type: DeviceSeed['type'], rand: () => number): Partial<Re
     co: () => Math.round(rand() * 8),
     residual_current: () => Math.round(100 + rand() * 80),
     cable_temperature: () => Math.round((30 + rand() * 15) * 10) / 10,
-    hydrant_pressure: () => Math.round((0.28 + rand() * 0.1) * 100) / 100,
+    // Static pressure barely moves; a swing of 0.05 MPa between reports would be the hydrant_pressure.sudden-drop finding.
+    hydrant_pressure: () => Math.round((0.32 + rand() * 0.02) * 1000) / 1000,
     fire_lane_blocked: () => false,
     fire_door_open: () => false,
   };

@@ -3,6 +3,7 @@ import { AlarmsController } from './api/alarms.controller';
 import { IncidentActionsService } from './api/incident-actions.service';
 import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
+import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenStore } from './auth/token-store';
@@ -11,7 +12,7 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, ReportsController, LiveStreamController],
+  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
 })
 export class CommandCenterModule {}

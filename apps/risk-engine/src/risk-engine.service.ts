@@ -1,19 +1,19 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   AlarmEventV1,
   DeviceStatusV1,
-  GradeChangedV1,
   TelemetryReadingV1,
   Topics,
 } from '@app/contracts';
 import { CLOCK } from '@app/config';
-import { Clock, defaultRuleSet, gradeEnterprise, RiskEvaluator, RuleTransition } from '@app/domain';
-import { AlarmsRepository, GradeChangesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
+import { Clock, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
+import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
+import { FindingsPublisher } from './findings-publisher';
+import { OFFLINE_RULE_ID, OfflineMonitor } from './offline-monitor';
 import { RiskMetrics } from './risk.metrics';
-
-const OFFLINE_RULE = 'device.offline';
+import { RULE_SET } from './rule-set.provider';
 
 /**
  * Grades every reading: stores it, runs the rules, keeps one open alarm per
@@ -22,18 +22,22 @@ const OFFLINE_RULE = 'device.offline';
  */
 @Injectable()
 export class RiskEngineService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(RiskEngineService.name);
-  private readonly evaluator = new RiskEvaluator(defaultRuleSet());
+  private readonly evaluator: RiskEvaluator;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly readings: ReadingsRepository,
     private readonly alarms: AlarmsRepository,
-    private readonly gradeChanges: GradeChangesRepository,
     private readonly zone: ZoneRepository,
+    private readonly ruleStates: RuleStatesRepository,
     private readonly metrics: RiskMetrics,
-  ) {}
+    private readonly offline: OfflineMonitor,
+    private readonly findings: FindingsPublisher,
+    @Inject(RULE_SET) ruleSet: VersionedRuleSet,
+  ) {
+    this.evaluator = new RiskEvaluator(ruleSet.rules);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), { maxBatch: 2000 });
@@ -51,36 +55,46 @@ export class RiskEngineService implements OnApplicationBootstrap {
     this.metrics.readingsStored.inc(stored);
 
     const alarmEvents: AlarmEventV1[] = [];
-    const touched = new Map<string, string>();
     const seen = new Map<string, number>();
     try {
+      await this.restoreRuleStates(batch);
       for (const { value: r } of batch) {
         seen.set(r.deviceId, Math.max(seen.get(r.deviceId) ?? 0, r.ts));
         for (const t of this.evaluator.evaluate(r)) {
           const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId);
-          if (event) {
-            alarmEvents.push(event);
-            touched.set(r.enterpriseId, r.correlationId);
-          }
+          if (event) alarmEvents.push(event);
         }
       }
-      await this.finish(alarmEvents, touched);
+      await this.findings.publish(alarmEvents);
+      // Saved only after the events are out: a crash before this replays the
+      // batch against the older state and raises (idempotently) again, rather
+      // than skipping readings whose alarms were never announced.
+      await this.ruleStates.save(
+        [...seen.keys()].map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
+        new Date(this.clock.now()),
+      );
     } catch (error) {
       // The batch comes again; rule state that ran ahead of what was stored
       // would make the evaluator skip it, so these devices start afresh.
       for (const { value: r } of batch) this.evaluator.forget(r.deviceId);
       throw error;
     }
-    await this.zone.setDeviceSeen([...seen].map(([deviceId, at]) => ({ deviceId, at, online: true })));
+    // Presence is judged by arrival, not by the device's own clock (which may lag or replay old data).
+    await this.offline.reported(batch.map(({ value: r }) => ({ deviceId: r.deviceId, at: r.receivedAt, correlationId: r.correlationId })));
+  }
+
+  /** Devices this process has not evaluated since it started continue from their saved rule state. */
+  private async restoreRuleStates(batch: BusMessage<TelemetryReadingV1>[]): Promise<void> {
+    const unknown = [...new Set(batch.map((m) => m.value.deviceId))].filter((id) => !this.evaluator.knows(id));
+    for (const [deviceId, state] of await this.ruleStates.load(unknown)) this.evaluator.importDevice(deviceId, state);
   }
 
   async handleStatus(batch: BusMessage<DeviceStatusV1>[]): Promise<void> {
     const alarmEvents: AlarmEventV1[] = [];
-    const touched = new Map<string, string>();
     for (const { value: s } of batch) {
       const transition: RuleTransition = {
         type: s.online ? 'cleared' : 'raised',
-        ruleId: OFFLINE_RULE,
+        ruleId: OFFLINE_RULE_ID,
         metric: 'offline' as never,
         grade: 'blue',
         value: s.online,
@@ -88,23 +102,10 @@ export class RiskEngineService implements OnApplicationBootstrap {
         message: s.online ? `device ${s.deviceId} is back online` : `device ${s.deviceId} went offline`,
       };
       const event = await this.applyTransition(s.deviceId, s.enterpriseId, transition, s.correlationId);
-      if (event) {
-        alarmEvents.push(event);
-        touched.set(s.enterpriseId, s.correlationId);
-      }
+      if (event) alarmEvents.push(event);
     }
-    await this.finish(alarmEvents, touched);
+    await this.findings.publish(alarmEvents);
     await this.zone.setDeviceSeen(batch.map(({ value: s }) => ({ deviceId: s.deviceId, at: s.ts, online: s.online })));
-  }
-
-  private async finish(alarmEvents: AlarmEventV1[], touched: Map<string, string>): Promise<void> {
-    const gradeEvents: GradeChangedV1[] = [];
-    for (const [enterpriseId, correlationId] of touched) {
-      const change = await this.regrade(enterpriseId, correlationId);
-      if (change) gradeEvents.push(change);
-    }
-    await this.bus.publish(Topics.alarms, alarmEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })));
-    await this.bus.publish(Topics.grades, gradeEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })));
   }
 
   private async applyTransition(deviceId: string, enterpriseId: string, t: RuleTransition, correlationId: string): Promise<AlarmEventV1 | null> {
@@ -144,9 +145,4 @@ export class RiskEngineService implements OnApplicationBootstrap {
     return { v: 1, type, alarmId, deviceId, enterpriseId, ruleId: t.ruleId, metric: t.metric, grade: t.grade, value: t.value, message: t.message, raisedAt, at: t.at, correlationId };
   }
 
-  private async regrade(enterpriseId: string, correlationId: string): Promise<GradeChangedV1 | null> {
-    const change = await this.gradeChanges.regrade(enterpriseId, gradeEnterprise, this.clock.now(), correlationId);
-    if (!change) return null;
-    return { v: 1, type: 'grade.changed', enterpriseId, from: change.from, to: change.to, reasons: change.reasons, at: change.at.getTime(), correlationId };
-  }
 }

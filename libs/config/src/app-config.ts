@@ -48,7 +48,11 @@ export const appConfigSchema = z.object({
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
   DEADLINE_POLL_MS: positiveInt.default(1000),
+  /** How often the risk engine looks for devices silent for three of their reporting intervals. */
+  OFFLINE_SWEEP_MS: positiveInt.default(5000),
   MAINTENANCE_INTERVAL_S: positiveInt.default(60),
+  /** A rule file (JSON, see libs/domain/src/rules/default-rules.json) replacing the shipped default rules. */
+  RULES_FILE: optionalString,
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { RuleFileError } from '@app/domain';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 export const HTTP_BODY_LIMIT = '64kb';
@@ -33,6 +34,11 @@ export async function runMain(name: string, makeModule: (config: AppConfig) => D
     const app = await startApp(makeModule(config), config);
     app.get(Logger).log(`${name} ready on port ${config.PORT} in ${Date.now() - started} ms`);
   } catch (e) {
+    // A bad rule file is configuration too: its message says what to fix, a stack would only bury it.
+    if (e instanceof RuleFileError) {
+      process.stderr.write(`${name}: ${e.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? e}\n`);
     process.exit(1);
   }

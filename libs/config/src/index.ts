@@ -3,3 +3,4 @@ export * from './config.module';
 export * from './clock.provider';
 export * from './logger.module';
 export * from './bootstrap';
+export * from './rule-file.loader';

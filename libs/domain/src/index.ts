@@ -7,6 +7,8 @@ export * from './rules/default-rules';
 export * from './rules/rule-transition';
 export * from './rules/evaluated-reading';
 export * from './rules/rule-set-validation';
+export * from './rules/rule-file';
+export * from './rules/rule-file-error';
 export * from './rules/risk-evaluator';
 export * from './timeline/timeline-error';
 export * from './timeline/timeline-policy';

@@ -43,7 +43,7 @@ export interface AlarmQuery {
   offset?: number;
 }
 
-interface AlarmRecord {
+export interface AlarmRecord {
   id: string;
   device_id: string;
   enterprise_id: string;
@@ -60,7 +60,7 @@ interface AlarmRecord {
   correlation_id: string;
 }
 
-const COLUMNS =
+export const ALARM_COLUMNS =
   'id, device_id, enterprise_id, rule_id, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -87,7 +87,7 @@ export class AlarmsRepository {
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
                occurrences = alarms.occurrences + 1
-         RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+         RETURNING ${ALARM_COLUMNS}, (xmax = 0) AS created`,
         [a.id, a.deviceId, a.enterpriseId, a.ruleId, a.metric, a.grade, value, a.message, at, a.correlationId],
       );
       return { alarm: toAlarm(rows[0]), created: rows[0].created };
@@ -110,7 +110,7 @@ export class AlarmsRepository {
     const rows = await this.sql.query<AlarmRecord>(
       `UPDATE alarms SET status = 'cleared', cleared_at = $3, updated_at = $3
        WHERE device_id = $1 AND rule_id = $2 AND status = 'open'
-       RETURNING ${COLUMNS}`,
+       RETURNING ${ALARM_COLUMNS}`,
       [deviceId, ruleId, toDate(at)],
     );
     return rows.length > 0 ? toAlarm(rows[0]) : null;
@@ -129,7 +129,7 @@ export class AlarmsRepository {
     filter('enterprise_id', query.enterpriseId);
     params.push(Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 0), MAX_LIMIT), Math.max(query.offset ?? 0, 0));
     const rows = await this.sql.query<AlarmRecord>(
-      `SELECT ${COLUMNS} FROM alarms ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${ALARM_COLUMNS} FROM alarms ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY raised_at DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
@@ -137,13 +137,13 @@ export class AlarmsRepository {
   }
 
   async get(id: string): Promise<AlarmRow | null> {
-    const rows = await this.sql.query<AlarmRecord>(`SELECT ${COLUMNS} FROM alarms WHERE id = $1`, [id]);
+    const rows = await this.sql.query<AlarmRecord>(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = $1`, [id]);
     return rows.length > 0 ? toAlarm(rows[0]) : null;
   }
 
   async openForEnterprise(enterpriseId: string): Promise<AlarmRow[]> {
     const rows = await this.sql.query<AlarmRecord>(
-      `SELECT ${COLUMNS} FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY raised_at, id`,
+      `SELECT ${ALARM_COLUMNS} FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY raised_at, id`,
       [enterpriseId],
     );
     return rows.map(toAlarm);
@@ -151,13 +151,13 @@ export class AlarmsRepository {
 
   async openAll(): Promise<AlarmRow[]> {
     const rows = await this.sql.query<AlarmRecord>(
-      `SELECT ${COLUMNS} FROM alarms WHERE status = 'open' ORDER BY raised_at, id`,
+      `SELECT ${ALARM_COLUMNS} FROM alarms WHERE status = 'open' ORDER BY raised_at, id`,
     );
     return rows.map(toAlarm);
   }
 }
 
-function toAlarm(r: AlarmRecord): AlarmRow {
+export function toAlarm(r: AlarmRecord): AlarmRow {
   return {
     id: r.id,
     deviceId: r.device_id,

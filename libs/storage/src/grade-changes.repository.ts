@@ -59,7 +59,11 @@ export class GradeChangesRepository {
       );
       const from = rows[0].grade;
       const next = grade(findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })), rows[0].hazards);
-      if (next.grade === from) return null;
+      if (next.grade === from) {
+        // Same colour, other reasons (a finding came or went): keep "why" current without a grade-change event.
+        await tx.query('UPDATE enterprises SET grade_reasons = $2::jsonb WHERE id = $1 AND grade_reasons <> $2::jsonb', [enterpriseId, jsonParam(next.reasons)]);
+        return null;
+      }
       await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [enterpriseId, next.grade, jsonParam(next.reasons), toDate(at)]);
       await tx.query(
         `INSERT INTO grade_changes (at, enterprise_id, from_grade, to_grade, reasons, correlation_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,

@@ -19,6 +19,7 @@ const TABLES = [
   'incident_milestones',
   'incidents',
   'readings',
+  'rule_states',
   'schema_migrations',
   'substations',
 ];
@@ -47,7 +48,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
     sql = await openPgliteClient(join(dir, 'pg'), recordingLogger());
     expect(sql.timescale).toBe(true);
 
-    await expect(migrate(sql)).resolves.toEqual({ applied: ['001-schema', '002-timescale', '003-report-indexes', '004-renotifications'], skipped: [] });
+    await expect(migrate(sql)).resolves.toEqual({ applied: ['001-schema', '002-timescale', '003-report-indexes', '004-renotifications', '005-rule-states'], skipped: [] });
     await expect(migrate(sql)).resolves.toEqual({ applied: [], skipped: [] });
 
     expect(await tables(sql)).toEqual(expect.arrayContaining(TABLES));
@@ -135,7 +136,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
 
     const results = await Promise.all(clients.map((c) => migrate(c, recordingLogger())));
 
-    expect(results.flatMap((r) => r.applied)).toEqual(['001-schema', '003-report-indexes', '004-renotifications']);
+    expect(results.flatMap((r) => r.applied)).toEqual(['001-schema', '003-report-indexes', '004-renotifications', '005-rule-states']);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
     expect(await tables(clients[0])).toEqual(TABLES);

@@ -68,6 +68,17 @@ export class ReadingsRepository {
         [deviceId, from, to],
       );
     }
+    return this.bucketed([deviceId], from, to, bucketSeconds);
+  }
+
+  /** Readings of several devices (an enterprise's) aggregated together per metric and bucket. */
+  async seriesOfDevices(deviceIds: readonly string[], from: Date, to: Date, bucketSeconds: number): Promise<SeriesPoint[]> {
+    if (deviceIds.length === 0) return [];
+    return this.bucketed(deviceIds, from, to, bucketSeconds);
+  }
+
+  /** Whole buckets overlapping [from, to); from the per-minute aggregate when the bucket is whole minutes. */
+  private async bucketed(deviceIds: readonly string[], from: Date, to: Date, bucketSeconds: number): Promise<SeriesPoint[]> {
     if (!Number.isInteger(bucketSeconds) || bucketSeconds <= 0) {
       throw new RangeError(`bucketSeconds must be a positive integer, got ${bucketSeconds}`);
     }
@@ -79,17 +90,17 @@ export class ReadingsRepository {
         `SELECT date_bin(make_interval(secs => $4), bucket, ${BUCKET_ORIGIN_SQL}) AS bucket, metric,
                 (sum(avg * count) / sum(count))::float8 AS avg, min(min) AS min, max(max) AS max,
                 sum(count)::int8 AS count
-         FROM readings_1m WHERE device_id = $1 AND bucket >= $2 AND bucket < $3
+         FROM readings_1m WHERE device_id = ANY($1::text[]) AND bucket >= $2 AND bucket < $3
          GROUP BY 1, 2 ORDER BY 2, 1`,
-        [deviceId, start, end, bucketSeconds],
+        [deviceIds, start, end, bucketSeconds],
       );
     }
     return this.sql.query<SeriesPoint>(
       `SELECT date_bin(make_interval(secs => $4), ts, ${BUCKET_ORIGIN_SQL}) AS bucket, metric,
               avg(value) AS avg, min(value) AS min, max(value) AS max, count(*) AS count
-       FROM readings WHERE device_id = $1 AND ts >= $2 AND ts < $3
+       FROM readings WHERE device_id = ANY($1::text[]) AND ts >= $2 AND ts < $3
        GROUP BY 1, 2 ORDER BY 2, 1`,
-      [deviceId, start, end, bucketSeconds],
+      [deviceIds, start, end, bucketSeconds],
     );
   }
 

@@ -5,17 +5,19 @@ import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
+import { DevicePresenceRepository } from './device-presence.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
 import { ReadingsRepository } from './readings.repository';
+import { RuleStatesRepository } from './rule-states.repository';
 import { openSqlClient, SqlClient } from './sql-client';
 import { TimescaleMaintenance } from './timescale-maintenance';
 import { ZoneRepository } from './zone.repository';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-const REPOSITORIES = [ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, IncidentsRepository, TimescaleMaintenance];
+const REPOSITORIES = [RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at

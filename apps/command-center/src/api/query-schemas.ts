@@ -14,6 +14,7 @@ export const enterpriseListQuery = z.object({ grade: z.enum(GRADES).optional(), 
 export const alarmListQuery = z.object({ status: z.enum(['open', 'cleared']).optional(), grade: z.enum(GRADES).optional(), enterpriseId: z.string().max(64).optional(), ...page });
 export const incidentListQuery = z.object({ status: z.enum([...INCIDENT_STATUSES, 'open']).optional(), substationId: z.string().max(64).optional(), enterpriseId: z.string().max(64).optional(), ...page });
 export const deadLetterListQuery = z.object({ reason: z.enum(DEAD_LETTER_REASONS).optional(), ...page });
+export const historyQuery = z.object({ limit: page.limit });
 export const readingsQuery = z
   .object({
     from: isoDate.optional(),

@@ -1,8 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { DEVICE_TYPES, DeviceType } from '@app/contracts';
-import { AlarmsRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
+import { AlarmsRepository, GradeChangesRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { AuthGuard } from '../auth/auth.guard';
-import { enterpriseListQuery, readingsQuery } from './query-schemas';
+import { enterpriseListQuery, historyQuery, readingsQuery } from './query-schemas';
 import { ZodPipe } from './zod-query.pipe';
 
 const HOUR_MS = 3_600_000;
@@ -15,6 +15,7 @@ export class ZoneController {
     private readonly alarms: AlarmsRepository,
     private readonly readings: ReadingsRepository,
     private readonly incidents: IncidentsRepository,
+    private readonly gradeChanges: GradeChangesRepository,
   ) {}
 
   @Get('substations')
@@ -49,6 +50,24 @@ export class ZoneController {
       why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
       devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type as DeviceType]?.metrics ?? [] })),
     };
+  }
+
+  @Get('enterprises/:id/grades')
+  async enterpriseGrades(@Param('id') id: string, @Query(new ZodPipe(historyQuery)) q: ReturnType<typeof historyQuery.parse>) {
+    if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
+    return this.gradeChanges.listForEnterprise(id, q.limit);
+  }
+
+  /** All of an enterprise's devices together, per metric and bucket (default 5 minutes). */
+  @Get('enterprises/:id/readings')
+  async enterpriseReadings(@Param('id') id: string, @Query(new ZodPipe(readingsQuery)) q: ReturnType<typeof readingsQuery.parse>) {
+    if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
+    const devices = await this.zone.devicesOfEnterprise(id);
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - HOUR_MS);
+    const bucket = q.bucket ?? 300;
+    const points = await this.readings.seriesOfDevices(devices.map((d) => d.id), from, to, bucket);
+    return { enterpriseId: id, from, to, bucketSeconds: bucket, points };
   }
 
   @Get('devices/:id/readings')

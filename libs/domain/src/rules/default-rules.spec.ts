@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEVICE_TYPES, DEVICE_TYPE_NAMES, type Grade } from '@app/contracts';
-import { defaultRuleSet, RuleIds } from './default-rules';
+import { DEFAULT_RULES_VERSION, defaultRuleSet, RuleIds } from './default-rules';
+import { parseRuleFile } from './rule-file';
 import { validateRuleSet } from './rule-set-validation';
 
 describe('defaultRuleSet', () => {
@@ -19,8 +22,8 @@ describe('defaultRuleSet', () => {
     ['heat_detector', [RuleIds.temperatureFixed, RuleIds.temperatureRateOfRise]],
     ['gas_detector', [RuleIds.gasLel, RuleIds.co]],
     ['co_detector', [RuleIds.co]],
-    ['electrical_fire_monitor', [RuleIds.residualCurrent, RuleIds.cableTemperature]],
-    ['hydrant_monitor', [RuleIds.hydrantPressure]],
+    ['electrical_fire_monitor', [RuleIds.residualCurrent, RuleIds.residualCurrentIntermittent, RuleIds.cableTemperature]],
+    ['hydrant_monitor', [RuleIds.hydrantPressure, RuleIds.hydrantPressureDrop]],
     ['fire_lane_camera', [RuleIds.fireLaneBlocked]],
     ['fire_door_sensor', [RuleIds.fireDoorOpen]],
   ] as const)('%s gets %p', (type, ids) => {
@@ -34,8 +37,10 @@ describe('defaultRuleSet', () => {
     [RuleIds.gasLel, [['orange', 25], ['red', 50]], 0],
     [RuleIds.co, [['yellow', 24], ['orange', 160]], 0],
     [RuleIds.residualCurrent, [['yellow', 300], ['orange', 500]], 10],
+    [RuleIds.residualCurrentIntermittent, [['yellow', 300]], 0],
     [RuleIds.cableTemperature, [['yellow', 80], ['orange', 100]], 0],
     [RuleIds.hydrantPressure, [['yellow', 0.1]], 30],
+    [RuleIds.hydrantPressureDrop, [['yellow', 0.025]], 0],
     [RuleIds.fireLaneBlocked, [['blue', 1]], 60],
     [RuleIds.fireDoorOpen, [['blue', 1]], 60],
   ])('%s has the SPEC.md levels and debounce', (id, levels, debounceS) => {
@@ -43,6 +48,17 @@ describe('defaultRuleSet', () => {
     expect(rule?.levels.map((l) => [l.grade, l.threshold])).toEqual(levels);
     expect(rule?.debounceS).toBe(debounceS);
     expect(rule?.description).toMatch(/\S/);
+  });
+
+  it('measures a hydrant pressure drop over two reporting intervals and counts residual current trips 3 times in 10 minutes', () => {
+    expect(sut.hydrant_monitor[1]).toMatchObject({ kind: 'sudden-drop', windowS: 2 * DEVICE_TYPES.hydrant_monitor.reportIntervalS });
+    expect(sut.electrical_fire_monitor[1]).toMatchObject({ kind: 'count-in-window', windowS: 600, count: 3, hysteresis: 50 });
+  });
+
+  it('is exactly what the shipped default-rules.json says, with its version', () => {
+    const file = parseRuleFile(readFileSync(join(__dirname, 'default-rules.json'), 'utf8'));
+    expect(file).toEqual({ version: '2026.11-1', rules: sut });
+    expect(DEFAULT_RULES_VERSION).toBe('2026.11-1');
   });
 
   it('hands out a fresh copy each time', () => {

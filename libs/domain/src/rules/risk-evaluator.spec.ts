@@ -1,7 +1,7 @@
 import type { DeviceType, MetricName, ReadingValue } from '@app/contracts';
 import { defaultRuleSet } from './default-rules';
 import { RiskEvaluator } from './risk-evaluator';
-import type { RuleSet } from './rule';
+import type { Rule, RuleSet } from './rule';
 
 const T0 = Date.UTC(2025, 0, 1);
 const s = (seconds: number) => T0 + seconds * 1000;
@@ -143,6 +143,76 @@ const scenarios: Scenario[] = [
     metric: 'temperature',
     ruleId: 'temperature.rate-of-rise',
     steps: [[0, 20, ''], [200, 40, ''], [229, 41, ''], [230, 41, '']],
+  },
+  {
+    name: 'hydrant pressure falling 0.05 MPa between two 60 s reports (a little late) is a sudden drop, cleared once the fall leaves the window',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.sudden-drop',
+    steps: [[0, 0.35, ''], [61, 0.35, ''], [122, 0.3, 'raised yellow'], [183, 0.3, ''], [242, 0.3, ''], [243, 0.3, 'cleared yellow']],
+  },
+  {
+    name: 'hydrant pressure falling a little less than 0.05 MPa in 2 minutes is not a sudden drop',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.sudden-drop',
+    steps: [[0, 0.35, ''], [60, 0.35, ''], [120, 0.302, ''], [180, 0.302, '']],
+  },
+  {
+    name: 'hydrant pressure rising, or noise within 0.02 MPa, is not a drop',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.sudden-drop',
+    steps: [[0, 0.1, ''], [60, 0.4, ''], [120, 0.38, ''], [180, 0.4, ''], [240, 0.38, '']],
+  },
+  {
+    name: 'hydrant pressure: one report after a long silence cannot measure a fall',
+    type: 'hydrant_monitor',
+    metric: 'hydrant_pressure',
+    ruleId: 'hydrant_pressure.sudden-drop',
+    steps: [[0, 0.35, ''], [300, 0.2, '']],
+  },
+  {
+    name: 'residual current reaching 300 mA 3 times within 10 minutes is an intermittent fault; cleared when the first trip leaves the window',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 350, ''], [15, 100, ''], [200, 320, ''], [215, 100, ''], [400, 300, 'raised yellow'], [415, 100, ''], [600, 100, ''], [601, 100, ''], [660, 100, ''], [661, 100, 'cleared yellow']],
+  },
+  {
+    name: 'residual current: a trip exactly 10 minutes old still counts',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 310, ''], [15, 100, ''], [300, 310, ''], [315, 100, ''], [600, 310, 'raised yellow']],
+  },
+  {
+    name: 'residual current: a trip just over 10 minutes old does not count',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 310, ''], [15, 100, ''], [300, 310, ''], [315, 100, ''], [601, 310, '']],
+  },
+  {
+    name: 'residual current staying high is one trip, however many readings show it',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 350, ''], [15, 360, ''], [30, 340, ''], [45, 350, ''], [60, 400, '']],
+  },
+  {
+    name: 'residual current: dipping to 250 mA is within hysteresis and does not re-arm; below 250 mA does',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 350, ''], [15, 250, ''], [30, 350, ''], [45, 250, ''], [60, 350, ''], [75, 249, ''], [90, 300, ''], [105, 249.9, ''], [120, 300, 'raised yellow']],
+  },
+  {
+    name: 'residual current just under 300 mA is not a trip',
+    type: 'electrical_fire_monitor',
+    metric: 'residual_current',
+    ruleId: 'residual_current.intermittent',
+    steps: [[0, 299.9, ''], [15, 100, ''], [30, 299.9, ''], [45, 100, ''], [60, 299.9, '']],
   },
 ];
 
@@ -337,6 +407,130 @@ describe('RiskEvaluator with the default rules', () => {
     expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 45 } })[0]).toMatchObject({ grade: 'yellow' });
 
     rules.heat_detector = [{ ...rules.heat_detector[0], levels: [] }];
-    expect(() => new RiskEvaluator(rules)).toThrow('heat_detector rule temperature.fixed: no levels');
+    expect(() => new RiskEvaluator(rules)).toThrow('heat_detector rule "temperature.fixed": levels must not be empty');
+  });
+
+  describe('sudden-drop and count-in-window rules', () => {
+    const dropRule: Rule = {
+      id: 'temperature.drop',
+      metric: 'temperature',
+      kind: 'sudden-drop',
+      levels: [
+        { grade: 'yellow', threshold: 10 },
+        { grade: 'orange', threshold: 20 },
+      ],
+      debounceS: 0,
+      hysteresis: 2,
+      clearAfterS: 0,
+      windowS: 60,
+      description: 'test',
+    };
+    const doorRule: Rule = {
+      id: 'fire_door_open.often',
+      metric: 'fire_door_open',
+      kind: 'count-in-window',
+      levels: [{ grade: 'blue', threshold: 1 }],
+      debounceS: 0,
+      hysteresis: 0,
+      clearAfterS: 0,
+      windowS: 3600,
+      count: 5,
+      description: 'test',
+    };
+    function evaluator(): RiskEvaluator {
+      const rules = defaultRuleSet();
+      rules.heat_detector = [dropRule];
+      rules.fire_door_sensor = [doorRule];
+      return new RiskEvaluator(rules);
+    }
+    function run(sut: RiskEvaluator, type: DeviceType, metric: MetricName, steps: Array<[number, ReadingValue]>): string[] {
+      return steps.map(([sec, value]) =>
+        sut
+          .evaluate({ deviceId: 'D', deviceType: type, ts: s(sec), readings: { [metric]: value } })
+          .map((t) => `${t.type} ${t.grade}`)
+          .join(', '),
+      );
+    }
+
+    it.each<[string, Step[]]>([
+      ['a fall of exactly the threshold over half the window raises', [[0, 50, ''], [30, 45, 'raised yellow']]],
+      ['a fall measured over less than half the window is not judged', [[0, 50, ''], [29, 40, '']]],
+      ['a steeper fall grades up at once', [[0, 100, ''], [30, 95, 'raised yellow'], [40, 80, 'updated orange']]],
+      [
+        'holds while the fall stays within hysteresis, clears past it',
+        [[0, 100, ''], [30, 95, 'raised yellow'], [45, 90, ''], [60, 92, ''], [61, 92, 'cleared yellow']],
+      ],
+    ])('sudden drop: %s', (_, steps) => {
+      expect(run(evaluator(), 'heat_detector', 'temperature', steps.map(([t, v]) => [t, v]))).toEqual(steps.map(([, , e]) => e));
+    });
+
+    it.each<[string, Step[]]>([
+      ['5 openings within an hour raise; the 6th changes nothing', [[0, true, ''], [60, false, ''], [120, true, ''], [180, false, ''], [240, true, ''], [300, false, ''], [360, true, ''], [420, false, ''], [480, true, 'raised blue'], [540, false, ''], [600, true, '']]],
+      ['a door held open is one opening', [[0, true, ''], [60, true, ''], [120, true, ''], [180, true, ''], [240, true, '']]],
+      ['clears at once (clearAfterS 0) when the first opening leaves the hour', [[0, true, ''], [1, false, ''], [2, true, ''], [3, false, ''], [4, true, ''], [5, false, ''], [6, true, ''], [7, false, ''], [8, true, 'raised blue'], [3600, false, ''], [3601, false, 'cleared blue']]],
+    ])('count in window: %s', (_, steps) => {
+      expect(run(evaluator(), 'fire_door_sensor', 'fire_door_open', steps.map(([t, v]) => [t, v]))).toEqual(steps.map(([, , e]) => e));
+    });
+
+    it('reports the measured fall per minute and the crossings counted, in value and message', () => {
+      const sut = new RiskEvaluator();
+      const hydrant = (sec: number, p: number) => sut.evaluate({ deviceId: 'H', deviceType: 'hydrant_monitor', ts: s(sec), readings: { hydrant_pressure: p } });
+      hydrant(0, 0.35);
+      hydrant(60, 0.35);
+      expect(hydrant(120, 0.29)).toEqual([
+        expect.objectContaining({ ruleId: 'hydrant_pressure.sudden-drop', value: 0.03, message: 'hydrant_pressure falling 0.03 MPa/min over 120 s, above 0.025 MPa/min' }),
+      ]);
+      const monitor = (sec: number, mA: number) =>
+        sut.evaluate({ deviceId: 'M', deviceType: 'electrical_fire_monitor', ts: s(sec), readings: { residual_current: mA } }).filter((t) => t.ruleId === 'residual_current.intermittent');
+      [0, 100, 0, 100].forEach((mA, i) => monitor(i, mA === 0 ? 400 : mA));
+      expect(monitor(4, 400)).toEqual([expect.objectContaining({ type: 'raised', value: 3, message: 'residual_current reached 300 mA 3 times within 600 s' })]);
+      expect(monitor(700, 100)).toEqual([]);
+      expect(monitor(760, 100)).toEqual([expect.objectContaining({ type: 'cleared', value: 0, message: 'residual_current reached 300 mA 0 times within 600 s, fewer than 3' })]);
+    });
+
+    it('keeps at most `count` crossings and RATE_SAMPLES + 1 samples per device, however long it runs', () => {
+      const sut = evaluator();
+      for (let sec = 0; sec < 20_000; sec++) {
+        sut.evaluate({ deviceId: 'F', deviceType: 'fire_door_sensor', ts: s(sec), readings: { fire_door_open: sec % 2 === 0 } });
+        sut.evaluate({ deviceId: 'T', deviceType: 'heat_detector', ts: s(sec), readings: { temperature: 100 - (sec % 50) } });
+      }
+      const state = sut.exportState() as { devices: Record<string, { rules: Record<string, { sampleTs: number[] }> }> };
+      expect(state.devices.F.rules['fire_door_open.often'].sampleTs).toHaveLength(5);
+      expect(state.devices.T.rules['temperature.drop'].sampleTs.length).toBeLessThanOrEqual(9);
+    });
+
+    it.each<[string, DeviceType, MetricName, Array<[number, ReadingValue]>]>([
+      ['a default sudden drop', 'hydrant_monitor', 'hydrant_pressure', [[0, 0.35], [60, 0.35], [120, 0.3], [180, 0.3], [240, 0.3], [300, 0.3], [360, 0.08], [420, 0.07]]],
+      ['a default count in window', 'electrical_fire_monitor', 'residual_current', [[0, 350], [15, 100], [30, 350], [45, 260], [60, 350], [75, 100], [90, 350], [700, 100], [800, 100]]],
+      ['a custom count in window', 'fire_door_sensor', 'fire_door_open', [[0, true], [1, false], [2, true], [3, false], [4, true], [5, false], [6, true], [7, false], [8, true], [3601, false]]],
+      ['a custom sudden drop', 'heat_detector', 'temperature', [[0, 100], [30, 95], [40, 80], [45, 90], [60, 92], [61, 92], [200, 50]]],
+    ])('continues %s after a restart at any point, exactly as without one', (_, type, metric, steps) => {
+      const expected = run(evaluator(), type, metric, steps);
+      for (let cut = 1; cut < steps.length; cut++) {
+        const before = evaluator();
+        const first = run(before, type, metric, steps.slice(0, cut));
+        const after = evaluator();
+        after.importState(JSON.parse(JSON.stringify(before.exportState())));
+        expect(after.exportState()).toEqual(before.exportState());
+        expect([...first, ...run(after, type, metric, steps.slice(cut))]).toEqual(expected);
+      }
+      expect(expected.join('')).not.toBe('');
+    });
+
+    it('starts a count rule fresh from saved state it cannot continue, and reads state saved before `armed` existed', () => {
+      const sut = evaluator();
+      const saved = (sampleTs: number[], extra: object = {}) => ({
+        v: 1,
+        devices: {
+          D: { type: 'fire_door_sensor', lastTs: s(10), rules: { 'fire_door_open.often': { active: false, level: -1, pendingSince: null, clearingSince: null, raisedAt: null, sampleTs, sampleV: sampleTs.map(() => 1), ...extra } } },
+        },
+      });
+      sut.importState(saved([s(1), s(2), s(3), s(4), s(5), s(6)]));
+      expect((sut.exportState() as { devices: { D: { rules: Record<string, { sampleTs: number[] }> } } }).devices.D.rules['fire_door_open.often'].sampleTs).toEqual([]);
+      sut.importState(saved([s(1), s(2), s(3), s(4)]));
+      expect(run(sut, 'fire_door_sensor', 'fire_door_open', [[11, true]])).toEqual(['raised blue']);
+      sut.importState(saved([s(1), s(2), s(3), s(4)], { armed: false }));
+      expect(run(sut, 'fire_door_sensor', 'fire_door_open', [[11, true], [12, false], [13, true]])).toEqual(['', '', 'raised blue']);
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { isDeviceType, type DeviceType, type Grade, type MetricName } from '@app/contracts';
 import { defaultRuleSet } from './default-rules';
 import type { EvaluatedReading } from './evaluated-reading';
-import type { Rule, RuleSet } from './rule';
+import type { RuleSet } from './rule';
 import { validateRuleSet } from './rule-set-validation';
-import { newRuleState, RATE_SAMPLES, stepRule, type RuleState } from './rule-state';
+import { newRuleState, restoreRuleState, stepRule, type RuleState } from './rule-state';
 import type { RuleTransition } from './rule-transition';
 
 interface DeviceState {
@@ -23,43 +23,6 @@ export interface ActiveFinding {
 interface ExportedState {
   v: 1;
   devices: Record<string, { type: DeviceType; lastTs: number; rules: Record<string, RuleState> }>;
-}
-
-function isNumberOrNull(x: unknown): x is number | null {
-  return x === null || typeof x === 'number';
-}
-
-function isRuleState(x: unknown): x is RuleState {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Record<string, unknown>;
-  return (
-    typeof s.active === 'boolean' &&
-    typeof s.level === 'number' &&
-    isNumberOrNull(s.pendingSince) &&
-    isNumberOrNull(s.clearingSince) &&
-    isNumberOrNull(s.raisedAt) &&
-    Array.isArray(s.sampleTs) &&
-    Array.isArray(s.sampleV) &&
-    s.sampleTs.length === s.sampleV.length &&
-    s.sampleTs.length <= RATE_SAMPLES + 1 &&
-    s.sampleTs.every((n) => typeof n === 'number') &&
-    s.sampleV.every((n) => typeof n === 'number')
-  );
-}
-
-function restoredRuleState(rule: Rule, saved: unknown): RuleState {
-  if (!isRuleState(saved)) return newRuleState();
-  const level = saved.active ? saved.level : -1;
-  if (saved.active && !(Number.isInteger(level) && level >= 0 && level < rule.levels.length)) return newRuleState();
-  return {
-    active: saved.active,
-    level,
-    pendingSince: saved.pendingSince,
-    clearingSince: saved.clearingSince,
-    raisedAt: saved.raisedAt,
-    sampleTs: [...saved.sampleTs],
-    sampleV: [...saved.sampleV],
-  };
 }
 
 /**
@@ -121,14 +84,7 @@ export class RiskEvaluator {
   /** Plain JSON keyed by device and rule id, so it survives a restart and a change of rule configuration. */
   exportState(): unknown {
     const devices: ExportedState['devices'] = {};
-    for (const [id, d] of this.devices) {
-      const rules: Record<string, RuleState> = {};
-      this.rules[d.type].forEach((r, i) => {
-        const s = d.rules[i];
-        rules[r.id] = { ...s, sampleTs: [...s.sampleTs], sampleV: [...s.sampleV] };
-      });
-      devices[id] = { type: d.type, lastTs: d.lastTs, rules };
-    }
+    for (const id of this.devices.keys()) devices[id] = this.exportDevice(id)!;
     const state: ExportedState = { v: 1, devices };
     return state;
   }
@@ -141,17 +97,33 @@ export class RiskEvaluator {
     const devices = (state as { devices?: unknown }).devices;
     if (typeof devices !== 'object' || devices === null) throw new Error('risk evaluator state: no devices');
     this.devices.clear();
-    for (const [id, saved] of Object.entries(devices as Record<string, unknown>)) {
-      if (typeof saved !== 'object' || saved === null) continue;
-      const { type, lastTs, rules: savedRules } = saved as { type?: unknown; lastTs?: unknown; rules?: unknown };
-      if (typeof type !== 'string' || !isDeviceType(type) || typeof lastTs !== 'number') continue;
-      const byId = typeof savedRules === 'object' && savedRules !== null ? (savedRules as Record<string, unknown>) : {};
-      this.devices.set(id, {
-        type,
-        lastTs,
-        rules: this.rules[type].map((r) => restoredRuleState(r, byId[r.id])),
-      });
-    }
+    for (const [id, saved] of Object.entries(devices as Record<string, unknown>)) this.importDevice(id, saved);
+  }
+
+  /** Whether this evaluator holds state for the device (it has seen it, or had it imported). */
+  knows(deviceId: string): boolean {
+    return this.devices.has(deviceId);
+  }
+
+  /** One device's state as plain JSON (the per-device part of exportState), for persisting as it changes. */
+  exportDevice(deviceId: string): ExportedState['devices'][string] | null {
+    const d = this.devices.get(deviceId);
+    if (d === undefined) return null;
+    const rules: Record<string, RuleState> = {};
+    this.rules[d.type].forEach((r, i) => {
+      const s = d.rules[i];
+      rules[r.id] = { ...s, sampleTs: [...s.sampleTs], sampleV: [...s.sampleV] };
+    });
+    return { type: d.type, lastTs: d.lastTs, rules };
+  }
+
+  /** Restores one device's state saved by exportDevice(); state it cannot read is left out (the device starts fresh). */
+  importDevice(deviceId: string, saved: unknown): void {
+    if (typeof saved !== 'object' || saved === null) return;
+    const { type, lastTs, rules: savedRules } = saved as { type?: unknown; lastTs?: unknown; rules?: unknown };
+    if (typeof type !== 'string' || !isDeviceType(type) || typeof lastTs !== 'number') return;
+    const byId = typeof savedRules === 'object' && savedRules !== null ? (savedRules as Record<string, unknown>) : {};
+    this.devices.set(deviceId, { type, lastTs, rules: this.rules[type].map((r) => restoreRuleState(r, byId[r.id])) });
   }
 
   private deviceState(deviceId: string, type: DeviceType): DeviceState {

@@ -3,5 +3,6 @@ import { schemaMigration } from './001-schema';
 import { timescaleMigration } from './002-timescale';
 import { reportIndexesMigration } from './003-report-indexes';
 import { renotificationsMigration } from './004-renotifications';
+import { ruleStatesMigration } from './005-rule-states';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration];
+export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration];

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { APP_CONFIG, loadConfig } from '@app/config';
+import { defaultRuleSet } from '@app/domain';
+import { AuthGuard } from '../auth/auth.guard';
+import { TokenStore } from '../auth/token-store';
+import { RulesController } from './rules.controller';
+
+const TOKEN = 'rules-spec-token';
+
+async function start(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; url: string }> {
+  const moduleRef = await Test.createTestingModule({
+    controllers: [RulesController],
+    providers: [{ provide: APP_CONFIG, useValue: loadConfig({ OPERATOR_TOKEN: TOKEN, ...env }) }, TokenStore, AuthGuard],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, url: `${await app.getUrl()}/api/rules` };
+}
+
+describe('GET /api/rules', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rules-api-'));
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('gives the shipped rules, per device type, with their version', async () => {
+    const started = await start({});
+    app = started.app;
+    const res = await fetch(started.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ version: '2026.11-1', deviceTypes: defaultRuleSet() });
+  });
+
+  it('gives the rules of RULES_FILE', async () => {
+    const rules = defaultRuleSet();
+    rules.fire_door_sensor = [];
+    const path = join(dir, 'rules.json');
+    writeFileSync(path, JSON.stringify({ version: 'site-3', deviceTypes: rules }));
+    const started = await start({ RULES_FILE: path });
+    app = started.app;
+    const res = await fetch(started.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(await res.json()).toEqual({ version: 'site-3', deviceTypes: rules });
+  });
+
+  it('wants a Bearer token', async () => {
+    const started = await start({});
+    app = started.app;
+    expect((await fetch(started.url)).status).toBe(401);
+  });
+
+  it('does not start on a bad rule file', async () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, JSON.stringify({ version: '1', deviceTypes: { ...defaultRuleSet(), toaster: [] } }));
+    await expect(start({ RULES_FILE: path })).rejects.toThrow(`rule file ${path}: unknown device type toaster`);
+  });
+});

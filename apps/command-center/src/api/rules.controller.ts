@@ -1,0 +1,22 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, loadRuleFile } from '@app/config';
+import type { RuleSet, VersionedRuleSet } from '@app/domain';
+import { AuthGuard } from '../auth/auth.guard';
+
+@Controller('api')
+@UseGuards(AuthGuard)
+export class RulesController {
+  private readonly loaded: VersionedRuleSet;
+
+  // In distributed mode the command center is a process of its own, so it reads RULES_FILE itself, as the
+  // risk engine does; a file it cannot use stops it from starting, with the same message.
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.loaded = loadRuleFile(config.RULES_FILE);
+  }
+
+  /** The rules readings are graded by, in the rule-file format: { version, deviceTypes: { <device type>: Rule[] } }. */
+  @Get('rules')
+  list(): { version: string; deviceTypes: RuleSet } {
+    return { version: this.loaded.version, deviceTypes: this.loaded.rules };
+  }
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AlarmEventV1 } from '@app/contracts';
+import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
+import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SilentDevice } from '@app/storage';
+import { FindingsPublisher } from './findings-publisher';
+import { RiskMetrics } from './risk.metrics';
+
+export const OFFLINE_RULE_ID = 'device.offline';
+
+/** Devices flagged per transaction; a sweep goes on until none are left. */
+const SWEEP_BATCH = 500;
+
+export interface DeviceReported {
+  deviceId: string;
+  at: number;
+  correlationId: string;
+}
+
+/**
+ * Makes a device that has gone silent for more than three of its reporting
+ * intervals a finding while it stays silent, and clears the finding when it
+ * reports again. Every risk-engine process sweeps; the database decides which
+ * of them flags a device, so each silent device is announced once.
+ */
+@Injectable()
+export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OfflineMonitor.name);
+  private listeningSince: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly presence: DevicePresenceRepository,
+    private readonly findings: FindingsPublisher,
+    private readonly metrics: RiskMetrics,
+  ) {
+    this.listeningSince = clock.now();
+  }
+
+  onApplicationBootstrap(): void {
+    // Silence is counted from now at the earliest: while this process was
+    // down nobody listened, and that is not the devices' fault.
+    this.listeningSince = this.clock.now();
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Flags every device silent for too long, announces their alarms and regrades their enterprises; returns how many. */
+  async sweep(): Promise<number> {
+    let flagged = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const batch = await this.presence.markSilentDevicesOffline(now, this.listeningSince, SWEEP_BATCH, (d) => offlineAlarm(d, now));
+      const events = batch.map(({ alarm, created }): AlarmEventV1 => {
+        this.metrics.alarms.inc({ type: created ? 'raised' : 'updated', grade: alarm.grade });
+        return toEvent(created ? 'alarm.raised' : 'alarm.updated', alarm, alarm.message, alarm.updatedAt.getTime(), alarm.correlationId);
+      });
+      await this.findings.publish(events);
+      flagged += batch.length;
+      if (batch.length < SWEEP_BATCH || this.stopped) return flagged;
+    }
+  }
+
+  /** Telemetry arrived: the devices are online, and those that were offline have their finding cleared. */
+  async reported(reports: readonly DeviceReported[]): Promise<void> {
+    const cleared = await this.presence.markReported(reports, OFFLINE_RULE_ID);
+    if (cleared.length === 0) return;
+    const latest = new Map<string, DeviceReported>();
+    for (const r of reports) if ((latest.get(r.deviceId)?.at ?? -Infinity) <= r.at) latest.set(r.deviceId, r);
+    const events = cleared.map((alarm) => {
+      this.metrics.alarms.inc({ type: 'cleared', grade: alarm.grade });
+      const at = alarm.clearedAt?.getTime() ?? alarm.updatedAt.getTime();
+      return toEvent('alarm.cleared', alarm, `device ${alarm.deviceId} is back online`, at, latest.get(alarm.deviceId)?.correlationId ?? alarm.correlationId);
+    });
+    await this.findings.publish(events);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // The next sweep is scheduled only when this one has ended, so two never overlap.
+      this.running = this.sweep()
+        .then(
+          () => undefined,
+          (e: Error) => this.logger.warn(`offline sweep failed, trying again in ${this.config.OFFLINE_SWEEP_MS} ms: ${e.message}`),
+        )
+        .finally(() => {
+          this.running = null;
+          this.schedule();
+        });
+    }, this.config.OFFLINE_SWEEP_MS);
+  }
+}
+
+function offlineAlarm(device: SilentDevice, now: number): RaiseAlarmInput {
+  return {
+    id: randomUUID(),
+    deviceId: device.id,
+    enterpriseId: device.enterpriseId,
+    ruleId: OFFLINE_RULE_ID,
+    metric: 'offline',
+    grade: 'blue',
+    value: null,
+    message: `device ${device.id} silent for ${duration(now - device.lastSeenAt.getTime())} (reports every ${device.reportIntervalS} s)`,
+    at: now,
+    correlationId: randomUUID(),
+  };
+}
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+function toEvent(type: AlarmEventV1['type'], alarm: AlarmRow, message: string, at: number, correlationId: string): AlarmEventV1 {
+  return {
+    v: 1,
+    type,
+    alarmId: alarm.id,
+    deviceId: alarm.deviceId,
+    enterpriseId: alarm.enterpriseId,
+    ruleId: alarm.ruleId,
+    metric: 'offline',
+    grade: alarm.grade,
+    value: null,
+    message,
+    raisedAt: alarm.raisedAt.getTime(),
+    at,
+    correlationId,
+  };
+}
