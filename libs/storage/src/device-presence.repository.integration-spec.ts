@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AlarmsRepository, type RaiseAlarmInput } from './alarms.repository';
 import { DevicePresenceRepository, type SilentDevice } from './device-presence.repository';
-import { openPgClient } from './pg-client';
 import type { SqlClient } from './sql-client';
-import { STORAGE_BACKENDS, TEST_POSTGRES_URL, type TestDatabase } from './testing/storage-backends';
+import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 import type { ZoneSeedInput } from './zone-seed-input';
 
@@ -37,15 +36,6 @@ function alarmFor(now: number) {
     at: now,
     correlationId: `c-${d.id}`,
   });
-}
-
-/** A client on its own connections, so a race between the two is a race between processes. PGlite has one connection. */
-async function secondClient(db: TestDatabase): Promise<SqlClient> {
-  if (db.sql.kind === 'pglite') return db.sql;
-  const [{ name }] = await db.sql.query<{ name: string }>(`SELECT current_database() AS name`);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return openPgClient(url.toString(), db.logger);
 }
 
 describe.each(STORAGE_BACKENDS)('DevicePresenceRepository on $name', (backend) => {

@@ -1,8 +1,7 @@
 import { applyAction, DEFAULT_TIMELINE_POLICY, dueEscalations, escalate, generateZone, openTimeline, type TimelineState } from '@app/domain';
 import { IncidentsRepository, type NewIncident } from './incidents.repository';
-import { openPgClient } from './pg-client';
 import type { SqlClient } from './sql-client';
-import { STORAGE_BACKENDS, TEST_POSTGRES_URL, type TestDatabase } from './testing/storage-backends';
+import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
@@ -29,18 +28,6 @@ function resolved(state: TimelineState, at: number, by: string): TimelineState {
   const acknowledged = applyAction(state, { type: 'acknowledge', at, by }).state;
   const arrived = applyAction(acknowledged, { type: 'arrive', at: at + 60 * S, by }).state;
   return applyAction(arrived, { type: 'resolve', at: at + 120 * S, by }).state;
-}
-
-/**
- * A client on its own connections to the same database, so a race between the
- * two is a race between processes. PGlite has one connection, which queues.
- */
-async function secondClient(db: TestDatabase): Promise<SqlClient> {
-  if (db.sql.kind === 'pglite') return db.sql;
-  const [{ name }] = await db.sql.query<{ name: string }>(`SELECT current_database() AS name`);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return openPgClient(url.toString(), db.logger);
 }
 
 describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {

@@ -98,3 +98,15 @@ export const STORAGE_BACKENDS: StorageBackend[] = [
     },
   },
 ];
+
+/**
+ * A client on its own connections to the same database, so a race between the
+ * two is a race between processes. PGlite has one connection, which queues.
+ */
+export async function secondClient(db: TestDatabase): Promise<SqlClient> {
+  if (db.sql.kind === 'pglite') return db.sql;
+  const [{ name }] = await db.sql.query<{ name: string }>(`SELECT current_database() AS name`);
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return openPgClient(url.toString(), db.logger);
+}
