@@ -20,7 +20,7 @@ describe('defaultRuleSet', () => {
   it.each([
     ['smoke_detector', [RuleIds.smoke, RuleIds.temperatureFixed, RuleIds.temperatureRateOfRise]],
     ['heat_detector', [RuleIds.temperatureFixed, RuleIds.temperatureRateOfRise]],
-    ['gas_detector', [RuleIds.gasLel, RuleIds.co]],
+    ['gas_detector', [RuleIds.gasLel, RuleIds.gasLelRising, RuleIds.co]],
     ['co_detector', [RuleIds.co]],
     ['electrical_fire_monitor', [RuleIds.residualCurrent, RuleIds.residualCurrentIntermittent, RuleIds.cableTemperature]],
     ['hydrant_monitor', [RuleIds.hydrantPressure, RuleIds.hydrantPressureDrop]],
@@ -57,8 +57,8 @@ describe('defaultRuleSet', () => {
 
   it('is exactly what the shipped default-rules.json says, with its version', () => {
     const file = parseRuleFile(readFileSync(join(__dirname, 'default-rules.json'), 'utf8'));
-    expect(file).toEqual({ version: '2026.11-1', rules: sut });
-    expect(DEFAULT_RULES_VERSION).toBe('2026.11-1');
+    expect(file).toEqual({ version: '2026.11-2', rules: sut });
+    expect(DEFAULT_RULES_VERSION).toBe('2026.11-2');
   });
 
   it('hands out a fresh copy each time', () => {

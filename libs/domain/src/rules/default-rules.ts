@@ -13,6 +13,7 @@ export const RuleIds = {
   cableTemperature: 'cable_temperature.high',
   hydrantPressure: 'hydrant_pressure.low',
   hydrantPressureDrop: 'hydrant_pressure.sudden-drop',
+  gasLelRising: 'gas_lel.rising',
   fireLaneBlocked: 'fire_lane_blocked.hazard',
   fireDoorOpen: 'fire_door_open.hazard',
 } as const;

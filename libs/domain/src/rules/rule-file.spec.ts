@@ -22,7 +22,7 @@ function changed(change: (file: RawFile, rule: (type: string, i: number) => RawR
 
 describe('parseRuleFile', () => {
   it('reads the shipped file', () => {
-    expect(parseRuleFile(shipped)).toEqual({ version: '2026.11-1', rules: defaultRuleSet() });
+    expect(parseRuleFile(shipped)).toEqual({ version: '2026.11-2', rules: defaultRuleSet() });
   });
 
   it('reads back a rule set written out as a rule file', () => {
