@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { emit, peakRssMb } from './bench-output';
 import { benchComplianceReport } from './compliance-report.bench';
+import { benchEmbeddedThroughput } from './embedded-throughput.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 
 const USAGE = `npm run bench -- [--only timers,report] [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
       'escalations-per-second': { type: 'string', default: '50' },
       window: { type: 'string', default: '60' },
       'report-incidents': { type: 'string', default: '50000' },
+      messages: { type: 'string', default: '200000' },
+      connections: { type: 'string', default: '8' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -24,6 +27,9 @@ async function main(): Promise<void> {
     return;
   }
   const run = (name: string) => !values.only || values.only.split(',').includes(name);
+  if (run('embedded')) {
+    await benchEmbeddedThroughput({ messages: Number(values.messages), connections: Number(values.connections), window: 100 });
+  }
   if (run('timers')) {
     await benchEscalationTimers({
       openIncidents: Number(values['open-incidents']),

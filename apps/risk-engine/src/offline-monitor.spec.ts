@@ -139,7 +139,8 @@ describe('OfflineMonitor', () => {
 
       await sut.reported(reports);
 
-      expect(presence.markReported).toHaveBeenCalledWith(reports, OFFLINE_RULE_ID);
+      // Written once for the lot, with each device's latest report.
+      expect(presence.markReported).toHaveBeenCalledWith([reports[0], reports[2]], OFFLINE_RULE_ID);
       expect(published).toEqual([
         [
           {
@@ -159,6 +160,17 @@ describe('OfflineMonitor', () => {
           },
         ],
       ]);
+    });
+
+    it('gathers arrivals and writes them at most every PRESENCE_FLUSH_MS, and before every sweep', async () => {
+      const { sut, presence } = setup();
+      await sut.reported([{ deviceId: 'd-1', at: T0, correlationId: 'c1' }]);
+      expect(presence.markReported).toHaveBeenCalledTimes(1);
+      await sut.reported([{ deviceId: 'd-2', at: T0 + 1, correlationId: 'c2' }]);
+      expect(presence.markReported).toHaveBeenCalledTimes(1);
+      await sut.sweep();
+      expect(presence.markReported).toHaveBeenCalledTimes(2);
+      expect(presence.markReported).toHaveBeenLastCalledWith([{ deviceId: 'd-2', at: T0 + 1, correlationId: 'c2' }], OFFLINE_RULE_ID);
     });
 
     it('announces nothing when no device was offline', async () => {

@@ -31,6 +31,8 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private pendingReports = new Map<string, DeviceReported>();
+  private reportsFlushedAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,10 +56,12 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.flushReports().catch((e: Error) => this.logger.warn(`last presence flush failed: ${e.message}`));
   }
 
   /** Flags every device silent for too long, announces their alarms and regrades their enterprises; returns how many. */
   async sweep(): Promise<number> {
+    await this.flushReports();
     let flagged = 0;
     for (;;) {
       const now = this.clock.now();
@@ -72,12 +76,31 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Telemetry arrived: the devices are online, and those that were offline have their finding cleared. */
+  /**
+   * Telemetry arrived: the devices are online, and those that were offline have
+   * their finding cleared. Arrivals are gathered and written at most every
+   * PRESENCE_FLUSH_MS (and before every sweep) — one update per device per
+   * interval rather than per reading; losing one interval in a crash at worst
+   * delays a back-online by one report.
+   */
   async reported(reports: readonly DeviceReported[]): Promise<void> {
-    const cleared = await this.presence.markReported(reports, OFFLINE_RULE_ID);
+    for (const r of reports) if ((this.pendingReports.get(r.deviceId)?.at ?? -Infinity) <= r.at) this.pendingReports.set(r.deviceId, r);
+    if (this.clock.now() - this.reportsFlushedAt >= this.config.PRESENCE_FLUSH_MS) await this.flushReports();
+  }
+
+  private async flushReports(): Promise<void> {
+    if (this.pendingReports.size === 0) return;
+    const latest = this.pendingReports;
+    this.pendingReports = new Map();
+    this.reportsFlushedAt = this.clock.now();
+    let cleared: AlarmRow[];
+    try {
+      cleared = await this.presence.markReported([...latest.values()], OFFLINE_RULE_ID);
+    } catch (error) {
+      for (const [id, r] of latest) if ((this.pendingReports.get(id)?.at ?? -Infinity) <= r.at) this.pendingReports.set(id, r);
+      throw error;
+    }
     if (cleared.length === 0) return;
-    const latest = new Map<string, DeviceReported>();
-    for (const r of reports) if ((latest.get(r.deviceId)?.at ?? -Infinity) <= r.at) latest.set(r.deviceId, r);
     const events = cleared.map((alarm) => {
       this.metrics.alarms.inc({ type: 'cleared', grade: alarm.grade });
       const at = alarm.clearedAt?.getTime() ?? alarm.updatedAt.getTime();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   AlarmEventV1,
@@ -6,7 +6,7 @@ import {
   TelemetryReadingV1,
   Topics,
 } from '@app/contracts';
-import { CLOCK } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
 import { Clock, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -21,12 +21,15 @@ import { RULE_SET } from './rule-set.provider';
  * batch counts as consumed only after all of that is stored.
  */
 @Injectable()
-export class RiskEngineService implements OnApplicationBootstrap {
+export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly evaluator: RiskEvaluator;
+  private readonly dirtyRuleStates = new Set<string>();
+  private ruleStatesSavedAt = 0;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readings: ReadingsRepository,
     private readonly alarms: AlarmsRepository,
     private readonly zone: ZoneRepository,
@@ -40,7 +43,7 @@ export class RiskEngineService implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), { maxBatch: 2000 });
+    await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), { maxBatch: 5000, lingerMs: 20 });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
   }
 
@@ -66,13 +69,8 @@ export class RiskEngineService implements OnApplicationBootstrap {
         }
       }
       await this.findings.publish(alarmEvents);
-      // Saved only after the events are out: a crash before this replays the
-      // batch against the older state and raises (idempotently) again, rather
-      // than skipping readings whose alarms were never announced.
-      await this.ruleStates.save(
-        [...seen.keys()].map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
-        new Date(this.clock.now()),
-      );
+      for (const deviceId of seen.keys()) this.dirtyRuleStates.add(deviceId);
+      await this.saveRuleStates(false);
     } catch (error) {
       // The batch comes again; rule state that ran ahead of what was stored
       // would make the evaluator skip it, so these devices start afresh.
@@ -81,6 +79,34 @@ export class RiskEngineService implements OnApplicationBootstrap {
     }
     // Presence is judged by arrival, not by the device's own clock (which may lag or replay old data).
     await this.offline.reported(batch.map(({ value: r }) => ({ deviceId: r.deviceId, at: r.receivedAt, correlationId: r.correlationId })));
+  }
+
+  /**
+   * Writes the rule state of the devices evaluated since the last save, at most
+   * every RULE_STATE_SAVE_MS (one upsert instead of one per batch), always at
+   * the end of a handled batch: saved state never runs ahead of announced
+   * alarms, so a crash replays readings rather than skipping them, and at
+   * most that interval of rule progress is lost.
+   */
+  private async saveRuleStates(force: boolean): Promise<void> {
+    const now = this.clock.now();
+    if (this.dirtyRuleStates.size === 0 || (!force && now - this.ruleStatesSavedAt < this.config.RULE_STATE_SAVE_MS)) return;
+    const ids = [...this.dirtyRuleStates];
+    this.dirtyRuleStates.clear();
+    this.ruleStatesSavedAt = now;
+    try {
+      await this.ruleStates.save(
+        ids.map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
+        new Date(now),
+      );
+    } catch (error) {
+      for (const id of ids) this.dirtyRuleStates.add(id);
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.saveRuleStates(true).catch(() => undefined);
   }
 
   /** Devices this process has not evaluated since it started continue from their saved rule state. */

@@ -47,6 +47,8 @@ export const appConfigSchema = z.object({
   INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
+  PRESENCE_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  RULE_STATE_SAVE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   DEADLINE_POLL_MS: positiveInt.default(1000),
   /** How often the risk engine looks for devices silent for three of their reporting intervals. */
   OFFLINE_SWEEP_MS: positiveInt.default(5000),

@@ -18,6 +18,11 @@ export type BusHandler<T> = (messages: BusMessage<T>[]) => Promise<void>;
 export interface SubscribeOptions {
   /** Largest batch handed to the handler at once. */
   maxBatch?: number;
+  /**
+   * Wait up to this long for a fuller batch when fewer than maxBatch are
+   * queued: fewer, larger database writes under load, for a few ms of latency.
+   */
+  lingerMs?: number;
   /** A group of its own that sees every message (live streams); not load-shared. */
   broadcast?: boolean;
 }

@@ -13,6 +13,7 @@ interface Consumer {
   group: string;
   handler: BusHandler<unknown>;
   maxBatch: number;
+  lingerMs: number;
   queue: BusMessage<unknown>[];
   head: number;
   running: boolean;
@@ -64,6 +65,7 @@ export class InProcessBus implements Bus {
       group,
       handler: handler as BusHandler<unknown>,
       maxBatch: options.maxBatch ?? 1000,
+      lingerMs: options.lingerMs ?? 0,
       queue: [],
       head: 0,
       running: false,
@@ -104,6 +106,7 @@ export class InProcessBus implements Bus {
   private async drain(c: Consumer): Promise<void> {
     let attempt = 0;
     while (!this.closed && c.queue.length > c.head) {
+      if (c.lingerMs > 0 && c.queue.length - c.head < c.maxBatch) await new Promise((r) => setTimeout(r, c.lingerMs));
       const batch = c.queue.slice(c.head, c.head + c.maxBatch);
       try {
         await c.handler(batch);

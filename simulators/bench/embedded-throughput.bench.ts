@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, startApp } from '@app/config';
+import { SQL_CLIENT, SqlClient } from '@app/storage';
+import { waitFor } from '@app/testing';
+import { EmbeddedMqttBroker } from '@app/transport';
+import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { emit } from './bench-output';
+import { loadInWorker } from './load-in-worker';
+import { zoneTargets } from './zone-targets';
+
+export interface ThroughputOptions {
+  messages: number;
+  connections: number;
+  window: number;
+}
+
+/**
+ * Readings per second sustained through the whole embedded pipeline: MQTT
+ * publish (QoS 1) → embedded broker → ingest → grading → TimescaleDB, timed from
+ * the first publish until the last reading is stored.
+ */
+export async function benchEmbeddedThroughput(options: ThroughputOptions): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-embedded-'));
+  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+  const app = await startApp(AllInOneModule.forRoot(config), config);
+  try {
+    const sql = app.get<SqlClient>(SQL_CLIENT);
+    const devices = zoneTargets(config.SEED_ENTERPRISES).length;
+    const load = loadInWorker({ url: `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`, connections: options.connections, window: options.window, messages: options.messages, zoneSize: config.SEED_ENTERPRISES });
+    await load.connected;
+    const started = performance.now();
+    const published = started + (await load.done);
+    await waitFor(async () => {
+      const [{ n }] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM readings');
+      return n >= options.messages;
+    }, 600_000, 'every reading stored');
+    const stored = performance.now();
+    const extra = { messages: options.messages, devices, connections: options.connections, publish_s: Math.round(published - started) / 1000, total_s: Math.round(stored - started) / 1000, mode: 'embedded' };
+    emit('embedded_readings_per_s', (options.messages * 1000) / (stored - started), 'readings/s', extra);
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
