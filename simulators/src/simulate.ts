@@ -1,95 +1,145 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectAsync, MqttClient } from 'mqtt';
-import { DEVICE_TYPES, MetricName, ReadingValue, telemetryTopic } from '@app/contracts';
-import { DeviceSeed, generateZone } from '@app/domain';
+import { generateZone } from '@app/domain';
+import { nonNegative, numberOption, positive, positiveInteger, UsageError } from './cli-numbers';
+import { DeviceLinks } from './device-links';
+import { Fleet } from './fleet';
+import { driveFleet } from './fleet-driver';
+import { selectFleet } from './fleet-selection';
+import { ProgressLine } from './progress-line';
+import { PublishStats } from './publish-stats';
+import { RandomOutages } from './random-outages';
+import { ScenarioClock } from './scenario-clock';
+import { loadScenario, ScenarioFileError } from './scenario-file';
+import { runScenario } from './scenario-runner';
 
-const USAGE = `npm run simulate -- [--url mqtt://127.0.0.1:1883] [--scenario normal|fire] [--enterprises N] [--enterprise E0001] [--seconds S] [--seed N] [--zone-size N]
+const USAGE = `npm run simulate -- [options]
 
-  normal  devices of the first N enterprises report ordinary readings at their own intervals
-  fire    one enterprise: normal readings, then smoke and a temperature rise on its smoke and heat detectors
+A fleet of the zone's devices (the same zone as the system's SEED_ENTERPRISES and SEED)
+publishing realistic readings over MQTT, or a scenario from simulators/scenarios/.
+
+Fleet:
+  --url URL                  MQTT broker (default mqtt://127.0.0.1:1883)
+  --zone-size N, --seed N    the zone to simulate (defaults 2300 and 1, as the system's)
+  --enterprises N            only the first N enterprises' devices
+  --enterprise E0001,E0002   only these enterprises' devices (in a scenario: who plays its first part)
+  --seconds S                stop after S seconds (default: run until Ctrl-C)
+  --outages N                power cuts per device per day on average, each 1-10 min (default 0)
+  --connections N            shared MQTT connections (default 4)
+  --connection-per-device    one MQTT connection per device, with its client id and its last will
+                             on sites/{e}/devices/{d}/status; only for small fleets (one socket each).
+                             On shared connections the broker cannot publish a device's last will:
+                             the simulator publishes {"online": false} itself when a device loses power.
+  --username T, --password T credentials; {device} and {enterprise} are filled in per device with
+                             --connection-per-device
+
+Scenario:
+  --scenario FILE|NAME       a scenario file, or the name of one in simulators/scenarios
+  --speed N                  run its timeline N times faster (default 1)
+  --expect                   afterwards, check its expectations; PASS/FAIL per check, exit 1 on any FAIL
+  --api URL                  the command center (default http://127.0.0.1:3000)
+  --token T                  operator token (default $OPERATOR_TOKEN)
+
+A progress line goes to stderr when it is a terminal; a summary line is always printed.
 `;
 
-function normalReading(type: DeviceSeed['type'], rand: () => number): Partial<Record<MetricName, ReadingValue>> {
-  const values: Record<MetricName, () => ReadingValue> = {
-    smoke: () => Math.round(rand() * 0.03 * 1000) / 1000,
-    temperature: () => Math.round((22 + rand() * 6) * 10) / 10,
-    gas_lel: () => Math.round(rand() * 3 * 10) / 10,
-    co: () => Math.round(rand() * 8),
-    residual_current: () => Math.round(100 + rand() * 80),
-    cable_temperature: () => Math.round((30 + rand() * 15) * 10) / 10,
-    // Static pressure barely moves; a swing of 0.05 MPa between reports would be the hydrant_pressure.sudden-drop finding.
-    hydrant_pressure: () => Math.round((0.32 + rand() * 0.02) * 1000) / 1000,
-    fire_lane_blocked: () => false,
-    fire_door_open: () => false,
-  };
-  const readings: Partial<Record<MetricName, ReadingValue>> = {};
-  for (const metric of DEVICE_TYPES[type].metrics) readings[metric] = values[metric]();
-  return readings;
+function scenarioPath(arg: string): string {
+  if (existsSync(arg)) return arg;
+  const file = arg.endsWith('.json') ? arg : `${arg}.json`;
+  for (const dir of [resolve('simulators/scenarios'), join(__dirname, '../../../simulators/scenarios')]) {
+    if (existsSync(join(dir, file))) return join(dir, file);
+  }
+  throw new UsageError(`--scenario: no file ${arg} and no ${file} in simulators/scenarios`);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       url: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
-      scenario: { type: 'string', default: 'normal' },
-      enterprises: { type: 'string', default: '10' },
-      enterprise: { type: 'string', default: 'E0001' },
-      seconds: { type: 'string', default: '60' },
-      seed: { type: 'string', default: '1' },
       'zone-size': { type: 'string', default: '2300' },
+      seed: { type: 'string', default: '1' },
+      enterprises: { type: 'string' },
+      enterprise: { type: 'string' },
+      seconds: { type: 'string' },
+      outages: { type: 'string', default: '0' },
+      connections: { type: 'string', default: '4' },
+      'connection-per-device': { type: 'boolean', default: false },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      scenario: { type: 'string' },
+      speed: { type: 'string', default: '1' },
+      expect: { type: 'boolean', default: false },
+      api: { type: 'string', default: 'http://127.0.0.1:3000' },
+      token: { type: 'string', default: process.env.OPERATOR_TOKEN },
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !['normal', 'fire'].includes(values.scenario)) {
+  if (values.help) {
     process.stdout.write(USAGE);
-    process.exit(values.help ? 0 : 2);
+    return 0;
   }
-  const zone = generateZone({ enterprises: Number(values['zone-size']), seed: Number(values.seed) });
-  const chosen = values.scenario === 'fire' ? [values.enterprise] : zone.enterprises.slice(0, Number(values.enterprises)).map((e) => e.id);
-  const devices = zone.devices.filter((d) => chosen.includes(d.enterpriseId));
-  if (devices.length === 0) throw new Error(`no devices for ${chosen.join(', ')} in a zone of ${values['zone-size']} enterprises`);
-
-  const client: MqttClient = await connectAsync(values.url, { protocolVersion: 4, clientId: `simulator-${process.pid}` });
-  let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const seq = new Map<string, number>();
-  let sent = 0;
-  const publish = async (d: DeviceSeed, readings: Partial<Record<MetricName, ReadingValue>>) => {
-    const n = (seq.get(d.id) ?? 0) + 1;
-    seq.set(d.id, n);
-    await client.publishAsync(telemetryTopic(d.enterpriseId, d.id), JSON.stringify({ ts: Date.now(), seq: n, readings }), { qos: 1 });
-    sent++;
+  const zoneSize = numberOption('zone-size', values['zone-size'], (n) => Number.isInteger(n) && n >= 0)!;
+  const seed = numberOption('seed', values.seed, Number.isInteger)!;
+  const link = {
+    connections: numberOption('connections', values.connections, positiveInteger)!,
+    connectionPerDevice: values['connection-per-device'],
+    username: values.username,
+    password: values.password,
   };
+  const enterpriseIds = values.enterprise?.split(',').map((s) => s.trim()).filter(Boolean);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
 
-  const started = Date.now();
-  const end = started + Number(values.seconds) * 1000;
-  const fireAt = started + 5000;
-  const nextDue = new Map(devices.map((d) => [d.id, started + rand() * d.reportIntervalS * 1000]));
-  process.stdout.write(`${values.scenario}: ${devices.length} devices of ${chosen.length} enterprise(s) → ${values.url}\n`);
-  while (Date.now() < end) {
-    const now = Date.now();
-    const burning = values.scenario === 'fire' && now >= fireAt;
-    for (const d of devices) {
-      const detector = d.type === 'smoke_detector' || d.type === 'heat_detector';
-      const interval = burning && detector ? 1000 : d.reportIntervalS * 1000;
-      if ((nextDue.get(d.id) ?? 0) > now) continue;
-      nextDue.set(d.id, now + interval);
-      const readings = normalReading(d.type, rand);
-      if (burning && detector) {
-        const secondsBurning = (now - fireAt) / 1000;
-        readings.temperature = Math.round((25 + secondsBurning * 2.5) * 10) / 10;
-        if (d.type === 'smoke_detector') readings.smoke = secondsBurning > 2;
-      }
-      await publish(d, readings);
-    }
-    process.stdout.write(`\r${Math.round((now - started) / 1000)} s, ${sent} messages${burning ? ', FIRE' : ''}   `);
-    await new Promise((r) => setTimeout(r, 200));
+  if (values.scenario) {
+    if (values.expect && !values.token) throw new UsageError('--expect needs --token or OPERATOR_TOKEN');
+    const scenario = loadScenario(scenarioPath(values.scenario));
+    const result = await runScenario({
+      scenario,
+      url: values.url,
+      speed: numberOption('speed', values.speed, positive),
+      zoneSize,
+      seed,
+      link,
+      enterpriseIds,
+      expect: values.expect ? { apiUrl: values.api, token: values.token! } : undefined,
+      log,
+      progress: true,
+    });
+    if (values.expect) log(`${result.passed ? 'PASS' : 'FAIL'}  ${scenario.name}: ${result.checks.filter((c) => c.passed).length}/${result.checks.length} checks`);
+    return result.passed ? 0 : 1;
   }
-  process.stdout.write(`\nsent ${sent} messages\n`);
-  await client.endAsync();
+
+  const devices = selectFleet(generateZone({ enterprises: zoneSize, seed }), { enterpriseIds, enterprises: numberOption('enterprises', values.enterprises, positiveInteger) });
+  if (devices.length === 0) throw new UsageError('no devices chosen');
+  const seconds = numberOption('seconds', values.seconds, positive) ?? Infinity;
+  const stats = new PublishStats();
+  const links = new DeviceLinks({ ...link, url: values.url }, stats);
+  const progress = new ProgressLine(stats);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  log(`fleet: ${devices.length} devices of ${new Set(devices.map((d) => d.enterpriseId)).size} enterprises → ${values.url}${link.connectionPerDevice ? ' (a connection each)' : ` (${link.connections} connections)`}`);
+  try {
+    await links.open(devices);
+    const clock = new ScenarioClock(Date.now(), 1, seconds);
+    const fleet = new Fleet(devices, seed, clock, links, stats);
+    const perDay = numberOption('outages', values.outages, nonNegative)!;
+    const outages = perDay > 0 ? new RandomOutages(fleet, devices.map((d) => d.id), perDay, seed) : null;
+    progress.start();
+    await driveFleet({ fleet, clock, stats, durationS: seconds, onTick: (s) => outages?.tick(s), signal: stop.signal });
+  } finally {
+    progress.stop();
+    await links.close();
+  }
+  log(`fleet: ${stats.summary()}`);
+  return stats.errors > 0 ? 1 : 0;
 }
 
-main().catch((e) => {
-  process.stderr.write(`simulate: ${(e as Error).message}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`simulate: ${(e as Error).message}\n`);
+    if (e instanceof UsageError) process.stderr.write('run with --help for the options\n');
+    process.exit(e instanceof UsageError || e instanceof ScenarioFileError ? 2 : 1);
+  },
+);

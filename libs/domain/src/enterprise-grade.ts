@@ -30,7 +30,8 @@ function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function standingHazardNames(h: StandingHazards): string[] {
+/** The standing hazards that count towards the grade, by name. */
+export function standingHazardNames(h: StandingHazards): string[] {
   const names: string[] = [];
   if (h.threeInOne) names.push('three-in-one premises');
   if (h.multiTenant && h.tenants >= MULTI_TENANT_MIN) names.push(`let to ${h.tenants} tenants`);

@@ -2,6 +2,8 @@ export interface RecordedEvent {
   type: string;
   id?: string;
   data: any;
+  /** Wall-clock ms (performance.timeOrigin + now) when the event was read. */
+  receivedAt?: number;
 }
 
 /** Reads a server-sent-events stream over fetch and keeps every event it receives. */
@@ -44,7 +46,7 @@ export class SseRecorder {
   }
 
   private parse(block: string): void {
-    const event: RecordedEvent = { type: 'message', data: '' };
+    const event: RecordedEvent = { type: 'message', data: '', receivedAt: performance.timeOrigin + performance.now() };
     const data: string[] = [];
     for (const line of block.split('\n')) {
       if (line.startsWith('event: ')) event.type = line.slice(7);
