@@ -21,7 +21,7 @@ export interface ThroughputOptions {
  * publish (QoS 1) → embedded broker → ingest → grading → TimescaleDB, timed from
  * the first publish until the last reading is stored.
  */
-export async function benchEmbeddedThroughput(options: ThroughputOptions): Promise<void> {
+export async function benchEmbeddedThroughput(options: ThroughputOptions): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-embedded-'));
   const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' });
   const app = await startApp(AllInOneModule.forRoot(config), config);
@@ -38,7 +38,9 @@ export async function benchEmbeddedThroughput(options: ThroughputOptions): Promi
     }, 600_000, 'every reading stored');
     const stored = performance.now();
     const extra = { messages: options.messages, devices, connections: options.connections, publish_s: Math.round(published - started) / 1000, total_s: Math.round(stored - started) / 1000, mode: 'embedded' };
-    emit('embedded_readings_per_s', (options.messages * 1000) / (stored - started), 'readings/s', extra);
+    const rate = (options.messages * 1000) / (stored - started);
+    emit('embedded_readings_per_s', rate, 'readings/s', extra);
+    return rate;
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

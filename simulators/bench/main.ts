@@ -1,13 +1,18 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { emit, peakRssMb } from './bench-output';
 import { benchComplianceReport } from './compliance-report.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
+import { benchDistributedThroughput } from './distributed-throughput.bench';
 import { benchEmbeddedThroughput } from './embedded-throughput.bench';
 import { benchMqttPassthrough } from './passthrough.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 
-const USAGE = `npm run bench -- [--only timers,report] [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
+const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,timers,report]
+  [--messages N] [--connections N] [--mosquitto-url URL] [--distributed-messages N] [--latency-load R]
+  [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
 `;
 
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '8' },
       'mosquitto-url': { type: 'string', default: 'mqtt://127.0.0.1:1883' },
       'latency-load': { type: 'string', default: '10000' },
+      'distributed-messages': { type: 'string', default: '30000' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -31,11 +37,24 @@ async function main(): Promise<void> {
     return;
   }
   const run = (name: string) => !values.only || values.only.split(',').includes(name);
-  if (run('passthrough')) {
-    await benchMqttPassthrough({ url: values['mosquitto-url'], messages: Number(values.messages), connections: Number(values.connections), zoneSize: 2300 });
-  }
-  if (run('embedded')) {
-    await benchEmbeddedThroughput({ messages: Number(values.messages), connections: Number(values.connections), window: 100 });
+  const messages = Number(values.messages);
+  const connections = Number(values.connections);
+  let reference: number | null = null;
+  if (run('passthrough')) reference = await benchMqttPassthrough({ url: values['mosquitto-url'], messages, connections, zoneSize: 2300 });
+  const ratio = (metric: string, rate: number) => {
+    if (reference) emit(metric, rate / reference, 'ratio', { reference: 'mqtt_passthrough_msgs_per_s' });
+  };
+  if (run('embedded')) ratio('embedded_to_passthrough_ratio', await benchEmbeddedThroughput({ messages, connections, window: 100 }));
+  if (run('distributed')) {
+    if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const rate = await benchDistributedThroughput({
+      messages: Number(values['distributed-messages']),
+      connections,
+      mqttUrl: values['mosquitto-url'],
+      kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    });
+    ratio('distributed_to_passthrough_ratio', rate);
   }
   if (run('latency')) await benchAlarmLatency({ ratePerS: Number(values['latency-load']), seconds: 20 });
   if (run('timers')) {
