@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseDeviceTopic, Topics } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { HealthChecks } from '@app/observability';
-import { Bus, BUS, BusMessage, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
+import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 import { TelemetryValidator } from './telemetry-validator';
@@ -30,8 +30,10 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     private readonly registry: DeviceRegistry,
     private readonly metrics: IngestMetrics,
     health: HealthChecks,
+    @Optional() private readonly broker?: EmbeddedMqttBroker,
   ) {
     health.register('mqttIngest', async () => {
+      if (this.subscribers.length === 0 && this.broker?.running) return { embedded: true };
       const up = this.subscribers.filter((s) => s.connected).length;
       if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
       return { connections: up };
@@ -45,6 +47,11 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.load(this.clock.now());
     const external = this.config.MQTT_URL !== undefined;
+    if (!external && this.broker?.running) {
+      this.broker.intercept((topic, payload) => this.handle(topic, payload));
+      this.logger.log(`ingesting inside the embedded broker for ${this.registry.size} devices`);
+      return;
+    }
     // On an external broker: MQTT 5 shared subscription (ingest processes and
     // connections split the load) and persistent sessions, so QoS 1 messages
     // not yet acknowledged are delivered again after a crash. Several
