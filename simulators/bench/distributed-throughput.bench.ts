@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { waitFor } from '@app/testing';
+import { freePort, waitFor } from '@app/testing';
 import { emit } from './bench-output';
 import { loadInWorker } from './load-in-worker';
 
@@ -13,17 +12,6 @@ export interface DistributedOptions {
   mqttUrl: string;
   kafkaBrokers: string;
   postgresUrl: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function admin(url: string, sql: string): Promise<void> {
