@@ -156,6 +156,24 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(stream.ofType('incident.resolved').some((e) => e.data.incidentId === incident.id)).toBe(true);
   });
 
+  it('gives a live-stream client that reconnects with Last-Event-ID what it missed, in order', async () => {
+    const seen = stream.events.filter((e) => e.id !== undefined);
+    expect(seen.length).toBeGreaterThan(4);
+    const resumeAfter = seen[seen.length - 4].id!;
+    const resumed = new SseRecorder();
+    await resumed.open(`${sut.baseUrl}/api/stream`, { authorization: `Bearer ${TOKEN}`, 'last-event-id': resumeAfter });
+    try {
+      const expected = seen.filter((e) => Number(e.id) > Number(resumeAfter)).map((e) => [e.id, e.type]);
+      const got = await waitFor(() => {
+        const events = resumed.events.filter((e) => e.id !== undefined).slice(0, expected.length);
+        return events.length === expected.length ? events.map((e) => [e.id, e.type]) : undefined;
+      }, 3000, 'the missed events');
+      expect(got).toEqual(expected);
+    } finally {
+      await resumed.close();
+    }
+  });
+
   it('answers 401 without a token, 404 for unknown ids and 400 for invalid input', async () => {
     expect((await sut.api('/api/incidents', { token: null })).status).toBe(401);
     expect((await sut.api('/api/incidents', { token: 'wrong' })).status).toBe(401);

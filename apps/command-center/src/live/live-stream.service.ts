@@ -12,10 +12,14 @@ export interface LiveEnvelope {
   data: LiveEvent;
 }
 
+/** Events kept for clients that reconnect with the id of the last one they saw. */
+export const REPLAY_BUFFER = 1000;
+
 /** Fans the bus's alarm, grade and incident events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
+  private readonly recent: LiveEnvelope[] = [];
   private sequence = 0;
 
   constructor(@Inject(BUS) private readonly bus: Bus) {}
@@ -24,7 +28,12 @@ export class LiveStreamService implements OnApplicationBootstrap {
     // A group of our own per process: every command center sees every event.
     const group = `command-center-live-${randomUUID()}`;
     const forward = async (batch: BusMessage<LiveEvent>[]) => {
-      for (const m of batch) this.subject.next({ id: ++this.sequence, type: m.value.type, data: m.value });
+      for (const m of batch) {
+        const envelope = { id: ++this.sequence, type: m.value.type, data: m.value };
+        this.recent.push(envelope);
+        if (this.recent.length > REPLAY_BUFFER) this.recent.shift();
+        this.subject.next(envelope);
+      }
     };
     await this.bus.subscribe<LiveEvent>(Topics.alarms, group, forward, { broadcast: true });
     await this.bus.subscribe<LiveEvent>(Topics.grades, group, forward, { broadcast: true });
@@ -33,5 +42,10 @@ export class LiveStreamService implements OnApplicationBootstrap {
 
   get events(): Observable<LiveEnvelope> {
     return this.subject.asObservable();
+  }
+
+  /** The kept events after `lastId`, oldest first (at most REPLAY_BUFFER of them). */
+  since(lastId: number): LiveEnvelope[] {
+    return this.recent.filter((e) => e.id > lastId);
   }
 }
