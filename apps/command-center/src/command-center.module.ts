@@ -7,12 +7,13 @@ import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenStore } from './auth/token-store';
+import { TokensController } from './auth/tokens.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [DashboardController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
+  controllers: [DashboardController, TokensController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
 })
 export class CommandCenterModule {}

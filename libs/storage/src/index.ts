@@ -19,3 +19,4 @@ export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';
 export * from './rule-states.repository';
+export * from './api-tokens.repository';

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { HealthChecks } from '@app/observability';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
+import { ApiTokensRepository } from './api-tokens.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
@@ -17,7 +18,7 @@ import { ZoneRepository } from './zone.repository';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-const REPOSITORIES = [RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
+const REPOSITORIES = [ApiTokensRepository, RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at

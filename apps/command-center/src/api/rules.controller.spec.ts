@@ -7,6 +7,7 @@ import { APP_CONFIG, loadConfig } from '@app/config';
 import { defaultRuleSet } from '@app/domain';
 import { AuthGuard } from '../auth/auth.guard';
 import { TokenStore } from '../auth/token-store';
+import { ApiTokensRepository } from '@app/storage';
 import { RulesController } from './rules.controller';
 
 const TOKEN = 'rules-spec-token';
@@ -14,7 +15,13 @@ const TOKEN = 'rules-spec-token';
 async function start(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; url: string }> {
   const moduleRef = await Test.createTestingModule({
     controllers: [RulesController],
-    providers: [{ provide: APP_CONFIG, useValue: loadConfig({ OPERATOR_TOKEN: TOKEN, ...env }) }, TokenStore, AuthGuard],
+    providers: [
+      { provide: APP_CONFIG, useValue: loadConfig({ OPERATOR_TOKEN: TOKEN, ...env }) },
+      // Only the operator token is used here; no token is ever looked up in a database.
+      { provide: ApiTokensRepository, useValue: { find: async () => null } },
+      TokenStore,
+      AuthGuard,
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');

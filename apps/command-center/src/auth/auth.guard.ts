@@ -21,11 +21,11 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.access_token === 'string' ? req.query.access_token : '';
-    const principal = token ? this.tokens.resolve(token) : null;
+    const principal = token ? await this.tokens.resolve(token) : null;
     if (!principal) throw new UnauthorizedException('a valid Bearer token is required');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { ApiTokensRepository } from '@app/storage';
 import { Principal } from './roles';
 
 /**
@@ -15,7 +16,10 @@ export class TokenStore implements OnModuleInit {
   private readonly logger = new Logger(TokenStore.name);
   private operatorToken = '';
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tokens: ApiTokensRepository,
+  ) {}
 
   onModuleInit(): void {
     if (this.config.OPERATOR_TOKEN) {
@@ -31,9 +35,18 @@ export class TokenStore implements OnModuleInit {
     this.operatorToken = readFileSync(file, 'utf8').trim();
   }
 
-  resolve(token: string): Principal | null {
+  async resolve(token: string): Promise<Principal | null> {
     if (this.operatorToken && safeEqual(token, this.operatorToken)) return { role: 'operator', name: 'operator' };
-    return null;
+    if (token.length < 16 || token.length > 256) return null;
+    const row = await this.tokens.find(token);
+    return row ? { role: row.role, name: row.name, substationId: row.substationId ?? undefined } : null;
+  }
+
+  /** A new token for the role; the secret is returned once and only its hash is kept. */
+  async issue(role: Principal['role'], name: string, substationId: string | null, at: Date): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    await this.tokens.create(token, { role, name, substationId }, at);
+    return token;
   }
 }
 

@@ -4,5 +4,6 @@ import { timescaleMigration } from './002-timescale';
 import { reportIndexesMigration } from './003-report-indexes';
 import { renotificationsMigration } from './004-renotifications';
 import { ruleStatesMigration } from './005-rule-states';
+import { apiTokensMigration } from './006-api-tokens';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration];
+export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration];

@@ -1,0 +1,39 @@
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
+import { ZoneRepository } from '@app/storage';
+import { ZodPipe } from '../api/zod-query.pipe';
+import { AuthGuard, Roles } from './auth.guard';
+import { TokenStore } from './token-store';
+
+const issueTokenBody = z
+  .object({
+    role: z.enum(['operator', 'substation', 'viewer']),
+    name: z.string().min(1).max(128),
+    substationId: z.string().min(1).max(64).optional(),
+  })
+  .strict()
+  .refine((b) => (b.role === 'substation') === (b.substationId !== undefined), { message: 'substationId is required for, and only for, role substation', path: ['substationId'] });
+
+/** Operators issue API tokens: operator (everything), substation (its own incidents), viewer (read only). */
+@Controller('api/tokens')
+@UseGuards(AuthGuard)
+export class TokensController {
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly zone: ZoneRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('operator')
+  async issue(@Body(new ZodPipe(issueTokenBody)) body: z.infer<typeof issueTokenBody>) {
+    if (body.substationId && !(await this.zone.listSubstations()).some((s) => s.id === body.substationId)) {
+      throw new BadRequestException(`substationId: no substation ${body.substationId}`);
+    }
+    const token = await this.tokens.issue(body.role, body.name, body.substationId ?? null, new Date(this.clock.now()));
+    return { token, role: body.role, name: body.name, substationId: body.substationId ?? null };
+  }
+}

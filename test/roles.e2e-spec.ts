@@ -1,0 +1,73 @@
+import { MqttClient } from 'mqtt';
+import { IncidentView } from '@app/contracts';
+import { waitFor } from '@app/testing';
+import { AllInOneHarness } from './support/all-in-one.harness';
+
+/** Who may do what: operator (everything), substation (its own incidents), viewer (read only). */
+describe('roles on every write endpoint', () => {
+  const sut = new AllInOneHarness();
+  let device: MqttClient;
+  let incident: IncidentView;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await sut.start();
+    device = await sut.device();
+    const { body } = await sut.api('/api/enterprises/E0005');
+    const detector = body.devices.find((d: { type: string }) => d.type === 'smoke_detector' || d.type === 'gas_detector');
+    const readings = detector.type === 'smoke_detector' ? { smoke: true } : { gas_lel: 60 };
+    await device.publishAsync(`sites/E0005/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), { qos: 1 });
+    incident = await waitFor(async () => (await sut.api<IncidentView[]>('/api/incidents?status=open&enterpriseId=E0005')).body[0], 5000, 'an incident');
+    const other = incident.substationId === 'S1' ? 'S2' : 'S1';
+    for (const [key, body] of Object.entries({
+      viewer: { role: 'viewer', name: 'duty viewer' },
+      own: { role: 'substation', name: 'station chief', substationId: incident.substationId },
+      other: { role: 'substation', name: 'other chief', substationId: other },
+    })) {
+      const res = await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status).toBe(201);
+      tokens[key] = res.body.token;
+    }
+  });
+
+  afterAll(async () => {
+    await device?.endAsync();
+    await sut.dispose();
+  });
+
+  const post = (path: string, token: string | null, body: unknown = {}) => sut.api(path, { method: 'POST', body: JSON.stringify(body), token });
+
+  it.each(['acknowledge', 'arrive', 'resolve'])('refuses %s without a token (401) and to a viewer (403)', async (action) => {
+    expect((await post(`/api/incidents/${incident.id}/${action}`, null)).status).toBe(401);
+    expect((await post(`/api/incidents/${incident.id}/${action}`, 'not-a-real-token-at-all')).status).toBe(401);
+    expect((await post(`/api/incidents/${incident.id}/${action}`, tokens.viewer)).status).toBe(403);
+  });
+
+  it('lets only an operator issue tokens', async () => {
+    const body = { role: 'viewer', name: 'x' };
+    expect((await post('/api/tokens', null, body)).status).toBe(401);
+    expect((await post('/api/tokens', tokens.viewer, body)).status).toBe(403);
+    expect((await post('/api/tokens', tokens.own, body)).status).toBe(403);
+    expect((await post('/api/tokens', undefined as never, { role: 'substation', name: 'no station' })).status).toBe(400);
+    expect((await post('/api/tokens', undefined as never, { role: 'substation', name: 'ghost', substationId: 'S99' })).status).toBe(400);
+  });
+
+  it('lets a viewer read', async () => {
+    expect((await sut.api(`/api/incidents/${incident.id}`, { token: tokens.viewer })).status).toBe(200);
+    expect((await sut.api('/api/substations', { token: tokens.viewer })).status).toBe(200);
+  });
+
+  it('lets a substation act on its own incidents only', async () => {
+    const wrong = await post(`/api/incidents/${incident.id}/acknowledge`, tokens.other);
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.code).toBe('WRONG_SUBSTATION');
+    const ack = await post(`/api/incidents/${incident.id}/acknowledge`, tokens.own);
+    expect(ack.status).toBe(200);
+    expect(ack.body.milestones[0]).toMatchObject({ at: expect.any(String), by: `station chief@${incident.substationId}` });
+    // A substation cannot pose as another one through the body.
+    const posing = await post(`/api/incidents/${incident.id}/arrive`, tokens.other, { substationId: incident.substationId });
+    expect(posing.status).toBe(403);
+    expect((await post(`/api/incidents/${incident.id}/arrive`, tokens.own)).status).toBe(200);
+    expect((await post(`/api/incidents/${incident.id}/resolve`, tokens.own)).status).toBe(200);
+  });
+});
