@@ -48,9 +48,17 @@ export class EmbeddedMqttBroker {
     });
     const server = createServer(aedes.handle);
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (error: NodeJS.ErrnoException) => {
+        aedes.close();
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new Error(`MQTT_PORT ${options.port} is already in use on ${options.host} (another MQTT broker?): set MQTT_PORT to a free port, or MQTT_URL to use that broker`)
+            : error,
+        );
+      };
+      server.once('error', onError);
       server.listen(options.port, options.host, () => {
-        server.off('error', reject);
+        server.off('error', onError);
         resolve();
       });
     });
