@@ -22,6 +22,10 @@ export const readingsQuery = z
     bucket: z.coerce.number().int().min(1).max(30 * 86400).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+export const complianceQuery = z
+  .object({ from: isoDate.optional(), to: isoDate.optional(), substation: z.string().max(64).optional() })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
 export const incidentActionBody = z
   .object({ substationId: z.string().min(1).max(64).optional(), by: z.string().min(1).max(128).optional() })
   .strict();

@@ -4,16 +4,10 @@ import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { ComplianceReportRepository } from '@app/storage';
 import { AuthGuard } from '../auth/auth.guard';
+import { complianceQuery } from './query-schemas';
 import { ZodPipe } from './zod-query.pipe';
 
 const DAY_MS = 86_400_000;
-const isoDate = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date-time')
-  .transform((s) => new Date(s));
-const complianceQuery = z
-  .object({ from: isoDate.optional(), to: isoDate.optional(), substation: z.string().max(64).optional() })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
 @Controller('api/reports')
 @UseGuards(AuthGuard)
