@@ -6,6 +6,7 @@ import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { MeController } from './auth/me.controller';
 import { TokenStore } from './auth/token-store';
 import { TokensController } from './auth/tokens.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
@@ -13,7 +14,7 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [DashboardController, TokensController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
+  controllers: [DashboardController, MeController, TokensController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService],
 })
 export class CommandCenterModule {}
