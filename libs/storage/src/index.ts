@@ -20,3 +20,4 @@ export * from './storage.module';
 export * from './compliance-report.repository';
 export * from './rule-states.repository';
 export * from './api-tokens.repository';
+export * from './device-credentials.repository';

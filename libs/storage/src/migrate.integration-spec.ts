@@ -12,6 +12,7 @@ const TABLES = [
   'alarms',
   'api_tokens',
   'dead_letters',
+  'device_credentials',
   'devices',
   'enterprises',
   'grade_changes',
@@ -49,7 +50,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
     sql = await openPgliteClient(join(dir, 'pg'), recordingLogger());
     expect(sql.timescale).toBe(true);
 
-    await expect(migrate(sql)).resolves.toEqual({ applied: ['001-schema', '002-timescale', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens'], skipped: [] });
+    await expect(migrate(sql)).resolves.toEqual({ applied: ['001-schema', '002-timescale', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens', '007-device-credentials'], skipped: [] });
     await expect(migrate(sql)).resolves.toEqual({ applied: [], skipped: [] });
 
     expect(await tables(sql)).toEqual(expect.arrayContaining(TABLES));
@@ -137,7 +138,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
 
     const results = await Promise.all(clients.map((c) => migrate(c, recordingLogger())));
 
-    expect(results.flatMap((r) => r.applied)).toEqual(['001-schema', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens']);
+    expect(results.flatMap((r) => r.applied)).toEqual(['001-schema', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens', '007-device-credentials']);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
     expect(await tables(clients[0])).toEqual(TABLES);

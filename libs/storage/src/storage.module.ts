@@ -6,6 +6,7 @@ import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
+import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
@@ -18,7 +19,7 @@ import { ZoneRepository } from './zone.repository';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-const REPOSITORIES = [ApiTokensRepository, RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
+const REPOSITORIES = [ApiTokensRepository, DeviceCredentialsRepository, RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at

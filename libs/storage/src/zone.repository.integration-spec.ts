@@ -123,10 +123,4 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
     await expect(sut.getDevice('e-1-d-0')).resolves.toMatchObject({ lastSeenAt: new Date(T0 + 2000), online: true });
     await expect(sut.getDevice('e-1-d-1')).resolves.toMatchObject({ lastSeenAt: new Date(T0), online: false });
   });
-
-  it('stores a device secret hash', async () => {
-    await expect(sut.getDeviceSecretHash('e-1-d-0')).resolves.toBeNull();
-    await expect(sut.setDeviceSecretHash('e-1-d-0', 'scrypt$abc')).resolves.toBe(true);
-    await expect(sut.getDeviceSecretHash('e-1-d-0')).resolves.toBe('scrypt$abc');
-  });
 });

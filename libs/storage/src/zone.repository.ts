@@ -175,18 +175,6 @@ export class ZoneRepository {
     );
     return rows.length;
   }
-
-  async setDeviceSecretHash(id: string, secretHash: string | null): Promise<boolean> {
-    const rows = await this.sql.query('UPDATE devices SET secret_hash = $2 WHERE id = $1 RETURNING id', [id, secretHash]);
-    return rows.length > 0;
-  }
-
-  async getDeviceSecretHash(id: string): Promise<string | null> {
-    const rows = await this.sql.query<{ secret_hash: string | null }>('SELECT secret_hash FROM devices WHERE id = $1', [
-      id,
-    ]);
-    return rows[0]?.secret_hash ?? null;
-  }
 }
 
 function toSubstation(r: SubstationRecord): SubstationRow {

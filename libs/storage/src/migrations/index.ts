@@ -5,5 +5,6 @@ import { reportIndexesMigration } from './003-report-indexes';
 import { renotificationsMigration } from './004-renotifications';
 import { ruleStatesMigration } from './005-rule-states';
 import { apiTokensMigration } from './006-api-tokens';
+import { deviceCredentialsMigration } from './007-device-credentials';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration];
+export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration, deviceCredentialsMigration];
