@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { connectAsync, MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
@@ -86,6 +88,26 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
     const live = stream.ofType('incident.escalation').filter((e) => e.data.incidentId === incidentId);
     expect(live.map((e) => e.data.milestone)).toEqual(['acknowledged', 'onScene', 'underControl']);
     expect(stream.ofType('alarm.raised').some((e) => e.data.enterpriseId === enterpriseId)).toBe(true);
+  });
+
+  it('follows the fire by its correlation id through the logs of every process it crossed, and shows it in the metrics', async () => {
+    const opened = stream.ofType('incident.opened').find((e) => e.data.enterpriseId === 'E0001');
+    const correlationId: string = opened!.data.correlationId;
+    const logOf = (names: string[]) => names.map((n) => readFileSync(join(sut.logDir, `${n}.log`), 'utf8')).join('\n');
+    const lines = (names: string[]) => logOf(names).split('\n').filter((l) => l.includes(`"correlationId":"${correlationId}"`)).map((l) => JSON.parse(l));
+    await waitFor(() => lines(['dispatch-1', 'dispatch-2']).length >= 4 || undefined, 5000, 'dispatch log lines');
+    expect(lines(['risk-engine-1', 'risk-engine-2']).map((l) => l.msg)).toContainEqual(expect.stringMatching(/^alarm (red|orange): smoke detected/));
+    const dispatched = lines(['dispatch-1', 'dispatch-2']).map((l) => l.msg);
+    expect(dispatched.filter((m) => m.includes('dispatched to'))).toHaveLength(1);
+    expect(dispatched.filter((m) => / missed (acknowledged|onScene|underControl);/.test(m))).toHaveLength(3);
+
+    const metrics = async (name: string) => (await fetch(sut.url(name, '/metrics'))).text();
+    const risk = (await metrics('risk-engine-1')) + (await metrics('risk-engine-2'));
+    const count = [...risk.matchAll(/^zone_publish_to_alarm_seconds_count (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(risk).toMatch(/^zone_bus_lag_messages\{topic="telemetry\.v1",group="risk-engine"\} \d+$/m);
+    expect(await metrics('dispatch-1')).toMatch(/^zone_incidents_open\{status="dispatched"\} \d+$/m);
+    expect(await metrics('ingest')).toMatch(/^zone_readings_accepted_total \d+$/m);
   });
 
   it('takes substation actions through the command center process', async () => {

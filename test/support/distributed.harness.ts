@@ -33,7 +33,7 @@ export class DistributedHarness {
   readonly database = `zone_dist_${this.run}`;
   readonly databaseUrl = `postgres://postgres@127.0.0.1:5432/${this.database}`;
   readonly apps = new Map<string, RunningApp>();
-  private readonly logDir = join(ROOT, 'test-artifacts', 'distributed', this.run);
+  readonly logDir = join(ROOT, 'test-artifacts', 'distributed', this.run);
 
   constructor(private readonly env: Record<string, string> = {}) {
     mkdirSync(this.logDir, { recursive: true });

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, register } from 'prom-client';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { INCIDENT_STATUSES } from '@app/contracts';
+import { IncidentsRepository } from '@app/storage';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 function metric<M>(name: string, make: () => M): M {
   return (register.getSingleMetric(name) as M) ?? make();
@@ -14,4 +16,24 @@ export class DispatchMetrics {
   readonly escalationLateness = metric('zone_escalation_lateness_seconds', () =>
     new Histogram({ name: 'zone_escalation_lateness_seconds', help: 'How long after its deadline an escalation fired', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300] }),
   );
+}
+
+/** Open incidents read from the database at each scrape, so every dispatch process reports the zone's number. */
+@Injectable()
+export class OpenIncidentsGauge implements OnModuleInit {
+  constructor(private readonly incidents: IncidentsRepository) {}
+
+  onModuleInit(): void {
+    const incidents = this.incidents;
+    register.removeSingleMetric('zone_incidents_open');
+    new Gauge({
+      name: 'zone_incidents_open',
+      help: 'Incidents not yet resolved, zone-wide, by status',
+      labelNames: ['status'],
+      async collect() {
+        const counts = new Map((await incidents.countOpenByStatus()).map((c) => [c.status, c.count]));
+        for (const status of INCIDENT_STATUSES) if (status !== 'resolved') this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+  }
 }

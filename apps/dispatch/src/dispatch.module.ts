@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DeadlineScheduler } from './deadline-scheduler';
-import { DispatchMetrics } from './dispatch.metrics';
+import { DispatchMetrics, OpenIncidentsGauge } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
 import { EscalationService } from './escalation.service';
 import { SubstationSnapshots } from './substation-snapshots';
 
-@Module({ providers: [DispatchService, DeadlineScheduler, EscalationService, SubstationSnapshots, DispatchMetrics] })
+@Module({ providers: [DispatchService, DeadlineScheduler, EscalationService, SubstationSnapshots, DispatchMetrics, OpenIncidentsGauge] })
 export class DispatchModule {}

@@ -85,7 +85,7 @@ export class DispatchService implements OnApplicationBootstrap {
     if (result.created) {
       this.snapshots.invalidate();
       this.metrics.incidentsOpened.inc({ grade });
-      this.logger.log(`incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`);
+      this.logger.log({ correlationId, incidentId: incident.id, enterpriseId }, `incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`);
       this.scheduler.track(incident);
     }
     const event: IncidentEventV1 = {

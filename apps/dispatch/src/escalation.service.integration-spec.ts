@@ -17,6 +17,9 @@ class RecordingBus implements Bus {
   }
   async subscribe(): Promise<void> {}
   async ping(): Promise<void> {}
+  lag() {
+    return [];
+  }
   async close(): Promise<void> {}
 }
 

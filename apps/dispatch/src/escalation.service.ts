@@ -51,7 +51,7 @@ export class EscalationService {
     this.metrics.escalations.inc({ milestone });
     this.metrics.escalationLateness.observe(outcome.lateByMs / 1000);
     const late = outcome.lateByMs > 1000 ? ` (fired ${outcome.lateByMs} ms late)` : '';
-    this.logger.warn(`incident ${incidentId} missed ${milestone}; backup ${outcome.backupSubstationId ?? 'none'} dispatched${late}`);
+    this.logger.warn({ correlationId: outcome.correlationId, incidentId, milestone, lateByMs: outcome.lateByMs }, `incident ${incidentId} missed ${milestone}; backup ${outcome.backupSubstationId ?? 'none'} dispatched${late}`);
     const event: IncidentEventV1 = {
       v: 1,
       type: 'incident.escalation',
@@ -82,7 +82,7 @@ export class EscalationService {
     if (!outcome) return false;
     const incident = (await this.incidents.view(incidentId))!;
     this.metrics.renotifications.inc({ milestone });
-    this.logger.warn(`incident ${incidentId} still has not reached ${milestone}: re-notification ${outcome.count}`);
+    this.logger.warn({ correlationId: outcome.correlationId, incidentId, milestone }, `incident ${incidentId} still has not reached ${milestone}: re-notification ${outcome.count}`);
     const event: IncidentEventV1 = {
       v: 1,
       type: 'incident.renotify',

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   AlarmEventV1,
@@ -22,6 +22,7 @@ import { RULE_SET } from './rule-set.provider';
  */
 @Injectable()
 export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RiskEngineService.name);
   private readonly evaluator: RiskEvaluator;
   private readonly dirtyRuleStates = new Set<string>();
   private ruleStatesSavedAt = 0;
@@ -58,6 +59,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     this.metrics.readingsStored.inc(stored);
 
     const alarmEvents: AlarmEventV1[] = [];
+    const raisedFrom: number[] = [];
     const seen = new Map<string, number>();
     try {
       await this.restoreRuleStates(batch);
@@ -65,10 +67,15 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
         seen.set(r.deviceId, Math.max(seen.get(r.deviceId) ?? 0, r.ts));
         for (const t of this.evaluator.evaluate(r)) {
           const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId);
-          if (event) alarmEvents.push(event);
+          if (!event) continue;
+          alarmEvents.push(event);
+          if (event.type === 'alarm.raised') raisedFrom.push(r.receivedAt);
         }
       }
       await this.findings.publish(alarmEvents);
+      const published = this.clock.now();
+      for (const receivedAt of raisedFrom) this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
+      for (const e of alarmEvents) if (e.type === 'alarm.raised') this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
       for (const deviceId of seen.keys()) this.dirtyRuleStates.add(deviceId);
       await this.saveRuleStates(false);
     } catch (error) {

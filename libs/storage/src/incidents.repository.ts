@@ -192,6 +192,12 @@ export class IncidentsRepository {
     return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, kind: r.kind, dueAt: r.due_at.getTime() }));
   }
 
+  /** Incidents not yet resolved, by status. */
+  async countOpenByStatus(): Promise<Array<{ status: IncidentStatus; count: number }>> {
+    const rows = await this.sql.query<{ status: IncidentStatus; n: number }>(`SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`);
+    return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
+  }
+
   async substationLoads(): Promise<SubstationLoad[]> {
     const rows = await this.sql.query<{ id: string; active: number }>(
       `SELECT s.id, count(i.id)::int AS active FROM substations s

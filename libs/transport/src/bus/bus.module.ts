@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Gauge, register } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { HealthChecks } from '@app/observability';
 import { Bus, BUS } from './bus';
@@ -10,6 +11,17 @@ import { Topics } from '@app/contracts';
 class BusLifecycle implements OnApplicationShutdown {
   constructor(@Inject(BUS) private readonly bus: Bus, health: HealthChecks) {
     health.register('bus', () => this.bus.ping());
+    // One bus per process; a later app module of the same process reads the same one.
+    register.removeSingleMetric('zone_bus_lag_messages');
+    new Gauge({
+      name: 'zone_bus_lag_messages',
+      help: 'Messages published and not yet handled, per topic and consumer group of this process',
+      labelNames: ['topic', 'group'],
+      collect() {
+        this.reset();
+        for (const l of bus.lag()) this.set({ topic: l.topic, group: l.group }, l.lag);
+      },
+    });
   }
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();

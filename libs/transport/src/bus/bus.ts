@@ -27,10 +27,18 @@ export interface SubscribeOptions {
   broadcast?: boolean;
 }
 
+export interface BusLag {
+  topic: string;
+  group: string;
+  lag: number;
+}
+
 export interface Bus {
   publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void>;
   /** Consumers in one group share a topic's messages; every group sees all of them. */
   subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options?: SubscribeOptions): Promise<void>;
+  /** Messages published and not yet handled, per topic and consumer group of this process (bus lag). */
+  lag(): BusLag[];
   /** Resolves when the bus can take messages; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

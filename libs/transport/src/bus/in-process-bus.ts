@@ -1,4 +1,4 @@
-import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
+import { Bus, BusHandler, BusLag, BusMessage, SubscribeOptions } from './bus';
 
 export interface InProcessBusOptions {
   /** A publisher waits while any consumer of the topic has this many messages queued. */
@@ -79,7 +79,7 @@ export class InProcessBus implements Bus {
   }
 
   /** Messages queued and not yet handled, per topic and group (bus lag). */
-  lag(): Array<{ topic: string; group: string; lag: number }> {
+  lag(): BusLag[] {
     return [...this.consumers.values()].flat().map((c) => ({ topic: c.topic, group: c.group, lag: c.queue.length - c.head }));
   }
 

@@ -1,5 +1,5 @@
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Message, Partitioners, Producer } from 'kafkajs';
-import { Bus, BusHandler, BusMessage, SubscribeOptions } from './bus';
+import { Bus, BusHandler, BusLag, BusMessage, SubscribeOptions } from './bus';
 
 export interface KafkaBusLogger {
   log(msg: string): void;
@@ -45,6 +45,7 @@ export class KafkaBus implements Bus {
   private pending = new Map<string, Message[]>();
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private sending = false;
+  private readonly lags = new Map<string, number>();
 
   constructor(private readonly options: KafkaBusOptions) {
     this.prefix = options.namePrefix ?? '';
@@ -152,11 +153,25 @@ export class KafkaBus implements Bus {
           const chunk = good.slice(i, i + maxBatch);
           await handler(chunk.map(({ offset: _offset, ...message }) => message));
           await commit(chunk[chunk.length - 1].offset);
+          this.lags.set(`${topic}\u0000${group}\u0000${batch.partition}`, Number(batch.highWatermark) - Number(chunk[chunk.length - 1].offset) - 1);
           await heartbeat();
         }
         await commit(batch.lastOffset());
+        this.lags.set(`${topic}\u0000${group}\u0000${batch.partition}`, Number(batch.offsetLag()));
       },
     });
+  }
+
+  /** Per topic and group: how far the committed offsets of this process's partitions trail the log end, as of the last batch. */
+  lag(): BusLag[] {
+    const sums = new Map<string, BusLag>();
+    for (const [key, lag] of this.lags) {
+      const [topic, group] = key.split('\u0000');
+      const entry = sums.get(`${topic}\u0000${group}`) ?? { topic, group, lag: 0 };
+      entry.lag += Math.max(0, lag);
+      sums.set(`${topic}\u0000${group}`, entry);
+    }
+    return [...sums.values()];
   }
 
   async ping(): Promise<void> {
