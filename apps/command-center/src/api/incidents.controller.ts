@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { IncidentsRepository } from '@app/storage';
 import { AuthenticatedRequest, AuthGuard, Roles } from '../auth/auth.guard';
 import { IncidentActionsService } from './incident-actions.service';
 import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
-import { TimelineErrorFilter } from './timeline-error.filter';
 import { ZodPipe } from './zod-query.pipe';
 
 @Controller('api/incidents')
 @UseGuards(AuthGuard)
-@UseFilters(TimelineErrorFilter)
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsRepository,

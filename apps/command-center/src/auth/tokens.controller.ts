@@ -31,7 +31,8 @@ export class TokensController {
   @Roles('operator')
   async issue(@Body(new ZodPipe(issueTokenBody)) body: z.infer<typeof issueTokenBody>) {
     if (body.substationId && !(await this.zone.listSubstations()).some((s) => s.id === body.substationId)) {
-      throw new BadRequestException(`substationId: no substation ${body.substationId}`);
+      const detail = { path: 'substationId', message: `no substation ${body.substationId}` };
+      throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${detail.path}: ${detail.message}`, details: [detail] });
     }
     const token = await this.tokens.issue(body.role, body.name, body.substationId ?? null, new Date(this.clock.now()));
     return { token, role: body.role, name: body.name, substationId: body.substationId ?? null };
