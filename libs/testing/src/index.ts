@@ -2,3 +2,4 @@ export * from './manual-clock';
 export * from './wait-for';
 export * from './sse-recorder';
 export * from './free-port';
+export * from './tcp-proxy';
