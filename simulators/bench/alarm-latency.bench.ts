@@ -27,7 +27,8 @@ function percentile(sorted: number[], p: number): number {
  */
 export async function benchAlarmLatency(options: { ratePerS: number; seconds: number }): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-latency-'));
-  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', OPERATOR_TOKEN: TOKEN });
+  // The probe and the load publish for many devices on anonymous connections.
+  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', OPERATOR_TOKEN: TOKEN, MQTT_DEVICE_AUTH: 'off' });
   const app = await startApp(AllInOneModule.forRoot(config), config);
   const stream = new SseRecorder();
   try {

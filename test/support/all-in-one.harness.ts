@@ -29,6 +29,8 @@ export class AllInOneHarness {
       SEED_ENTERPRISES: '20',
       LOG_LEVEL: 'warn',
       DEADLINE_POLL_MS: '200',
+      // The specs' devices connect anonymously; test/device-credentials.e2e-spec.ts turns authentication on.
+      MQTT_DEVICE_AUTH: 'off',
       ...this.env,
     });
     this.app = await startApp(AllInOneModule.forRoot(config), config);

@@ -10,6 +10,11 @@ describe('loadConfig', () => {
     expect(sut.DATABASE_URL).toBeUndefined();
   });
 
+  it('lets devices onto the embedded broker only with credentials unless told otherwise', () => {
+    expect(loadConfig({}).MQTT_DEVICE_AUTH).toBe('required');
+    expect(loadConfig({ MQTT_DEVICE_AUTH: 'off' }).MQTT_DEVICE_AUTH).toBe('off');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ' }).DATABASE_URL).toBeUndefined();
   });
@@ -20,6 +25,7 @@ describe('loadConfig', () => {
     [{ TIMELINE_SECONDS: '60,180' }, 'TIMELINE_SECONDS'],
     [{ TIMELINE_SECONDS: '300,180,60' }, 'TIMELINE_SECONDS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MQTT_DEVICE_AUTH: 'optional' }, 'MQTT_DEVICE_AUTH'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -47,6 +47,12 @@ export const appConfigSchema = z.object({
   INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
+  /**
+   * The embedded broker: `required` lets a client in only as a device (username = device id, password =
+   * its secret from POST /api/devices/{id}/credentials) publishing under its own topics; `off` lets anyone
+   * publish anything. An external broker (MQTT_URL) enforces its own rules.
+   */
+  MQTT_DEVICE_AUTH: z.enum(['required', 'off']).default('required'),
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RULE_STATE_SAVE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   DEADLINE_POLL_MS: positiveInt.default(1000),

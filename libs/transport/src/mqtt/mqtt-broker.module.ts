@@ -34,8 +34,9 @@ export class MqttBrokerModule {
           inject: [APP_CONFIG, EmbeddedMqttBroker],
           useFactory: async (config: AppConfig, broker: EmbeddedMqttBroker): Promise<string> => {
             if (config.MQTT_URL) return config.MQTT_URL;
-            const port = await broker.start({ host: config.MQTT_HOST, port: config.MQTT_PORT });
-            new Logger('MqttBroker').log(`embedded MQTT broker listening on ${config.MQTT_HOST}:${port}`);
+            const port = await broker.start({ host: config.MQTT_HOST, port: config.MQTT_PORT, deviceAuth: config.MQTT_DEVICE_AUTH });
+            const auth = config.MQTT_DEVICE_AUTH === 'required' ? 'devices log in with their credentials' : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
+            new Logger('MqttBroker').log(`embedded MQTT broker listening on ${config.MQTT_HOST}:${port} (${auth})`);
             return `mqtt://127.0.0.1:${port}`;
           },
         },

@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
+import { DeviceCredentialsRepository } from '@app/storage';
+import { EmbeddedMqttBroker, MqttDevice, MqttDeviceAuthorizer, MqttLogin } from '@app/transport';
+import { DeviceRegistry } from './device-registry';
+import { IngestMetrics } from './ingest.metrics';
+
+export type MqttRefusalReason = 'no-credentials' | 'unknown-device' | 'bad-credentials' | 'topic-not-allowed' | 'subscribe-not-allowed';
+
+/** How long a secret read from the database is trusted; bounds how long a replaced secret still opens a connection in another process. */
+export const SECRET_CACHE_MS = 30_000;
+/** A secret that does not match is read again at most this often per device (it may just have been issued elsewhere). */
+export const SECRET_RECHECK_MS = 1_000;
+const LOG_EVERY_MS = 10_000;
+
+interface CachedSecret {
+  /** SHA-256 of the device's secret; null when none was issued. */
+  hash: Buffer | null;
+  loadedAt: number;
+}
+
+/**
+ * Devices on the embedded broker (MQTT_DEVICE_AUTH=required): username =
+ * device id, password = the secret issued by POST /api/devices/{id}/credentials;
+ * a device publishes only under sites/{its enterprise}/devices/{its id}/. A
+ * CONNECT costs a hash and, now and then, a database read; a publish costs a
+ * prefix comparison. Secrets never reach a log line or an error message.
+ */
+@Injectable()
+export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('MqttDeviceAuth');
+  private readonly secrets = new Map<string, CachedSecret>();
+  private readonly lastLogged = new Map<MqttRefusalReason, { at: number; suppressed: number }>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly registry: DeviceRegistry,
+    private readonly credentials: DeviceCredentialsRepository,
+    private readonly metrics: IngestMetrics,
+    @Optional() private readonly broker?: EmbeddedMqttBroker,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.MQTT_URL !== undefined || this.config.MQTT_DEVICE_AUTH !== 'required' || !this.broker) return;
+    // An issue made in this process takes effect at once: the old secret is forgotten and its connection ended.
+    this.unsubscribe = this.credentials.onIssued((deviceId) => {
+      this.secrets.delete(deviceId);
+      this.broker?.disconnectDevice(deviceId);
+    });
+    this.broker.authorizeWith(this);
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  async authenticate({ clientId, username, password }: MqttLogin): Promise<MqttDevice | null> {
+    if (!username || !password || password.length === 0) return this.refuse('no-credentials', `client ${clip(clientId)} gave no username or no password`);
+    const device = await this.registry.findOrReload(username, this.clock);
+    // The username is not echoed: what is not a device id may be a secret typed into the wrong field.
+    if (!device) return this.refuse('unknown-device', `a username of ${username.length} characters is not a registered device`);
+    if (!(await this.verify(device.id, password))) return this.refuse('bad-credentials', `device ${device.id}: wrong secret, or none issued`);
+    return { deviceId: device.id, enterpriseId: device.enterpriseId, topicPrefix: `sites/${device.enterpriseId}/devices/${device.id}/` };
+  }
+
+  authorizePublish(device: MqttDevice, topic: string): boolean {
+    if (topic.startsWith(device.topicPrefix)) return true;
+    this.refuse('topic-not-allowed', `device ${device.deviceId} may not publish on ${clip(topic)}`);
+    return false;
+  }
+
+  authorizeSubscribe(device: MqttDevice, topicFilter: string): boolean {
+    if (topicFilter.startsWith(device.topicPrefix)) return true;
+    this.refuse('subscribe-not-allowed', `device ${device.deviceId} may not subscribe to ${clip(topicFilter)}`);
+    return false;
+  }
+
+  private async verify(deviceId: string, password: Buffer): Promise<boolean> {
+    const candidate = createHash('sha256').update(password).digest();
+    const now = this.clock.now();
+    const cached = this.secrets.get(deviceId);
+    const age = cached ? now - cached.loadedAt : Infinity;
+    if (cached && age < SECRET_CACHE_MS && matches(cached.hash, candidate)) return true;
+    if (cached && age < SECRET_RECHECK_MS) return false;
+    const row = await this.credentials.find(deviceId);
+    const fresh: CachedSecret = { hash: row ? Buffer.from(row.secretHash, 'hex') : null, loadedAt: now };
+    this.secrets.set(deviceId, fresh);
+    return matches(fresh.hash, candidate);
+  }
+
+  /** Counts every refusal; logs at most one line per reason every 10 s, so a misconfigured fleet cannot flood the log. */
+  private refuse(reason: MqttRefusalReason, detail: string): null {
+    this.metrics.refused.inc({ reason });
+    const now = this.clock.now();
+    const last = this.lastLogged.get(reason);
+    if (last && now - last.at < LOG_EVERY_MS) {
+      last.suppressed++;
+      return null;
+    }
+    const more = last?.suppressed ? ` (and ${last.suppressed} more since the last report)` : '';
+    this.lastLogged.set(reason, { at: now, suppressed: 0 });
+    this.logger.warn(`refused (${reason}): ${detail}${more}`);
+    return null;
+  }
+}
+
+/** Constant-time: how much of a hash matches does not show in the time taken. */
+function matches(stored: Buffer | null, candidate: Buffer): boolean {
+  return stored !== null && stored.length === candidate.length && timingSafeEqual(stored, candidate);
+}
+
+function clip(s: string): string {
+  return JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+}
