@@ -108,4 +108,18 @@ describe.each(STORAGE_BACKENDS)('AlarmsRepository on $name', (backend) => {
     expect(await sut.openAll()).toHaveLength(7);
     await expect(sut.get('missing')).resolves.toBeNull();
   });
+
+  it('filters by device and pages by keyset: after an alarm, the rest of the list, ties on raise time by id', async () => {
+    await sut.raise(alarm({ id: 'k-1', deviceId: 'd-k', ruleId: 'k.1', at: T0 + 900_000 }));
+    await sut.raise(alarm({ id: 'k-3', deviceId: 'd-k', ruleId: 'k.3', at: T0 + 800_000 }));
+    await sut.raise(alarm({ id: 'k-2', deviceId: 'd-k', ruleId: 'k.2', at: T0 + 800_000 }));
+    await sut.raise(alarm({ id: 'k-4', deviceId: 'd-k', ruleId: 'k.4', at: T0 + 700_000 }));
+
+    const all = await sut.list({ deviceId: 'd-k' });
+    expect(all.map((a) => a.id)).toEqual(['k-1', 'k-2', 'k-3', 'k-4']);
+    const after = (a: (typeof all)[number]) => ({ raisedAt: a.raisedAt, id: a.id });
+    expect((await sut.list({ deviceId: 'd-k', after: after(all[1]), limit: 1 })).map((a) => a.id)).toEqual(['k-3']);
+    expect((await sut.list({ deviceId: 'd-k', after: after(all[2]) })).map((a) => a.id)).toEqual(['k-4']);
+    expect(await sut.list({ deviceId: 'd-k', after: after(all[3]) })).toEqual([]);
+  });
 });

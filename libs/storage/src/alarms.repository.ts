@@ -39,6 +39,9 @@ export interface AlarmQuery {
   status?: AlarmStatus;
   grade?: Grade;
   enterpriseId?: string;
+  deviceId?: string;
+  /** Only alarms after this one in the list's order (newest first): keyset paging. */
+  after?: { raisedAt: Date; id: string };
   limit?: number;
   offset?: number;
 }
@@ -127,6 +130,11 @@ export class AlarmsRepository {
     filter('status', query.status);
     filter('grade', query.grade);
     filter('enterprise_id', query.enterpriseId);
+    filter('device_id', query.deviceId);
+    if (query.after) {
+      params.push(query.after.raisedAt, query.after.id);
+      where.push(`(raised_at < $${params.length - 1} OR (raised_at = $${params.length - 1} AND id > $${params.length}))`);
+    }
     params.push(Math.min(Math.max(query.limit ?? DEFAULT_LIMIT, 0), MAX_LIMIT), Math.max(query.offset ?? 0, 0));
     const rows = await this.sql.query<AlarmRecord>(
       `SELECT ${ALARM_COLUMNS} FROM alarms ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}

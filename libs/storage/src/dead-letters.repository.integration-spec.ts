@@ -65,4 +65,16 @@ describe.each(STORAGE_BACKENDS)('DeadLettersRepository on $name', (backend) => {
     expect(malformed.map((d) => d.payload)).toEqual(['nul\uFFFDbyte "quoted" {braces}, \\back', '{"ts":']);
     expect((await sut.list({ limit: 1, offset: 1 })).map((d) => d.reason)).toEqual(['unknown-device']);
   });
+
+  it('filters by device and pages by keyset: after a dead letter, the rest of the list', async () => {
+    await sut.insertBatch([deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }), deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }), deadLetter({ deviceId: 'd-k', receivedAt: T0 + 9 })]);
+
+    const all = await sut.list({ deviceId: 'd-k' });
+    expect(all.map((d) => d.receivedAt.getTime())).toEqual([T0 + 10, T0 + 10, T0 + 9]);
+    expect(all[0].id).toBeGreaterThan(all[1].id);
+    const after = (d: (typeof all)[number]) => ({ receivedAt: d.receivedAt, id: d.id });
+    expect(await sut.list({ deviceId: 'd-k', after: after(all[0]) })).toEqual(all.slice(1));
+    expect(await sut.list({ deviceId: 'd-k', after: after(all[1]), limit: 1 })).toEqual(all.slice(2));
+    expect(await sut.list({ deviceId: 'd-k', after: after(all[2]) })).toEqual([]);
+  });
 });

@@ -16,6 +16,9 @@ export interface DeadLetterRow {
 
 export interface DeadLetterQuery {
   reason?: DeadLetterReason;
+  deviceId?: string;
+  /** Only dead letters after this one in the list's order (newest first): keyset paging. */
+  after?: { receivedAt: Date; id: number };
   limit?: number;
   offset?: number;
 }
@@ -70,9 +73,11 @@ export class DeadLettersRepository {
     const offset = Math.max(query.offset ?? 0, 0);
     const rows = await this.sql.query<DeadLetterRecord>(
       `SELECT id, received_at, source, topic, reason, detail, device_id, payload, correlation_id
-       FROM dead_letters WHERE ($1::text IS NULL OR reason = $1)
-       ORDER BY received_at DESC, id DESC LIMIT $2 OFFSET $3`,
-      [query.reason ?? null, limit, offset],
+       FROM dead_letters
+       WHERE ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR device_id = $2)
+         AND ($3::timestamptz IS NULL OR (received_at, id) < ($3, $4::bigint))
+       ORDER BY received_at DESC, id DESC LIMIT $5 OFFSET $6`,
+      [query.reason ?? null, query.deviceId ?? null, query.after?.receivedAt ?? null, query.after?.id ?? null, limit, offset],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -215,11 +215,11 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     });
   });
 
-  it('counts open incidents per substation and filters lists by status and substation', async () => {
+  it('counts open incidents per substation, filters lists by status, substation and grade, and pages by keyset', async () => {
     await sut.openOrJoin(incident({ id: 'i-8a', enterpriseId: 'E0009', substationId: 'S7' }));
     await sut.openOrJoin(incident({ id: 'i-8b', enterpriseId: 'E0010', substationId: 'S7', at: T0 + 10 * S }));
     await sut.openOrJoin(incident({ id: 'i-8c', enterpriseId: 'E0011', substationId: 'S8', at: T0 + 20 * S }));
-    await sut.openOrJoin(incident({ id: 'i-8d', enterpriseId: 'E0012', substationId: 'S6', at: T0 + 30 * S }));
+    await sut.openOrJoin(incident({ id: 'i-8d', enterpriseId: 'E0012', substationId: 'S6', at: T0 + 30 * S, grade: 'red' }));
     await sut.transaction(async (tx) => {
       const b = (await sut.lock(tx, 'i-8b'))!.state;
       await sut.save(tx, 'i-8b', escalate(b, 'acknowledged', T0 + 75 * S, 'S6'));
@@ -243,6 +243,12 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     expect((await sut.list({ substationId: 'S6' })).map((i) => i.id)).toEqual(['i-8d', 'i-8b']);
     expect((await sut.list({ status: 'open', substationId: 'S6', limit: 1, offset: 1 })).map((i) => i.id)).toEqual(['i-8b']);
     expect((await sut.list({ enterpriseId: 'E0009' })).map((i) => i.id)).toEqual(['i-8a']);
+
+    const s7 = await sut.list({ substationId: 'S7' });
+    const after = (i: (typeof s7)[number]) => ({ dispatchedAt: new Date(i.dispatchedAt), id: i.id });
+    expect((await sut.list({ substationId: 'S7', after: after(s7[0]) })).map((i) => i.id)).toEqual(['i-8a']);
+    expect(await sut.list({ substationId: 'S7', after: after(s7[1]) })).toEqual([]);
+    expect((await sut.list({ substationId: 'S6', grade: 'red' })).map((i) => i.id)).toEqual(['i-8d']);
   });
   it('lists the re-notifications an escalated, still unmet milestone is due, as the frozen policy says, until the limit', async () => {
     const at = T0 - 5 * 86_400 * S;

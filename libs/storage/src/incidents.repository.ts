@@ -212,13 +212,27 @@ export class IncidentsRepository {
     return views[0] ?? null;
   }
 
-  async list(filter: { status?: IncidentStatus | 'open'; substationId?: string; enterpriseId?: string; limit?: number; offset?: number }): Promise<IncidentView[]> {
+  /** Newest dispatch first; `after` (an incident's dispatch time and id) continues after that incident: keyset paging. */
+  async list(filter: {
+    status?: IncidentStatus | 'open';
+    grade?: Grade;
+    substationId?: string;
+    enterpriseId?: string;
+    after?: { dispatchedAt: Date; id: string };
+    limit?: number;
+    offset?: number;
+  }): Promise<IncidentView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status === 'open') where.push(`status <> 'resolved'`);
     else if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.grade) where.push(`grade = $${params.push(filter.grade)}`);
     if (filter.substationId) where.push(`(substation_id = $${params.push(filter.substationId)} OR backup_substation_ids ? $${params.length})`);
     if (filter.enterpriseId) where.push(`enterprise_id = $${params.push(filter.enterpriseId)}`);
+    if (filter.after) {
+      const at = params.push(filter.after.dispatchedAt);
+      where.push(`(dispatched_at < $${at} OR (dispatched_at = $${at} AND id > $${params.push(filter.after.id)}))`);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     return this.views(`${clause} ORDER BY dispatched_at DESC, id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`, params);
   }

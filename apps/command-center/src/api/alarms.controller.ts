@@ -1,6 +1,8 @@
-import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { AlarmsRepository, DeadLettersRepository } from '@app/storage';
 import { AuthGuard } from '../auth/auth.guard';
+import { offerNextPage } from './pagination';
 import { alarmListQuery, deadLetterListQuery } from './query-schemas';
 import { ZodPipe } from './zod-query.pipe';
 
@@ -13,8 +15,11 @@ export class AlarmsController {
   ) {}
 
   @Get('alarms')
-  list(@Query(new ZodPipe(alarmListQuery)) q: ReturnType<typeof alarmListQuery.parse>) {
-    return this.alarms.list(q);
+  async list(@Query(new ZodPipe(alarmListQuery)) q: ReturnType<typeof alarmListQuery.parse>, @Req() req: Request) {
+    const { cursor, ...filter } = q;
+    const alarms = await this.alarms.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
+    offerNextPage(req, alarms, q.limit, (a) => ({ at: a.raisedAt.toISOString(), id: a.id }));
+    return alarms;
   }
 
   @Get('alarms/:id')
@@ -25,8 +30,11 @@ export class AlarmsController {
   }
 
   @Get('dead-letters')
-  listDeadLetters(@Query(new ZodPipe(deadLetterListQuery)) q: ReturnType<typeof deadLetterListQuery.parse>) {
-    return this.deadLetters.list(q);
+  async listDeadLetters(@Query(new ZodPipe(deadLetterListQuery)) q: ReturnType<typeof deadLetterListQuery.parse>, @Req() req: Request) {
+    const { cursor, ...filter } = q;
+    const letters = await this.deadLetters.list({ ...filter, after: cursor && { receivedAt: cursor.at, id: cursor.id } });
+    offerNextPage(req, letters, q.limit, (d) => ({ at: d.receivedAt.toISOString(), id: d.id }));
+    return letters;
   }
 
   @Get('dead-letters/stats')

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { IncidentsRepository } from '@app/storage';
 import { AuthenticatedRequest, AuthGuard, Roles } from '../auth/auth.guard';
 import { IncidentActionsService } from './incident-actions.service';
+import { offerNextPage } from './pagination';
 import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
 import { ZodPipe } from './zod-query.pipe';
 
@@ -14,8 +16,11 @@ export class IncidentsController {
   ) {}
 
   @Get()
-  list(@Query(new ZodPipe(incidentListQuery)) q: ReturnType<typeof incidentListQuery.parse>) {
-    return this.incidents.list(q);
+  async list(@Query(new ZodPipe(incidentListQuery)) q: ReturnType<typeof incidentListQuery.parse>, @Req() req: Request) {
+    const { cursor, ...filter } = q;
+    const incidents = await this.incidents.list({ ...filter, after: cursor && { dispatchedAt: cursor.at, id: cursor.id } });
+    offerNextPage(req, incidents, q.limit, (i) => ({ at: i.dispatchedAt, id: i.id }));
+    return incidents;
   }
 
   @Get(':id')

@@ -1,32 +1,63 @@
 import { z } from 'zod';
 import { DEAD_LETTER_REASONS, GRADES, INCIDENT_STATUSES } from '@app/contracts';
+import { cursorParam } from './pagination';
 
-const page = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-};
 const isoDate = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not an ISO-8601 date-time')
-  .transform((s) => new Date(s));
+  .transform((s) => new Date(s))
+  .meta({ format: 'date-time', example: '2026-11-25T08:00:00Z' });
+const limit = z.coerce.number().int().min(1).max(1000).default(100).describe('at most this many items');
+/** The sort key of a time-ordered list (newest first), as its cursor carries it. */
+const timeAndId = <I extends z.ZodType>(id: I) => z.strictObject({ at: z.iso.datetime().transform((s) => new Date(s)), id });
+/** Every list pages the same way: limit, then offset or the cursor of the page before. */
+const page = <P extends z.ZodType>(cursorPayload: P) => ({
+  limit,
+  offset: z.coerce.number().int().min(0).default(0).describe('skip this many items (after the cursor, when one is given)'),
+  cursor: cursorParam(cursorPayload).optional().describe('continue after the page that answered with this X-Next-Cursor; unlike offset, not shifted by newer items'),
+});
+const id = (what: string) => z.string().max(64).optional().describe(what);
 
-export const enterpriseListQuery = z.object({ grade: z.enum(GRADES).optional(), substationId: z.string().max(64).optional(), ...page });
-export const alarmListQuery = z.object({ status: z.enum(['open', 'cleared']).optional(), grade: z.enum(GRADES).optional(), enterpriseId: z.string().max(64).optional(), ...page });
-export const incidentListQuery = z.object({ status: z.enum([...INCIDENT_STATUSES, 'open']).optional(), substationId: z.string().max(64).optional(), enterpriseId: z.string().max(64).optional(), ...page });
-export const deadLetterListQuery = z.object({ reason: z.enum(DEAD_LETTER_REASONS).optional(), ...page });
-export const historyQuery = z.object({ limit: page.limit });
+export const enterpriseListQuery = z.object({
+  grade: z.enum(GRADES).optional().describe('only enterprises at this grade'),
+  substationId: id('only enterprises this substation covers'),
+  ...page(z.strictObject({ id: z.string().max(64) })),
+});
+export const alarmListQuery = z.object({
+  status: z.enum(['open', 'cleared']).optional(),
+  grade: z.enum(GRADES).optional(),
+  enterpriseId: id('only alarms of this enterprise'),
+  deviceId: id('only alarms of this device'),
+  ...page(timeAndId(z.string().max(128))),
+});
+export const incidentListQuery = z.object({
+  status: z.enum([...INCIDENT_STATUSES, 'open']).optional().describe('open: every status but resolved'),
+  grade: z.enum(GRADES).optional(),
+  substationId: id('only incidents this substation is assigned to or backs up'),
+  enterpriseId: id('only incidents of this enterprise'),
+  ...page(timeAndId(z.string().max(128))),
+});
+export const deadLetterListQuery = z.object({ reason: z.enum(DEAD_LETTER_REASONS).optional(), deviceId: id('only what this device sent'), ...page(timeAndId(z.number().int())) });
+export const historyQuery = z.object({ limit });
 export const readingsQuery = z
   .object({
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    bucket: z.coerce.number().int().min(1).max(30 * 86400).optional(),
+    from: isoDate.optional().describe('default: an hour before to'),
+    to: isoDate.optional().describe('default: now'),
+    bucket: z.coerce.number().int().min(1).max(30 * 86400).optional().describe("seconds per bucket (an enterprise's readings: 300 by default; a device's: every reading a point of its own)"),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 export const complianceQuery = z
-  .object({ from: isoDate.optional(), to: isoDate.optional(), substation: z.string().max(64).optional() })
+  .object({
+    from: isoDate.optional().describe('incidents dispatched from this time on; default: 30 days before to'),
+    to: isoDate.optional().describe('and before this time; default: now'),
+    substation: z.string().max(64).optional().describe('one substation only'),
+  })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
 export const incidentActionBody = z
-  .object({ substationId: z.string().min(1).max(64).optional(), by: z.string().min(1).max(128).optional() })
+  .object({
+    substationId: z.string().min(1).max(64).optional().describe('operators: the substation acted for (default: the command center); a substation token always acts as itself'),
+    by: z.string().min(1).max(128).optional().describe("who did it, for the record; default: the token's name (@ the substation)"),
+  })
   .strict();
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;

@@ -1,7 +1,9 @@
-import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { DEVICE_TYPES, DeviceType } from '@app/contracts';
 import { AlarmsRepository, GradeChangesRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { AuthGuard } from '../auth/auth.guard';
+import { offerNextPage } from './pagination';
 import { enterpriseListQuery, historyQuery, readingsQuery } from './query-schemas';
 import { ZodPipe } from './zod-query.pipe';
 
@@ -26,9 +28,11 @@ export class ZoneController {
   }
 
   @Get('enterprises')
-  async enterprises(@Query(new ZodPipe(enterpriseListQuery)) q: ReturnType<typeof enterpriseListQuery.parse>) {
+  async enterprises(@Query(new ZodPipe(enterpriseListQuery)) q: ReturnType<typeof enterpriseListQuery.parse>, @Req() req: Request) {
     const all = (await this.zone.listEnterprises()).filter((e) => (!q.grade || e.grade === q.grade) && (!q.substationId || e.substationId === q.substationId));
-    const items = all.slice(q.offset, q.offset + q.limit).map((e) => ({
+    // The list is in id order, so the cursor is the last id seen.
+    const start = q.cursor ? all.filter((e) => e.id > q.cursor!.id) : all;
+    const items = start.slice(q.offset, q.offset + q.limit).map((e) => ({
       id: e.id,
       name: e.name,
       industry: e.industry,
@@ -37,6 +41,7 @@ export class ZoneController {
       grade: e.grade,
       gradeAt: e.gradeAt,
     }));
+    offerNextPage(req, items, q.limit, (e) => ({ id: e.id }));
     return { total: all.length, limit: q.limit, offset: q.offset, items };
   }
 
