@@ -52,6 +52,18 @@ describe('roles on every write endpoint', () => {
     expect((await post('/api/tokens', undefined as never, { role: 'substation', name: 'ghost', substationId: 'S99' })).status).toBe(400);
   });
 
+  it('lets only an operator issue device credentials; an unknown device is a 404', async () => {
+    const { body: enterprise } = await sut.api('/api/enterprises/E0002');
+    const path = `/api/devices/${enterprise.devices[0].id}/credentials`;
+    expect((await post(path, null)).status).toBe(401);
+    expect((await post(path, tokens.viewer)).status).toBe(403);
+    expect((await post(path, tokens.own)).status).toBe(403);
+    const issued = await post(path, undefined as never);
+    expect(issued).toEqual({ status: 201, body: { deviceId: enterprise.devices[0].id, username: enterprise.devices[0].id, password: expect.any(String) } });
+    const unknown = await post('/api/devices/E0999-D99/credentials', undefined as never);
+    expect(unknown).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'device E0999-D99 not found' } });
+  });
+
   it('lets a viewer read', async () => {
     expect((await sut.api(`/api/incidents/${incident.id}`, { token: tokens.viewer })).status).toBe(200);
     expect((await sut.api('/api/substations', { token: tokens.viewer })).status).toBe(200);

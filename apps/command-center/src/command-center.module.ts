@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
+import { DeviceCredentialsController } from './api/device-credentials.controller';
 import { IncidentActionsService } from './api/incident-actions.service';
 import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
@@ -16,7 +17,7 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 
 @Module({
-  controllers: [DashboardController, MeController, TokensController, ZoneController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
+  controllers: [DashboardController, MeController, TokensController, ZoneController, DeviceCredentialsController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
   providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService, { provide: APP_FILTER, useClass: ApiErrorFilter }],
 })
 export class CommandCenterModule {}
