@@ -114,7 +114,7 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
   private async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.bus.publish(topic, messages);
+        return await this.bus.publish(topic, messages, { durable: true });
       } catch (e) {
         if (this.stopping) throw e;
         if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);

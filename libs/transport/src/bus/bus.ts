@@ -33,8 +33,18 @@ export interface BusLag {
   lag: number;
 }
 
+export interface PublishOptions {
+  /**
+   * Resolve only when the messages can no longer be lost with this process:
+   * Kafka has them on every in-sync replica (always the case there), or, in
+   * process, every consumer group has handled them (their effects are stored).
+   * Ingest acknowledges a device's message only after this.
+   */
+  durable?: boolean;
+}
+
 export interface Bus {
-  publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void>;
+  publish<T>(topic: string, messages: BusMessage<T>[], options?: PublishOptions): Promise<void>;
   /** Consumers in one group share a topic's messages; every group sees all of them. */
   subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options?: SubscribeOptions): Promise<void>;
   /** Messages published and not yet handled, per topic and consumer group of this process (bus lag). */

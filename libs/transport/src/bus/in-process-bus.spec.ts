@@ -63,4 +63,30 @@ describe('InProcessBus', () => {
     await sut.subscribe('t', 'g', async () => undefined);
     await expect(sut.subscribe('t', 'g', async () => undefined)).rejects.toThrow('already consumes');
   });
+  it('resolves a durable publish only once every group has handled the messages, through retries', async () => {
+    sut = new InProcessBus({ retryBaseMs: 1 });
+    const events: string[] = [];
+    let failures = 1;
+    await sut.subscribe<number>('t', 'store', async (batch) => {
+      await new Promise((r) => setTimeout(r, 20));
+      if (failures-- > 0) throw new Error('database away');
+      events.push(`stored ${batch.map((m) => m.value).join(',')}`);
+    });
+    await sut.subscribe<number>('t', 'live', async (batch) => void events.push(`live ${batch.length}`));
+    await sut.publish('t', [{ key: 'a', value: 1 }]);
+    events.push('plain publish returned');
+    await sut.publish('t', [{ key: 'a', value: 2 }], { durable: true });
+    events.push('durable publish returned');
+    expect(events.indexOf('durable publish returned')).toBeGreaterThan(events.findIndex((e) => e.startsWith('stored') && e.includes('2')));
+    expect(events[0]).toBe('plain publish returned');
+  });
+
+  it('rejects a durable publish still waiting when the bus closes, so nothing is acknowledged that was not handled', async () => {
+    sut = new InProcessBus();
+    await sut.subscribe('t', 'g', () => new Promise(() => undefined));
+    const pending = sut.publish('t', [{ key: 'a', value: 1 }], { durable: true });
+    await new Promise((r) => setTimeout(r, 10));
+    await sut.close();
+    await expect(pending).rejects.toThrow('bus closed before the message was handled');
+  });
 });

@@ -1,4 +1,4 @@
-import { Bus, BusHandler, BusLag, BusMessage, SubscribeOptions } from './bus';
+import { Bus, BusHandler, BusLag, BusMessage, PublishOptions, SubscribeOptions } from './bus';
 
 export interface InProcessBusOptions {
   /** A publisher waits while any consumer of the topic has this many messages queued. */
@@ -18,6 +18,10 @@ interface Consumer {
   head: number;
   running: boolean;
   drained: Array<() => void>;
+  /** Messages ever queued and ever handled: a durable publish waits until `handled` reaches its position. */
+  queued: number;
+  handled: number;
+  handledWaiters: Array<{ upTo: number; resolve: () => void; reject: (e: Error) => void }>;
 }
 
 /**
@@ -40,7 +44,7 @@ export class InProcessBus implements Bus {
     this.retryMaxMs = options.retryMaxMs ?? 5_000;
   }
 
-  async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+  async publish<T>(topic: string, messages: BusMessage<T>[], options: PublishOptions = {}): Promise<void> {
     if (this.closed) throw new Error('bus is closed');
     if (messages.length === 0) return;
     const consumers = this.consumers.get(topic) ?? [];
@@ -49,10 +53,17 @@ export class InProcessBus implements Bus {
         await new Promise<void>((resolve) => c.drained.push(resolve));
       }
     }
+    const handled: Promise<void>[] = [];
     for (const c of consumers) {
       for (const m of messages) c.queue.push(m as BusMessage<unknown>);
+      c.queued += messages.length;
+      if (options.durable) {
+        const upTo = c.queued;
+        handled.push(new Promise<void>((resolve, reject) => c.handledWaiters.push({ upTo, resolve, reject })));
+      }
       this.kick(c);
     }
+    await Promise.all(handled);
   }
 
   async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
@@ -70,6 +81,9 @@ export class InProcessBus implements Bus {
       head: 0,
       running: false,
       drained: [],
+      queued: 0,
+      handled: 0,
+      handledWaiters: [],
     });
     this.consumers.set(topic, list);
   }
@@ -94,7 +108,10 @@ export class InProcessBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const c of [...this.consumers.values()].flat()) c.drained.splice(0).forEach((r) => r());
+    for (const c of [...this.consumers.values()].flat()) {
+      c.drained.splice(0).forEach((r) => r());
+      c.handledWaiters.splice(0).forEach((w) => w.reject(new Error('bus closed before the message was handled')));
+    }
   }
 
   private kick(c: Consumer): void {
@@ -112,6 +129,8 @@ export class InProcessBus implements Bus {
         await c.handler(batch);
         attempt = 0;
         c.head += batch.length;
+        c.handled += batch.length;
+        while (c.handledWaiters.length > 0 && c.handledWaiters[0].upTo <= c.handled) c.handledWaiters.shift()!.resolve();
         if (c.head > 10_000 && c.head * 2 > c.queue.length) {
           c.queue = c.queue.slice(c.head);
           c.head = 0;
