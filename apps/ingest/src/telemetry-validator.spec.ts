@@ -85,6 +85,29 @@ describe('TelemetryValidator', () => {
     expect(run(sut, { ts: NOW - 1000, seq: 11, readings: { temperature: 21 } }).readings).toHaveLength(1);
   });
 
+  it('dead-letters what the fuzz test found: times beyond a Date, nesting beyond JSON.stringify, a "__proto__" metric', () => {
+    const sut = makeSut();
+    const farFuture = run(sut, { ts: 9e15, readings: { temperature: 20 } });
+    expect(farFuture.deadLetters[0]).toMatchObject({ reason: 'future-timestamp', detail: expect.stringContaining('9000000000000000 ms after the epoch') });
+
+    const deep = '['.repeat(30_000) + ']'.repeat(30_000);
+    const batch = run(sut, `[${deep},{"ts":${NOW},"readings":{"temperature":21}}]`);
+    expect(batch.readings.map((r) => r.readings)).toEqual([{ temperature: 21 }]);
+    expect(batch.deadLetters).toEqual([expect.objectContaining({ reason: 'invalid-payload', payload: expect.stringMatching(/^\[\[\[/) })]);
+
+    const proto = run(sut, `{"ts":${NOW},"readings":{"__proto__":1,"temperature":21}}`);
+    expect(proto.readings).toEqual([]);
+    expect(proto.deadLetters[0]).toMatchObject({ reason: 'unknown-metric', detail: expect.stringContaining('__proto__') });
+  });
+
+  it('refuses a status from a far future or a distant past, as it does a reading', () => {
+    const sut = makeSut();
+    const status = topic('E0001-D01', 'E0001', 'status');
+    expect(run(sut, { online: false, ts: 9e15 }, status).deadLetters.map((d) => d.reason)).toEqual(['future-timestamp']);
+    expect(run(sut, { online: false, ts: 0 }, status).deadLetters.map((d) => d.reason)).toEqual(['stale-timestamp']);
+    expect(run(sut, { online: true, ts: NOW - 1000 }, status).statuses).toHaveLength(1);
+  });
+
   it('reads a status message, with or without a timestamp', () => {
     const sut = makeSut();
     expect(run(sut, { online: false }, topic('E0001-D01', 'E0001', 'status')).statuses).toEqual([

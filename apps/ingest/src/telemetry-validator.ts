@@ -86,6 +86,8 @@ export class TelemetryValidator {
       const status = statusPayloadSchema.safeParse(json);
       if (!status.success) return reject('invalid-payload', describeIssues(status.error.issues), device.id);
       const ts = status.data.ts === undefined ? msg.receivedAt : timestampToMs(status.data.ts);
+      const late = this.checkTime(ts, msg.receivedAt);
+      if (late) return reject(late.reason, late.detail, device.id);
       result.statuses.push({
         v: 1,
         deviceId: device.id,
@@ -102,16 +104,19 @@ export class TelemetryValidator {
       return reject('invalid-payload', `a batch holds 1 to ${MAX_BATCH_LENGTH} readings, got ${json.length}`, device.id);
     }
     const candidates: unknown[] = Array.isArray(json) ? json : [json];
-    const objects: TelemetryPayload[] = [];
     for (const candidate of candidates) {
+      const part = candidates.length > 1 ? candidate : undefined;
       const one = telemetryPayloadSchema.safeParse(candidate);
-      if (one.success) objects.push(one.data);
-      else result.deadLetters.push(this.deadLetter(msg, classifyIssues(one.error.issues), describeIssues(one.error.issues), device.id, candidates.length > 1 ? candidate : undefined));
-    }
-    for (const obj of objects) {
-      const problem = this.checkObject(obj, device, msg.receivedAt);
+      if (!one.success) {
+        result.deadLetters.push(this.deadLetter(msg, classifyIssues(one.error.issues), describeIssues(one.error.issues), device.id, part));
+        continue;
+      }
+      const obj = one.data;
+      // The device's own keys: zod leaves a "__proto__" key out of its output, which must not pass unnoticed.
+      const names = Object.keys((candidate as { readings: object }).readings);
+      const problem = this.checkObject(obj, names, device, msg.receivedAt);
       if (problem) {
-        result.deadLetters.push(this.deadLetter(msg, problem.reason, problem.detail, device.id, candidates.length > 1 ? obj : undefined));
+        result.deadLetters.push(this.deadLetter(msg, problem.reason, problem.detail, device.id, part));
         continue;
       }
       if (obj.seq !== undefined) this.lastSeq.set(device.id, obj.seq);
@@ -134,23 +139,19 @@ export class TelemetryValidator {
     this.lastSeq.delete(deviceId);
   }
 
-  private checkObject(obj: TelemetryPayload, device: KnownDevice, receivedAt: number): { reason: DeadLetterReason; detail: string } | null {
+  private checkObject(obj: TelemetryPayload, names: string[], device: KnownDevice, receivedAt: number): Problem | null {
     const allowed: readonly string[] = DEVICE_TYPES[device.type].metrics;
-    for (const [name, value] of Object.entries(obj.readings)) {
+    for (const name of names) {
       if (!isMetricName(name) || !allowed.includes(name)) {
         return { reason: 'unknown-metric', detail: `metric ${JSON.stringify(name.slice(0, 64))} is not reported by a ${device.type}` };
       }
+      const value = obj.readings[name];
       const kind = METRICS[name].kind;
       const ok = kind === 'number-or-boolean' || (kind === 'number' ? typeof value === 'number' : typeof value === 'boolean');
       if (!ok) return { reason: 'wrong-type', detail: `metric ${name} must be ${kind.replace(/-/g, ' ')}, got ${typeof value}` };
     }
-    const ts = timestampToMs(obj.ts);
-    if (ts > receivedAt + this.limits.maxClockSkewMs) {
-      return { reason: 'future-timestamp', detail: `ts ${new Date(ts).toISOString()} is ${Math.round((ts - receivedAt) / 1000)} s in the future` };
-    }
-    if (ts < receivedAt - this.limits.maxReadingAgeMs) {
-      return { reason: 'stale-timestamp', detail: `ts ${new Date(ts).toISOString()} is older than ${Math.round(this.limits.maxReadingAgeMs / 1000)} s` };
-    }
+    const late = this.checkTime(timestampToMs(obj.ts), receivedAt);
+    if (late) return late;
     const last = this.lastSeq.get(device.id);
     if (obj.seq !== undefined && last !== undefined && obj.seq === last) {
       return { reason: 'duplicate', detail: `seq ${obj.seq} was already received from ${device.id}` };
@@ -158,8 +159,19 @@ export class TelemetryValidator {
     return null;
   }
 
+  /** A status or reading outside the window of trusted device clocks; such times would poison what is stored downstream. */
+  private checkTime(ts: number, receivedAt: number): Problem | null {
+    if (ts > receivedAt + this.limits.maxClockSkewMs) {
+      return { reason: 'future-timestamp', detail: `ts ${describeTime(ts)} is ${Math.round((ts - receivedAt) / 1000)} s in the future` };
+    }
+    if (ts < receivedAt - this.limits.maxReadingAgeMs) {
+      return { reason: 'stale-timestamp', detail: `ts ${describeTime(ts)} is older than ${Math.round(this.limits.maxReadingAgeMs / 1000)} s` };
+    }
+    return null;
+  }
+
   private deadLetter(msg: IncomingMessage, reason: DeadLetterReason, detail: string, deviceId: string | null, part?: unknown): DeadLetterV1 {
-    const payload = part === undefined ? msg.payload.subarray(0, PAYLOAD_KEEP_BYTES).toString('utf8') : JSON.stringify(part).slice(0, PAYLOAD_KEEP_BYTES);
+    const payload = (part === undefined ? undefined : serialise(part)) ?? msg.payload.subarray(0, PAYLOAD_KEEP_BYTES).toString('utf8');
     return {
       v: 1,
       source: 'mqtt',
@@ -171,6 +183,25 @@ export class TelemetryValidator {
       receivedAt: msg.receivedAt,
       correlationId: msg.correlationId,
     };
+  }
+}
+
+interface Problem {
+  reason: DeadLetterReason;
+  detail: string;
+}
+
+/** Beyond ±8.64e15 ms a Date is invalid and toISOString() throws. */
+function describeTime(ms: number): string {
+  return Number.isNaN(new Date(ms).getTime()) ? `${ms} ms after the epoch` : new Date(ms).toISOString();
+}
+
+/** One batch element for its dead letter; nesting deeper than JSON.stringify's recursion allows gives undefined. */
+function serialise(part: unknown): string | undefined {
+  try {
+    return JSON.stringify(part).slice(0, PAYLOAD_KEEP_BYTES);
+  } catch {
+    return undefined;
   }
 }
 
