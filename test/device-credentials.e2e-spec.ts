@@ -1,6 +1,8 @@
 import { connectAsync, MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
-import { AllInOneHarness } from './support/all-in-one.harness';
+import { parseScenario } from '../simulators/src/scenario-file';
+import { runScenario } from '../simulators/src/scenario-runner';
+import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
 
 interface Device {
   id: string;
@@ -38,7 +40,11 @@ describe('device credentials on the embedded broker', () => {
     return line ? Number(line[1]) : 0;
   };
   const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
-  const readingsOf = async (deviceId: string) => (await sut.api<{ points: Array<{ metric: string; avg: number }> }>(`/api/devices/${deviceId}/readings`)).body.points;
+  // Up to 10 minutes ahead: a scenario run faster than real time stamps its readings ahead of the clock.
+  const readingsOf = async (deviceId: string) => {
+    const window = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 600_000).toISOString()}`;
+    return (await sut.api<{ points: Array<{ metric: string; avg: number }> }>(`/api/devices/${deviceId}/readings?${window}`)).body.points;
+  };
   const telemetry = (d: Device) => `sites/${d.enterpriseId}/devices/${d.id}/telemetry`;
   const reading = (temperature: number) => JSON.stringify({ ts: Date.now() - 1000, readings: { temperature } });
 
@@ -107,5 +113,26 @@ describe('device credentials on the embedded broker', () => {
     const client = await connect(renewed.username, renewed.password);
     await client.publishAsync(telemetry(device), reading(22.5), { qos: 1 });
     await waitFor(async () => (await readingsOf(device.id)).some((p) => p.avg === 22.5), 5000, 'the second reading stored');
+  });
+
+  describe('the simulator', () => {
+    const scenario = parseScenario(
+      JSON.stringify({ name: 'short', description: 'two enterprises for a few seconds', durationS: 30, enterprises: { a: { count: 2 } } }),
+      'short.json',
+    );
+    const run = (issueCredentials?: { apiUrl: string; token: string }) =>
+      runScenario({ scenario, url: `mqtt://127.0.0.1:${sut.mqttPort}`, speed: 10, zoneSize: 20, seed: 1, avoidEnterprises: new Set(['E0003', 'E0004']), issueCredentials });
+
+    it('is turned away without credentials', async () => {
+      await expect(run()).rejects.toThrow(/Not authorized/i);
+    });
+
+    it('issues its devices credentials through the API and every device publishes as itself', async () => {
+      const result = await run({ apiUrl: sut.baseUrl, token: TOKEN });
+      expect(result.stats).toMatchObject({ errors: 0, lastError: null });
+      expect(result.stats.sent).toBeGreaterThan(result.cast.devices.length);
+      const reporting = result.cast.devices.find((d) => d.type === 'smoke_detector' || d.type === 'heat_detector')!;
+      await waitFor(async () => (await readingsOf(reporting.id)).length > 0, 5000, `readings of ${reporting.id}`);
+    });
   });
 });

@@ -1,4 +1,4 @@
-/** The few command-center reads a scenario's expectations need. */
+/** The few command-center calls a simulator needs: reads for a scenario's expectations, device credentials. */
 export class CommandCenterClient {
   constructor(
     private readonly baseUrl: string,
@@ -9,6 +9,14 @@ export class CommandCenterClient {
     const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, { headers: { authorization: `Bearer ${this.token}` } });
     if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
     return (await res.json()) as T;
+  }
+
+  /** A new MQTT secret for the device (operator token); its current one stops working. */
+  async issueDeviceCredentials(deviceId: string): Promise<{ deviceId: string; username: string; password: string }> {
+    const path = `/api/devices/${encodeURIComponent(deviceId)}/credentials`;
+    const res = await fetch(this.baseUrl.replace(/\/$/, '') + path, { method: 'POST', headers: { authorization: `Bearer ${this.token}` } });
+    if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+    return (await res.json()) as { deviceId: string; username: string; password: string };
   }
 
   openAlarms(enterpriseId: string): Promise<Array<{ ruleId: string; grade: string; deviceId: string }>> {

@@ -12,11 +12,17 @@ export interface LinkOptions {
   username?: string;
   password?: string;
   clientIdPrefix?: string;
+  /**
+   * Device id → MQTT secret (POST /api/devices/{id}/credentials): each device logs in as itself on a
+   * connection of its own, and there is no anonymous shared connection.
+   */
+  credentials?: ReadonlyMap<string, string>;
 }
 
 export type OfflineMode = 'power-cut' | 'hang';
 
 const OFFLINE = JSON.stringify({ online: false });
+const DEVICE_OF_TOPIC = /^sites\/[^/]+\/devices\/([^/]+)\//;
 
 function fill(template: string | undefined, device: DeviceSeed | null): string | undefined {
   if (template === undefined) return undefined;
@@ -41,8 +47,9 @@ export class DeviceLinks {
 
   /** Connects and announces every device online. */
   async open(devices: readonly DeviceSeed[]): Promise<void> {
-    // With a connection per device, one shared connection is still there for messages no device owns (raw, wrong topics).
-    const sharedCount = this.options.connectionPerDevice ? 1 : Math.max(1, this.options.connections);
+    // With a connection per device, one shared connection is still there for messages no device owns (raw, wrong topics),
+    // unless the devices log in: a broker that wants credentials lets no anonymous connection in.
+    const sharedCount = this.options.credentials ? 0 : this.options.connectionPerDevice ? 1 : Math.max(1, this.options.connections);
     for (let i = 0; i < sharedCount; i++) {
       const client = await connectAsync(this.options.url, this.clientOptions(null, `${this.options.clientIdPrefix ?? 'simulator'}-${process.pid}-${i}`));
       client.on('error', (e) => this.stats.failed(e));
@@ -54,7 +61,7 @@ export class DeviceLinks {
 
   /** The device (re)connects, or comes back on a shared connection, and says it is online. */
   async online(device: DeviceSeed): Promise<void> {
-    if (this.options.connectionPerDevice && !this.own.has(device.id)) {
+    if (this.perDevice && !this.own.has(device.id)) {
       const client = await connectAsync(this.options.url, {
         ...this.clientOptions(device, device.id),
         will: { topic: statusTopic(device.enterpriseId, device.id), payload: Buffer.from(OFFLINE), qos: 1, retain: false },
@@ -83,10 +90,9 @@ export class DeviceLinks {
 
   /** Publishes as the device (its own connection) or on the shared connection its id hashes to. */
   async publish(deviceId: string | null, topic: string, payload: string | Buffer, qos: 0 | 1 | 2, retain = false): Promise<void> {
-    const client = this.clientFor(deviceId ?? topic);
     this.stats.inFlight++;
     try {
-      await client.publishAsync(topic, payload, { qos, retain });
+      await this.clientFor(deviceId ?? topic).publishAsync(topic, payload, { qos, retain });
       this.stats.sent++;
     } catch (e) {
       this.stats.failed(e);
@@ -101,21 +107,32 @@ export class DeviceLinks {
     this.own.clear();
   }
 
+  private get perDevice(): boolean {
+    return this.options.connectionPerDevice || this.options.credentials !== undefined;
+  }
+
   private clientFor(key: string): MqttClient {
     const own = this.own.get(key);
     if (own) return own;
-    if (this.shared.length === 0) throw new Error('no MQTT connection open');
-    let h = 0;
-    for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
-    return this.shared[h % this.shared.length];
+    if (this.shared.length > 0) {
+      let h = 0;
+      for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+      return this.shared[h % this.shared.length];
+    }
+    // Devices with credentials have no shared connection: a message sent on behalf of nobody goes out as the device its topic names.
+    const named = this.own.get(DEVICE_OF_TOPIC.exec(key)?.[1] ?? '');
+    if (named) return named;
+    throw new Error(this.options.credentials ? `no connection may publish ${key}: with device credentials a message goes out on its device's own connection` : 'no MQTT connection open');
   }
 
   private clientOptions(device: DeviceSeed | null, clientId: string): IClientOptions {
+    const secret = device ? this.options.credentials?.get(device.id) : undefined;
+    if (device && this.options.credentials && secret === undefined) throw new Error(`no credentials were issued for device ${device.id}`);
     return {
       protocolVersion: 4,
       clientId,
-      username: fill(this.options.username, device),
-      password: fill(this.options.password, device),
+      username: device && secret !== undefined ? device.id : fill(this.options.username, device),
+      password: secret ?? fill(this.options.password, device),
       // Shared connections come back by themselves; a device's own connection is brought back by the scenario.
       reconnectPeriod: device ? 0 : 1000,
       connectTimeout: 10_000,

@@ -1,5 +1,6 @@
 import { DeviceSeed, generateZone } from '@app/domain';
 import { CommandCenterClient } from './command-center-client';
+import { issueDeviceCredentials } from './device-credentials';
 import { DeviceLinks, LinkOptions } from './device-links';
 import { Fleet } from './fleet';
 import { driveFleet, TimedAction } from './fleet-driver';
@@ -24,6 +25,8 @@ export interface ScenarioRunOptions {
   avoidEnterprises?: ReadonlySet<string>;
   /** Check the scenario's expectations against this command center afterwards. */
   expect?: { apiUrl: string; token: string };
+  /** First issue every device of the cast a new MQTT secret through this command center (operator token); each device then logs in with it. */
+  issueCredentials?: { apiUrl: string; token: string };
   log?: (line: string) => void;
   progress?: boolean;
 }
@@ -47,7 +50,13 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRes
   const deadLettersBefore = api ? await api.deadLettersByReason() : {};
 
   const stats = new PublishStats();
-  const links = new DeviceLinks({ connectionPerDevice: false, connections: 4, ...o.link, url: o.url }, stats);
+  let link = o.link;
+  if (o.issueCredentials) {
+    const credentials = await issueDeviceCredentials(new CommandCenterClient(o.issueCredentials.apiUrl, o.issueCredentials.token), cast.devices.map((d) => d.id));
+    log(`${scenario.name}: issued MQTT credentials for ${credentials.size} devices through ${o.issueCredentials.apiUrl}`);
+    link = { ...link, credentials };
+  }
+  const links = new DeviceLinks({ connectionPerDevice: false, connections: 4, ...link, url: o.url }, stats);
   const progress = new ProgressLine(stats, () => scenario.name);
   log(`${scenario.name}: ${Object.entries(cast.enterprises).map(([a, ids]) => `${a}=${ids.join(',')}`).join(' ')}; ${cast.devices.length} devices, ${scenario.durationS} s at speed ${o.speed ?? 1} → ${o.url}`);
   try {

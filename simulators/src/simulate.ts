@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateZone } from '@app/domain';
 import { nonNegative, numberOption, positive, positiveInteger, UsageError } from './cli-numbers';
-import { DeviceLinks } from './device-links';
+import { CommandCenterClient } from './command-center-client';
+import { issueDeviceCredentials } from './device-credentials';
+import { DeviceLinks, LinkOptions } from './device-links';
 import { Fleet } from './fleet';
 import { driveFleet } from './fleet-driver';
 import { selectFleet } from './fleet-selection';
@@ -38,6 +40,14 @@ Scenario:
   --scenario FILE|NAME       a scenario file, or the name of one in simulators/scenarios
   --speed N                  run its timeline N times faster (default 1)
   --expect                   afterwards, check its expectations; PASS/FAIL per check, exit 1 on any FAIL
+
+Device credentials (the system's embedded broker wants them unless it runs with MQTT_DEVICE_AUTH=off):
+  --issue-credentials        first issue each simulated device a new secret through the command center
+                             (POST /api/devices/{id}/credentials, 16 at a time), then connect every device on a
+                             connection of its own as username = device id, password = its secret. Replaces the
+                             devices' current secrets: never use it on a zone with real devices.
+
+Command center (for --expect and --issue-credentials):
   --api URL                  the command center (default http://127.0.0.1:3000)
   --token T                  operator token (default $OPERATOR_TOKEN)
 
@@ -65,6 +75,7 @@ async function main(): Promise<number> {
       outages: { type: 'string', default: '0' },
       connections: { type: 'string', default: '4' },
       'connection-per-device': { type: 'boolean', default: false },
+      'issue-credentials': { type: 'boolean', default: false },
       username: { type: 'string' },
       password: { type: 'string' },
       scenario: { type: 'string' },
@@ -81,7 +92,7 @@ async function main(): Promise<number> {
   }
   const zoneSize = numberOption('zone-size', values['zone-size'], (n) => Number.isInteger(n) && n >= 0)!;
   const seed = numberOption('seed', values.seed, Number.isInteger)!;
-  const link = {
+  const link: Omit<LinkOptions, 'url'> = {
     connections: numberOption('connections', values.connections, positiveInteger)!,
     connectionPerDevice: values['connection-per-device'],
     username: values.username,
@@ -89,6 +100,8 @@ async function main(): Promise<number> {
   };
   const enterpriseIds = values.enterprise?.split(',').map((s) => s.trim()).filter(Boolean);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const issue = values['issue-credentials'];
+  if (issue && !values.token) throw new UsageError('--issue-credentials needs --token or OPERATOR_TOKEN');
 
   if (values.scenario) {
     if (values.expect && !values.token) throw new UsageError('--expect needs --token or OPERATOR_TOKEN');
@@ -102,6 +115,7 @@ async function main(): Promise<number> {
       link,
       enterpriseIds,
       expect: values.expect ? { apiUrl: values.api, token: values.token! } : undefined,
+      issueCredentials: issue ? { apiUrl: values.api, token: values.token! } : undefined,
       log,
       progress: true,
     });
@@ -111,6 +125,10 @@ async function main(): Promise<number> {
 
   const devices = selectFleet(generateZone({ enterprises: zoneSize, seed }), { enterpriseIds, enterprises: numberOption('enterprises', values.enterprises, positiveInteger) });
   if (devices.length === 0) throw new UsageError('no devices chosen');
+  if (issue) {
+    link.credentials = await issueDeviceCredentials(new CommandCenterClient(values.api, values.token!), devices.map((d) => d.id));
+    log(`fleet: issued MQTT credentials for ${link.credentials.size} devices through ${values.api}`);
+  }
   const seconds = numberOption('seconds', values.seconds, positive) ?? Infinity;
   const stats = new PublishStats();
   const links = new DeviceLinks({ ...link, url: values.url }, stats);
@@ -118,7 +136,7 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  log(`fleet: ${devices.length} devices of ${new Set(devices.map((d) => d.enterpriseId)).size} enterprises → ${values.url}${link.connectionPerDevice ? ' (a connection each)' : ` (${link.connections} connections)`}`);
+  log(`fleet: ${devices.length} devices of ${new Set(devices.map((d) => d.enterpriseId)).size} enterprises → ${values.url}${link.connectionPerDevice || link.credentials ? ' (a connection each)' : ` (${link.connections} connections)`}`);
   try {
     await links.open(devices);
     const clock = new ScenarioClock(Date.now(), 1, seconds);
@@ -139,6 +157,9 @@ main().then(
   (code) => process.exit(code),
   (e) => {
     process.stderr.write(`simulate: ${(e as Error).message}\n`);
+    if (/not authorized|bad user ?name or password/i.test((e as Error).message)) {
+      process.stderr.write('the broker wants device credentials (MQTT_DEVICE_AUTH=required): add --issue-credentials --token $OPERATOR_TOKEN\n');
+    }
     if (e instanceof UsageError) process.stderr.write('run with --help for the options\n');
     process.exit(e instanceof UsageError || e instanceof ScenarioFileError ? 2 : 1);
   },
