@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseDeviceTopic, Topics } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
-import { Clock } from '@app/domain';
+import { Clock, FloodLimiter } from '@app/domain';
 import { HealthChecks } from '@app/observability';
 import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
@@ -38,10 +38,18 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
       if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
       return { connections: up };
     });
-    this.validator = new TelemetryValidator((id) => this.registry.find(id), {
-      maxClockSkewMs: config.MAX_CLOCK_SKEW_S * 1000,
-      maxReadingAgeMs: config.MAX_READING_AGE_S * 1000,
-    });
+    const flood = new FloodLimiter(
+      {
+        device: { ratePerS: config.INGEST_DEVICE_RATE_PER_S, burst: config.INGEST_DEVICE_BURST },
+        enterprise: { ratePerS: config.INGEST_ENTERPRISE_RATE_PER_S, burst: config.INGEST_ENTERPRISE_BURST },
+      },
+      clock,
+    );
+    this.validator = new TelemetryValidator(
+      (id) => this.registry.find(id),
+      { maxClockSkewMs: config.MAX_CLOCK_SKEW_S * 1000, maxReadingAgeMs: config.MAX_READING_AGE_S * 1000 },
+      flood,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,3 +1,5 @@
+import { FloodLimiter } from '@app/domain';
+import { ManualClock } from '@app/testing';
 import { KnownDevice, TelemetryValidator } from './telemetry-validator';
 
 const NOW = Date.parse('2026-11-25T10:00:00Z');
@@ -106,6 +108,31 @@ describe('TelemetryValidator', () => {
     expect(run(sut, { online: false, ts: 9e15 }, status).deadLetters.map((d) => d.reason)).toEqual(['future-timestamp']);
     expect(run(sut, { online: false, ts: 0 }, status).deadLetters.map((d) => d.reason)).toEqual(['stale-timestamp']);
     expect(run(sut, { online: true, ts: NOW - 1000 }, status).statuses).toHaveLength(1);
+  });
+
+  it('refuses whole messages of a device over its rate as rate-limited, keeping what it sent, and lets it through again at its rate', () => {
+    const clock = new ManualClock(NOW);
+    const sut = new TelemetryValidator((id) => devices[id], { maxClockSkewMs: 300_000, maxReadingAgeMs: 86_400_000 }, new FloodLimiter(
+      { device: { ratePerS: 1, burst: 2 }, enterprise: { ratePerS: 100, burst: 100 } },
+      clock,
+    ));
+    const send = (device = 'E0001-D01', payload: unknown = { ts: NOW, readings: { temperature: 20 } }) =>
+      sut.validate({ topic: topic(device), payload: Buffer.from(JSON.stringify(payload)), receivedAt: clock.now(), correlationId: 'c-1' });
+
+    expect(send().readings).toHaveLength(1);
+    expect(send(undefined, [{ ts: NOW - 1, readings: { temperature: 20 } }, { ts: NOW, readings: { smoke: true } }]).readings).toHaveLength(2);
+    const refused = send(undefined, { ts: NOW, readings: { smoke: true } });
+    expect(refused.readings).toEqual([]);
+    expect(refused.deadLetters).toEqual([
+      expect.objectContaining({ reason: 'rate-limited', deviceId: 'E0001-D01', detail: 'device E0001-D01 is over its limit of 1 messages/s (burst 2)', payload: `{"ts":${NOW},"readings":{"smoke":true}}` }),
+    ]);
+    // Its neighbour is not affected, and the device itself gets its rate.
+    expect(send('E0001-D02', { ts: NOW, readings: { gas_lel: 3 } }).readings).toHaveLength(1);
+    clock.advance(1000);
+    expect(send().readings).toHaveLength(1);
+    expect(send().deadLetters.map((d) => d.reason)).toEqual(['rate-limited']);
+    // Buckets exist only for registered devices: made-up ids cannot grow the limiter's map.
+    expect(sut.validate({ topic: topic('E0009-D99', 'E0009'), payload: Buffer.from('{}'), receivedAt: clock.now(), correlationId: 'c' }).deadLetters[0].reason).toBe('unknown-device');
   });
 
   it('reads a status message, with or without a timestamp', () => {

@@ -17,6 +17,7 @@ import {
   TelemetryReadingV1,
   timestampToMs,
 } from '@app/contracts';
+import { FloodLimiter } from '@app/domain';
 
 export interface KnownDevice {
   id: string;
@@ -48,7 +49,8 @@ const PAYLOAD_KEEP_BYTES = 2048;
  * The MQTT edge: turns one raw message into valid bus messages and dead
  * letters. Each object of a batch stands on its own; one bad object does not
  * take its neighbours with it. Remembers the last sequence number per device
- * to refuse duplicates.
+ * to refuse duplicates. With a flood limiter, a registered device's message
+ * over its device's or enterprise's rate is refused whole as rate-limited.
  */
 export class TelemetryValidator {
   private readonly lastSeq = new Map<string, number>();
@@ -56,6 +58,7 @@ export class TelemetryValidator {
   constructor(
     private readonly findDevice: (id: string) => KnownDevice | undefined,
     private readonly limits: ValidatorLimits,
+    private readonly flood?: FloodLimiter,
   ) {}
 
   validate(msg: IncomingMessage): ValidationResult {
@@ -74,6 +77,12 @@ export class TelemetryValidator {
     if (!device) return reject('unknown-device', `device ${parsed.deviceId} is not registered`, null);
     if (device.enterpriseId !== parsed.enterpriseId) {
       return reject('enterprise-mismatch', `device ${device.id} belongs to ${device.enterpriseId}, not ${parsed.enterpriseId}`, device.id);
+    }
+    // Before parsing: a flood costs a map lookup per message, and what it sends is kept in the dead letter.
+    const refused = this.flood?.admit(device.id, device.enterpriseId);
+    if (refused) {
+      const { ratePerS, burst } = refused.limit;
+      return reject('rate-limited', `${refused.scope} ${refused.key} is over its limit of ${ratePerS} messages/s (burst ${burst})`, device.id);
     }
     let json: unknown;
     try {

@@ -45,6 +45,15 @@ export const appConfigSchema = z.object({
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('zone-ingest'),
   INGEST_CLIENT_ID: optionalString,
   INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
+  /**
+   * Flood control at ingest, a token bucket per device and per enterprise:
+   * messages per second and the burst allowed after a quiet spell; a rate of 0
+   * turns that limit off. Far above real devices (one message every 1-60 s).
+   */
+  INGEST_DEVICE_RATE_PER_S: z.coerce.number().min(0).default(20),
+  INGEST_DEVICE_BURST: positiveInt.default(200),
+  INGEST_ENTERPRISE_RATE_PER_S: z.coerce.number().min(0).default(500),
+  INGEST_ENTERPRISE_BURST: positiveInt.default(5000),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
   /**

@@ -144,6 +144,7 @@ export const DEAD_LETTER_REASONS = [
   'future-timestamp',
   'stale-timestamp',
   'duplicate',
+  'rate-limited',
   'processing-failed',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];

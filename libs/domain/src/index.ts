@@ -17,3 +17,5 @@ export * from './timeline/renotification';
 export * from './zone/zone';
 export * from './zone/seeded-random';
 export * from './zone/zone-generator';
+export * from './flood/token-buckets';
+export * from './flood/flood-limiter';
