@@ -1,4 +1,4 @@
-import { connect, IClientOptions, MqttClient } from 'mqtt';
+import { connect, IClientOptions, ISubscriptionMap, MqttClient } from 'mqtt';
 
 export type MqttMessageHandler = (topic: string, payload: Buffer) => Promise<void>;
 
@@ -27,7 +27,8 @@ export class MqttSubscriber {
       clientId: options.clientId,
       clean: !options.persistentSession,
       protocolVersion: options.protocolVersion ?? 4,
-      reconnectPeriod: 1000,
+      // Reconnect fast: until ingest has subscribed again, a restarted Mosquitto drops what devices publish to the shared subscription.
+      reconnectPeriod: 250,
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
@@ -41,10 +42,13 @@ export class MqttSubscriber {
         (error: Error) => done(error),
       );
     };
-    client.on('connect', (connack) => {
-      if (!connack.sessionPresent || !options.persistentSession) {
-        client.subscribe(options.topics.map((t) => t), { qos: 1 });
-      }
+    // Subscribe on every connect, even when the broker says our session is
+    // present: Mosquitto 2.0 restores a persisted session without its shared
+    // subscriptions, and a session without them takes nothing. Subscribing
+    // again to a subscription the session has keeps what is queued for it.
+    // (mqtt.js itself skips topics it believes subscribed unless told `resubscribe`.)
+    client.on('connect', () => {
+      client.subscribe({ ...Object.fromEntries(options.topics.map((t) => [t, { qos: 1 as const }])), resubscribe: true } as ISubscriptionMap);
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
