@@ -7,6 +7,7 @@ import { Clock, FloodLimiter } from '@app/domain';
 import { HealthChecks } from '@app/observability';
 import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
+import { InFlightLimit } from './in-flight-limit';
 import { IngestMetrics } from './ingest.metrics';
 import { TelemetryValidator } from './telemetry-validator';
 
@@ -20,6 +21,7 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(MqttIngestService.name);
   private readonly subscribers: MqttSubscriber[] = [];
   private readonly validator: TelemetryValidator;
+  private readonly inFlight: InFlightLimit;
   private stopping = false;
 
   constructor(
@@ -38,6 +40,7 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
       if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
       return { connections: up };
     });
+    this.inFlight = new InFlightLimit(config.INGEST_MAX_IN_FLIGHT);
     const flood = new FloodLimiter(
       {
         device: { ratePerS: config.INGEST_DEVICE_RATE_PER_S, burst: config.INGEST_DEVICE_BURST },
@@ -94,7 +97,24 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     return this.subscribers.length > 0 && this.subscribers.every((s) => s.connected);
   }
 
-  async handle(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * Resolves when the message is on the bus: only then does the broker get its
+   * acknowledgement. At most INGEST_MAX_IN_FLIGHT are handled at once; the
+   * others wait, unacknowledged, so a slow bus holds messages back at the
+   * broker (aedes reads no more from a connection until its current packets
+   * are done; an MQTT client connection takes one message at a time) instead
+   * of piling them up in memory here.
+   */
+  handle(topic: string, payload: Buffer): Promise<void> {
+    return this.inFlight.run(() => this.process(topic, payload));
+  }
+
+  /** Messages being handled and messages waiting for a slot. */
+  get backlog(): { inFlight: number; waiting: number } {
+    return { inFlight: this.inFlight.inFlight, waiting: this.inFlight.waiting };
+  }
+
+  private async process(topic: string, payload: Buffer): Promise<void> {
     this.metrics.messages.inc();
     const parsed = parseDeviceTopic(topic);
     if (parsed && !this.registry.find(parsed.deviceId)) await this.registry.findOrReload(parsed.deviceId, this.clock);

@@ -54,6 +54,13 @@ export const appConfigSchema = z.object({
   INGEST_DEVICE_BURST: positiveInt.default(200),
   INGEST_ENTERPRISE_RATE_PER_S: z.coerce.number().min(0).default(500),
   INGEST_ENTERPRISE_BURST: positiveInt.default(5000),
+  /**
+   * MQTT messages one ingest process handles at once; the rest wait
+   * unacknowledged, which stops the broker reading more from their
+   * connections. Bounds ingest's work and the bus's send queue while the bus
+   * is slow.
+   */
+  INGEST_MAX_IN_FLIGHT: positiveInt.default(4096),
   MQTT_USERNAME: optionalString,
   MQTT_PASSWORD: optionalString,
   /**
