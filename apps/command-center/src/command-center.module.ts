@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { HTTP_APP_SETUP } from '@app/config';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
@@ -15,9 +16,18 @@ import { TokensController } from './auth/tokens.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
+import { setupApiDocs } from './openapi/api-docs';
 
 @Module({
   controllers: [DashboardController, MeController, TokensController, ZoneController, DeviceCredentialsController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
-  providers: [TokenStore, AuthGuard, IncidentActionsService, LiveStreamService, { provide: APP_FILTER, useClass: ApiErrorFilter }],
+  providers: [
+    TokenStore,
+    AuthGuard,
+    IncidentActionsService,
+    LiveStreamService,
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
+    // Wherever the command center runs (its own process or the all-in-one), its API document comes along.
+    { provide: HTTP_APP_SETUP, useValue: setupApiDocs },
+  ],
 })
 export class CommandCenterModule {}

@@ -1,5 +1,5 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { RuleFileError } from '@app/domain';
@@ -7,12 +7,28 @@ import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 export const HTTP_BODY_LIMIT = '64kb';
 
+/**
+ * A module that adds to the HTTP side what only an app can (the command center mounts its API document this
+ * way) provides this token with a function of the app; it runs before the app listens, in whichever process
+ * the module is part of.
+ */
+export const HTTP_APP_SETUP = Symbol('HTTP_APP_SETUP');
+export type HttpAppSetup = (app: INestApplication) => void;
+
+function httpAppSetups(app: INestApplication): HttpAppSetup[] {
+  return [...app.get(ModulesContainer).values()].flatMap((module) => {
+    const provider = module.providers.get(HTTP_APP_SETUP);
+    return provider ? [provider.instance as HttpAppSetup] : [];
+  });
+}
+
 /** Creates and starts an app's HTTP side; the caller's module decides what runs in it. */
 export async function startApp(rootModule: DynamicModule, config: AppConfig, options: { listen?: boolean } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
   app.enableShutdownHooks();
+  for (const setup of httpAppSetups(app)) setup(app);
   if (options.listen !== false) await app.listen(config.PORT);
   return app;
 }

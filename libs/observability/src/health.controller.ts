@@ -1,6 +1,8 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { z } from 'zod';
 import { HealthChecks } from './health-checks';
 
 collectDefaultMetrics();
@@ -14,12 +16,25 @@ function withTimeout<T>(p: Promise<T>): Promise<T> {
   return Promise.race([p, timeout]);
 }
 
+/** The body of GET /health, as the API document shows it. */
+export const healthBody = z.strictObject({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z
+    .record(z.string(), z.strictObject({ status: z.enum(['up', 'down']), error: z.string().optional(), detail: z.unknown().optional() }))
+    .describe('one entry per dependency: database, bus, MQTT broker, ...'),
+});
+const healthSchema = z.toJSONSchema(healthBody, { target: 'openapi-3.0' }) as SchemaObject;
+
 @Controller()
+@ApiTags('health')
 export class HealthController {
   constructor(private readonly checks: HealthChecks) {}
 
   /** Readiness of every dependency: 200 when all are up, 503 naming the one that is not. */
   @Get('health')
+  @ApiOperation({ summary: 'Readiness of every dependency' })
+  @ApiResponse({ status: 200, description: 'every dependency is up', schema: healthSchema })
+  @ApiResponse({ status: 503, description: 'a dependency is down; its entry says why', schema: healthSchema })
   async health(@Res() res: Response): Promise<void> {
     const checks: Record<string, { status: 'up' | 'down'; error?: string; detail?: unknown }> = {};
     await Promise.all(
@@ -37,6 +52,9 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } })
   async metrics(@Res() res: Response): Promise<void> {
     res.type(register.contentType).send(await register.metrics());
   }

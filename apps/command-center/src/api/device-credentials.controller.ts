@@ -1,9 +1,12 @@
-import { Controller, Header, HttpCode, Inject, Logger, NotFoundException, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Header, HttpCode, Inject, Logger, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { DeviceCredentialsRepository } from '@app/storage';
-import { AuthenticatedRequest, AuthGuard, Roles } from '../auth/auth.guard';
+import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
+import { ApiErrors, ApiResult } from '../openapi/api-docs.decorators';
+import { deviceCredentials } from './response-schemas';
 
 /**
  * Operators issue a device its MQTT secret (username = device id): returned
@@ -11,7 +14,8 @@ import { AuthenticatedRequest, AuthGuard, Roles } from '../auth/auth.guard';
  * stops opening connections.
  */
 @Controller('api/devices')
-@UseGuards(AuthGuard)
+@ApiTags('devices')
+@Authenticated()
 export class DeviceCredentialsController {
   private readonly logger = new Logger(DeviceCredentialsController.name);
 
@@ -24,6 +28,12 @@ export class DeviceCredentialsController {
   @HttpCode(201)
   @Roles('operator')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "Issue a device its MQTT secret, returned this once and stored as a hash; issuing again replaces it",
+    description: 'The device then connects to MQTT with username = device id and password = the secret.',
+  })
+  @ApiResult(deviceCredentials, { status: 201 })
+  @ApiErrors({ 404: 'no such device' })
   async issue(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
     const secret = randomBytes(24).toString('base64url');
     if (!(await this.credentials.issue(id, secret, new Date(this.clock.now())))) throw new NotFoundException(`device ${id} not found`);

@@ -1,14 +1,38 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { z } from 'zod';
 import { IncidentsRepository } from '@app/storage';
-import { AuthenticatedRequest, AuthGuard, Roles } from '../auth/auth.guard';
+import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
+import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { IncidentActionsService } from './incident-actions.service';
 import { offerNextPage } from './pagination';
 import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
-import { ZodPipe } from './zod-query.pipe';
+import { incident } from './response-schemas';
+
+/** What the three substation actions share: who may, what comes back, and how the timeline refuses. */
+const Action = (milestone: string, conflicts: string) =>
+  applyDecorators(
+    HttpCode(200),
+    Roles('operator', 'substation'),
+    ApiOperation({
+      summary: `Record the ${milestone} milestone`,
+      description:
+        'A substation token acts only on incidents it is assigned to or backs up (403 WRONG_SUBSTATION); an operator acts for the ' +
+        'command center or for the substation named in the body. A late action is recorded, with met: false.',
+    }),
+    ApiResult(incident, { description: 'the incident with the milestone recorded' }),
+    ApiErrors({
+      400: 'an invalid body',
+      403: 'WRONG_SUBSTATION: the substation is neither assigned to the incident nor its backup',
+      404: 'no such incident',
+      409: conflicts,
+    }),
+  );
 
 @Controller('api/incidents')
-@UseGuards(AuthGuard)
+@ApiTags('incidents')
+@Authenticated()
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsRepository,
@@ -16,7 +40,10 @@ export class IncidentsController {
   ) {}
 
   @Get()
-  async list(@Query(new ZodPipe(incidentListQuery)) q: ReturnType<typeof incidentListQuery.parse>, @Req() req: Request) {
+  @ApiOperation({ summary: 'Incidents, newest dispatched first, with their milestones and escalations' })
+  @ApiResult(incident, { isArray: true, headers: PAGE_HEADERS })
+  @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
+  async list(@ZodQuery(incidentListQuery) q: z.output<typeof incidentListQuery>, @Req() req: Request) {
     const { cursor, ...filter } = q;
     const incidents = await this.incidents.list({ ...filter, after: cursor && { dispatchedAt: cursor.at, id: cursor.id } });
     offerNextPage(req, incidents, q.limit, (i) => ({ at: i.dispatchedAt, id: i.id }));
@@ -24,30 +51,30 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One incident: due and actual time of each milestone, escalations' })
+  @ApiResult(incident)
+  @ApiErrors({ 404: 'no such incident' })
   async get(@Param('id') id: string) {
-    const incident = await this.incidents.view(id);
-    if (!incident) throw new NotFoundException(`incident ${id} not found`);
-    return incident;
+    const found = await this.incidents.view(id);
+    if (!found) throw new NotFoundException(`incident ${id} not found`);
+    return found;
   }
 
   @Post(':id/acknowledge')
-  @HttpCode(200)
-  @Roles('operator', 'substation')
-  acknowledge(@Param('id') id: string, @Body(new ZodPipe(incidentActionBody)) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
+  @Action('acknowledged', 'already acknowledged (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
+  acknowledge(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, 'acknowledge', body, req);
   }
 
   @Post(':id/arrive')
-  @HttpCode(200)
-  @Roles('operator', 'substation')
-  arrive(@Param('id') id: string, @Body(new ZodPipe(incidentActionBody)) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
+  @Action('onScene', 'not acknowledged yet (OUT_OF_ORDER), already on scene (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
+  arrive(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, 'arrive', body, req);
   }
 
   @Post(':id/resolve')
-  @HttpCode(200)
-  @Roles('operator', 'substation')
-  resolve(@Param('id') id: string, @Body(new ZodPipe(incidentActionBody)) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
+  @Action('underControl', 'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)')
+  resolve(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, 'resolve', body, req);
   }
 

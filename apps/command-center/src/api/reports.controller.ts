@@ -1,25 +1,33 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { ComplianceReportRepository } from '@app/storage';
-import { AuthGuard } from '../auth/auth.guard';
+import { Authenticated } from '../auth/auth.guard';
+import { ApiErrors, ApiResult, ZodQuery } from '../openapi/api-docs.decorators';
 import { complianceQuery } from './query-schemas';
-import { ZodPipe } from './zod-query.pipe';
+import { complianceReport } from './response-schemas';
 
 const DAY_MS = 86_400_000;
 
 @Controller('api/reports')
-@UseGuards(AuthGuard)
+@ApiTags('reports')
+@Authenticated()
 export class ReportsController {
   constructor(
     private readonly reports: ComplianceReportRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** 1-3-5 compliance per substation and for the zone; defaults to the last 30 days. */
   @Get('timeline-compliance')
-  compliance(@Query(new ZodPipe(complianceQuery)) q: z.infer<typeof complianceQuery>) {
+  @ApiOperation({
+    summary: '1-3-5 compliance per substation and for the zone; by default over the last 30 days',
+    description: 'Per milestone: the share met (of decided milestones only) and p50/p90 seconds from dispatch; meets90 is the NFPA 1710 reading.',
+  })
+  @ApiResult(complianceReport)
+  @ApiErrors({ 400: 'an invalid from, to or substation' })
+  compliance(@ZodQuery(complianceQuery) q: z.output<typeof complianceQuery>) {
     const now = new Date(this.clock.now());
     const to = q.to ?? now;
     const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);

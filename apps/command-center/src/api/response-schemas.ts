@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
+import { ruleSchema } from '@app/domain';
 
 /**
  * Response bodies of the /api routes as they go over the wire (times are ISO-8601 strings), each registered
@@ -11,6 +13,10 @@ function named<T extends z.ZodType>(id: string, schema: T): T {
   apiSchemas.add(schema, { id });
   return schema;
 }
+
+const time = z.iso.datetime();
+const grade = named('Grade', z.enum(GRADES).describe('the four-colour risk grade, most severe first'));
+const roleName = z.enum(['operator', 'substation', 'viewer']);
 
 export const errorBody = named(
   'Error',
@@ -34,3 +40,218 @@ export const errorBody = named(
     .describe('The body of every 4xx and 5xx answer'),
 );
 export type ErrorBody = z.infer<typeof errorBody>;
+
+export const alarm = named(
+  'Alarm',
+  z.strictObject({
+    id: z.string(),
+    deviceId: z.string(),
+    enterpriseId: z.string(),
+    ruleId: z.string(),
+    metric: z.string().describe('a metric name, or offline for a silent device'),
+    grade,
+    status: z.enum(['open', 'cleared']),
+    value: z.number().nullable().describe('the reading that raised or last updated it (booleans as 1/0)'),
+    message: z.string(),
+    raisedAt: time,
+    updatedAt: time,
+    clearedAt: time.nullable(),
+    occurrences: z.number().int().describe('readings that confirmed it while open'),
+    correlationId: z.string(),
+  }),
+);
+
+const milestone = named(
+  'Milestone',
+  z.strictObject({
+    name: z.enum(MILESTONE_NAMES),
+    dueAt: time.describe('a fixed time after dispatch (1-3-5 minutes by default)'),
+    at: time.nullable().describe('when it was reached; null until then'),
+    met: z.boolean().nullable().describe('reached by dueAt; null until reached'),
+    by: z.string().nullable(),
+    renotifications: z.number().int().describe('re-notifications sent since it was escalated'),
+  }),
+);
+
+const escalation = named(
+  'Escalation',
+  z.strictObject({
+    milestone: z.enum(MILESTONE_NAMES),
+    at: time,
+    dueAt: time,
+    backupSubstationId: z.string().nullable().describe('the substation called in; null when none was free'),
+  }),
+);
+
+export const incident = named(
+  'Incident',
+  z.strictObject({
+    id: z.string(),
+    enterpriseId: z.string(),
+    substationId: z.string(),
+    grade,
+    level: z.number().int().describe('response level: 1 at dispatch, one more per escalation'),
+    status: z.enum(INCIDENT_STATUSES),
+    dispatchedAt: time,
+    resolvedAt: time.nullable(),
+    assignmentReason: z.string(),
+    backupSubstationIds: z.array(z.string()),
+    alarmIds: z.array(z.string()),
+    milestones: z.array(milestone).describe('acknowledged, onScene, underControl'),
+    escalations: z.array(escalation),
+  }),
+);
+
+const geoPoint = named('GeoPoint', z.strictObject({ lat: z.number(), lon: z.number() }));
+const hazards = named(
+  'Hazards',
+  z.strictObject({
+    threeInOne: z.boolean().describe('living, storage and work under one roof'),
+    multiTenant: z.boolean(),
+    tenants: z.number().int(),
+    unauthorisedStructures: z.boolean(),
+    fireLaneBlocked: z.boolean(),
+    noSprinklers: z.boolean(),
+  }),
+);
+
+const enterpriseFields = {
+  id: z.string(),
+  name: z.string(),
+  industry: z.string(),
+  location: geoPoint,
+  substationId: z.string().describe('the substation covering it'),
+  grade: grade.nullable().describe('null until graded'),
+  gradeAt: time.nullable(),
+};
+
+const enterpriseSummary = named('EnterpriseSummary', z.strictObject(enterpriseFields));
+
+export const enterprisePage = named(
+  'EnterprisePage',
+  z.strictObject({
+    total: z.number().int().describe('enterprises matching the filters'),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    items: z.array(enterpriseSummary),
+  }),
+);
+
+const device = named(
+  'Device',
+  z.strictObject({
+    id: z.string(),
+    enterpriseId: z.string(),
+    type: z.enum(DEVICE_TYPE_NAMES as [string, ...string[]]),
+    reportIntervalS: z.number().int(),
+    lastSeenAt: time.nullable(),
+    online: z.boolean().nullable().describe('null until first heard of'),
+    metrics: z.array(z.enum(METRIC_NAMES as [string, ...string[]])).describe('what this type of device reports'),
+  }),
+);
+
+export const enterprise = named(
+  'Enterprise',
+  z.strictObject({
+    ...enterpriseFields,
+    hazards,
+    gradeReasons: z.array(z.string()),
+    why: z
+      .strictObject({ reasons: z.array(z.string()), findings: z.array(alarm).describe('its open alarms'), hazards })
+      .describe('why it has its grade'),
+    devices: z.array(device),
+  }),
+);
+
+export const substation = named(
+  'Substation',
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    location: geoPoint,
+    area: z.strictObject({ minLat: z.number(), minLon: z.number(), maxLat: z.number(), maxLon: z.number() }).describe('the area it covers'),
+    capacity: z.number().int().describe('incidents it can handle at once'),
+    available: z.boolean(),
+    activeIncidents: z.number().int(),
+    busy: z.boolean().describe('activeIncidents has reached capacity'),
+  }),
+);
+
+export const gradeChange = named(
+  'GradeChange',
+  z.strictObject({ at: time, enterpriseId: z.string(), from: grade.nullable(), to: grade.nullable(), reasons: z.array(z.string()), correlationId: z.string() }),
+);
+
+const seriesPoint = named(
+  'SeriesPoint',
+  z.strictObject({ bucket: time.describe('start of the bucket, or the reading time'), metric: z.string(), avg: z.number(), min: z.number(), max: z.number(), count: z.number().int() }),
+);
+export const deviceReadings = named(
+  'DeviceReadings',
+  z.strictObject({ deviceId: z.string(), from: time, to: time, bucketSeconds: z.number().int().nullable(), points: z.array(seriesPoint) }),
+);
+export const enterpriseReadings = named(
+  'EnterpriseReadings',
+  z.strictObject({ enterpriseId: z.string(), from: time, to: time, bucketSeconds: z.number().int(), points: z.array(seriesPoint) }),
+);
+
+export const deadLetter = named(
+  'DeadLetter',
+  z.strictObject({
+    id: z.number().int(),
+    receivedAt: time,
+    source: z.enum(['mqtt', 'bus']),
+    topic: z.string(),
+    reason: z.enum(DEAD_LETTER_REASONS),
+    detail: z.string(),
+    deviceId: z.string().nullable(),
+    payload: z.string().describe('what was refused, as text'),
+    correlationId: z.string(),
+  }),
+);
+export const deadLetterStats = named('DeadLetterStats', z.strictObject({ byReason: z.record(z.string(), z.number().int()) }));
+
+const milestoneCompliance = named(
+  'MilestoneCompliance',
+  z.strictObject({
+    judged: z.number().int().describe('milestones decided: reached, or overdue without being reached'),
+    met: z.number().int(),
+    share: z.number().nullable().describe('met / judged; null when nothing is decided'),
+    meets90: z.boolean().nullable().describe('NFPA 1710 reading: at least 90 % met'),
+    p50S: z.number().nullable().describe('seconds from dispatch, over the incidents that reached it'),
+    p90S: z.number().nullable(),
+    reached: z.number().int(),
+  }),
+);
+const complianceFigures = {
+  incidents: z.number().int(),
+  escalations: z.number().int(),
+  milestones: z.strictObject(Object.fromEntries(MILESTONE_NAMES.map((m) => [m, milestoneCompliance])) as Record<(typeof MILESTONE_NAMES)[number], typeof milestoneCompliance>),
+};
+export const complianceReport = named(
+  'ComplianceReport',
+  z.strictObject({
+    from: time,
+    to: time,
+    asOf: time,
+    zone: z.strictObject(complianceFigures),
+    substations: z.array(z.strictObject({ substationId: z.string(), ...complianceFigures })),
+  }),
+);
+
+export const ruleSet = named(
+  'RuleSet',
+  z.strictObject({ version: z.string(), deviceTypes: z.record(z.string(), z.array(named('Rule', ruleSchema))).describe('the rules of each device type') }),
+);
+
+export const issuedToken = named(
+  'IssuedToken',
+  z.strictObject({ token: z.string().describe('shown this once; only its hash is kept'), role: roleName, name: z.string(), substationId: z.string().nullable() }),
+);
+
+export const deviceCredentials = named(
+  'DeviceCredentials',
+  z.strictObject({ deviceId: z.string(), username: z.string().describe('the MQTT username: the device id'), password: z.string().describe('the MQTT password, shown this once') }),
+);
+
+export const principal = named('Principal', z.strictObject({ role: roleName, name: z.string(), substationId: z.string().nullable() }));

@@ -1,10 +1,14 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig, loadRuleFile } from '@app/config';
 import type { RuleSet, VersionedRuleSet } from '@app/domain';
-import { AuthGuard } from '../auth/auth.guard';
+import { Authenticated } from '../auth/auth.guard';
+import { ApiResult } from '../openapi/api-docs.decorators';
+import { ruleSet } from './response-schemas';
 
 @Controller('api')
-@UseGuards(AuthGuard)
+@ApiTags('rules')
+@Authenticated()
 export class RulesController {
   private readonly loaded: VersionedRuleSet;
 
@@ -16,6 +20,8 @@ export class RulesController {
 
   /** The rules readings are graded by, in the rule-file format: { version, deviceTypes: { <device type>: Rule[] } }. */
   @Get('rules')
+  @ApiOperation({ summary: 'The rules readings are graded by, per device type, in the rule-file format (RULES_FILE or the shipped ones)' })
+  @ApiResult(ruleSet)
   list(): { version: string; deviceTypes: RuleSet } {
     return { version: this.loaded.version, deviceTypes: this.loaded.rules };
   }

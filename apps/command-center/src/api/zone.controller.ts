@@ -1,16 +1,19 @@
-import { Controller, Get, NotFoundException, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { z } from 'zod';
 import { DEVICE_TYPES, DeviceType } from '@app/contracts';
 import { AlarmsRepository, GradeChangesRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
-import { AuthGuard } from '../auth/auth.guard';
+import { Authenticated } from '../auth/auth.guard';
+import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
 import { offerNextPage } from './pagination';
 import { enterpriseListQuery, historyQuery, readingsQuery } from './query-schemas';
-import { ZodPipe } from './zod-query.pipe';
+import { deviceReadings, enterprise, enterprisePage, enterpriseReadings, gradeChange, substation } from './response-schemas';
 
 const HOUR_MS = 3_600_000;
 
 @Controller('api')
-@UseGuards(AuthGuard)
+@Authenticated()
 export class ZoneController {
   constructor(
     private readonly zone: ZoneRepository,
@@ -21,6 +24,9 @@ export class ZoneController {
   ) {}
 
   @Get('substations')
+  @ApiTags('substations')
+  @ApiOperation({ summary: 'Substations, their area, capacity and current load' })
+  @ApiResult(substation, { isArray: true })
   async substations() {
     const [stations, loads] = await Promise.all([this.zone.listSubstations(), this.incidents.substationLoads()]);
     const active = new Map(loads.map((l) => [l.id, l.activeIncidents]));
@@ -28,7 +34,11 @@ export class ZoneController {
   }
 
   @Get('enterprises')
-  async enterprises(@Query(new ZodPipe(enterpriseListQuery)) q: ReturnType<typeof enterpriseListQuery.parse>, @Req() req: Request) {
+  @ApiTags('enterprises')
+  @ApiOperation({ summary: 'Enterprises in id order, with their current grade' })
+  @ApiResult(enterprisePage, { headers: PAGE_HEADERS })
+  @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
+  async enterprises(@ZodQuery(enterpriseListQuery) q: z.output<typeof enterpriseListQuery>, @Req() req: Request) {
     const all = (await this.zone.listEnterprises()).filter((e) => (!q.grade || e.grade === q.grade) && (!q.substationId || e.substationId === q.substationId));
     // The list is in id order, so the cursor is the last id seen.
     const start = q.cursor ? all.filter((e) => e.id > q.cursor!.id) : all;
@@ -46,6 +56,10 @@ export class ZoneController {
   }
 
   @Get('enterprises/:id')
+  @ApiTags('enterprises')
+  @ApiOperation({ summary: 'One enterprise: current grade and why (reasons, open alarms, hazards), its devices with their type and metrics' })
+  @ApiResult(enterprise)
+  @ApiErrors({ 404: 'no such enterprise' })
   async enterprise(@Param('id') id: string) {
     const e = await this.zone.getEnterprise(id);
     if (!e) throw new NotFoundException(`enterprise ${id} not found`);
@@ -58,14 +72,21 @@ export class ZoneController {
   }
 
   @Get('enterprises/:id/grades')
-  async enterpriseGrades(@Param('id') id: string, @Query(new ZodPipe(historyQuery)) q: ReturnType<typeof historyQuery.parse>) {
+  @ApiTags('enterprises')
+  @ApiOperation({ summary: "An enterprise's grade changes, newest first" })
+  @ApiResult(gradeChange, { isArray: true })
+  @ApiErrors({ 400: 'an invalid limit', 404: 'no such enterprise' })
+  async enterpriseGrades(@Param('id') id: string, @ZodQuery(historyQuery) q: z.output<typeof historyQuery>) {
     if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
     return this.gradeChanges.listForEnterprise(id, q.limit);
   }
 
-  /** All of an enterprise's devices together, per metric and bucket (default 5 minutes). */
   @Get('enterprises/:id/readings')
-  async enterpriseReadings(@Param('id') id: string, @Query(new ZodPipe(readingsQuery)) q: ReturnType<typeof readingsQuery.parse>) {
+  @ApiTags('enterprises')
+  @ApiOperation({ summary: "All of an enterprise's devices together, per metric and bucket (default 5 minutes)" })
+  @ApiResult(enterpriseReadings)
+  @ApiErrors({ 400: 'an invalid from, to or bucket', 404: 'no such enterprise' })
+  async enterpriseReadings(@Param('id') id: string, @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>) {
     if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
     const devices = await this.zone.devicesOfEnterprise(id);
     const to = q.to ?? new Date();
@@ -76,7 +97,11 @@ export class ZoneController {
   }
 
   @Get('devices/:id/readings')
-  async deviceReadings(@Param('id') id: string, @Query(new ZodPipe(readingsQuery)) q: ReturnType<typeof readingsQuery.parse>) {
+  @ApiTags('devices')
+  @ApiOperation({ summary: "A device's readings per metric: every reading, or per bucket" })
+  @ApiResult(deviceReadings)
+  @ApiErrors({ 400: 'an invalid from, to or bucket', 404: 'no such device' })
+  async deviceReadings(@Param('id') id: string, @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>) {
     const device = await this.zone.getDevice(id);
     if (!device) throw new NotFoundException(`device ${id} not found`);
     const to = q.to ?? new Date();

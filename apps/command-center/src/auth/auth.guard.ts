@@ -1,12 +1,21 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ApiErrors } from '../openapi/api-docs.decorators';
 import { Principal, Role } from './roles';
 import { TokenStore } from './token-store';
 
 const ROLES_KEY = 'roles';
-/** The roles allowed on a handler; without it any authenticated principal may read. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/** The name of the Bearer security scheme in the API document. */
+export const BEARER = 'bearer';
+
+/** The roles allowed on a handler; without it any authenticated principal may read. The API document lists them as x-roles. */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles), ApiErrors({ 403: `the token's role is not ${roles.join(' or ')}` }));
+
+/** Every route of the controller wants a Bearer token, and its document says so. */
+export const Authenticated = () => applyDecorators(UseGuards(AuthGuard), ApiBearerAuth(BEARER), ApiErrors({ 401: 'no valid Bearer token' }));
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 

@@ -1,11 +1,17 @@
-import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { AuthenticatedRequest, AuthGuard } from './auth.guard';
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { principal } from '../api/response-schemas';
+import { ApiResult } from '../openapi/api-docs.decorators';
+import { AuthenticatedRequest, Authenticated } from './auth.guard';
 
 /** Who the bearer token belongs to: the dashboard shows only the actions the role may take. */
 @Controller('api/me')
-@UseGuards(AuthGuard)
+@ApiTags('tokens')
+@Authenticated()
 export class MeController {
   @Get()
+  @ApiOperation({ summary: "Who the token belongs to: its role, name and substation" })
+  @ApiResult(principal)
   me(@Req() req: AuthenticatedRequest) {
     const { role, name, substationId } = req.principal;
     return { role, name, substationId: substationId ?? null };

@@ -1,24 +1,27 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { ZoneRepository } from '@app/storage';
-import { ZodPipe } from '../api/zod-query.pipe';
-import { AuthGuard, Roles } from './auth.guard';
+import { issuedToken } from '../api/response-schemas';
+import { ApiErrors, ApiResult, ZodBody } from '../openapi/api-docs.decorators';
+import { Authenticated, Roles } from './auth.guard';
 import { TokenStore } from './token-store';
 
 const issueTokenBody = z
   .object({
     role: z.enum(['operator', 'substation', 'viewer']),
-    name: z.string().min(1).max(128),
-    substationId: z.string().min(1).max(64).optional(),
+    name: z.string().min(1).max(128).describe('who holds it; actions are recorded by this name'),
+    substationId: z.string().min(1).max(64).optional().describe('role substation only: the substation it acts as'),
   })
   .strict()
   .refine((b) => (b.role === 'substation') === (b.substationId !== undefined), { message: 'substationId is required for, and only for, role substation', path: ['substationId'] });
 
 /** Operators issue API tokens: operator (everything), substation (its own incidents), viewer (read only). */
 @Controller('api/tokens')
-@UseGuards(AuthGuard)
+@ApiTags('tokens')
+@Authenticated()
 export class TokensController {
   constructor(
     private readonly tokens: TokenStore,
@@ -29,7 +32,10 @@ export class TokensController {
   @Post()
   @HttpCode(201)
   @Roles('operator')
-  async issue(@Body(new ZodPipe(issueTokenBody)) body: z.infer<typeof issueTokenBody>) {
+  @ApiOperation({ summary: 'Issue an API token; the secret is returned this once and only its hash is kept' })
+  @ApiResult(issuedToken, { status: 201 })
+  @ApiErrors({ 400: 'an invalid body, or a substation that does not exist' })
+  async issue(@ZodBody(issueTokenBody) body: z.infer<typeof issueTokenBody>) {
     if (body.substationId && !(await this.zone.listSubstations()).some((s) => s.id === body.substationId)) {
       const detail = { path: 'substationId', message: `no substation ${body.substationId}` };
       throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${detail.path}: ${detail.message}`, details: [detail] });

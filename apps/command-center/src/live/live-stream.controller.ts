@@ -1,21 +1,23 @@
-import { Controller, Headers, MessageEvent, Query, Sse, UseGuards } from '@nestjs/common';
+import { Controller, Headers, MessageEvent, Sse } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { concat, defer, EMPTY, filter, from, interval, map, merge, Observable } from 'rxjs';
 import { z } from 'zod';
 import { GRADES } from '@app/contracts';
-import { ZodPipe } from '../api/zod-query.pipe';
-import { AuthGuard } from '../auth/auth.guard';
+import { Authenticated } from '../auth/auth.guard';
+import { ApiErrors, ZodQuery } from '../openapi/api-docs.decorators';
 import { LiveEnvelope, LiveStreamService } from './live-stream.service';
 
 const streamQuery = z.object({
-  grade: z.enum(GRADES).optional(),
-  substationId: z.string().max(64).optional(),
-  access_token: z.string().optional(),
-  lastEventId: z.string().regex(/^\d+$/).optional(),
+  grade: z.enum(GRADES).optional().describe('only events of this grade (events without one always pass)'),
+  substationId: z.string().max(64).optional().describe("only this substation's incidents, as assigned or as backup"),
+  access_token: z.string().optional().describe('the Bearer token, for browsers: EventSource cannot set headers'),
+  lastEventId: z.string().regex(/^\d+$/).optional().describe('as the Last-Event-ID header, for clients that cannot set it'),
 });
 
 /** Server-sent events: alarms, grade changes, incidents, milestones and escalations as they happen. */
 @Controller('api')
-@UseGuards(AuthGuard)
+@ApiTags('live stream')
+@Authenticated()
 export class LiveStreamController {
   constructor(private readonly live: LiveStreamService) {}
 
@@ -24,7 +26,17 @@ export class LiveStreamController {
    * itself) first gets the events it missed, in order, from a bounded buffer.
    */
   @Sse('stream')
-  stream(@Query(new ZodPipe(streamQuery)) q: z.infer<typeof streamQuery>, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
+  @ApiOperation({
+    summary: 'Server-sent events: alarms, grade changes, incidents, milestones, escalations and re-notifications as they happen',
+    description:
+      'Event types: alarm.raised, alarm.updated, alarm.cleared, grade.changed, incident.opened, incident.graded, incident.milestone, ' +
+      'incident.escalation, incident.renotify, incident.resolved, and a heartbeat every 15 s. Each event has an id; a client reconnecting ' +
+      'with Last-Event-ID first gets what it missed, in order, from the last 1,000.',
+  })
+  @ApiHeader({ name: 'last-event-id', required: false, description: 'Last-Event-ID: the id of the last event received (EventSource sends it on reconnecting)' })
+  @ApiResponse({ status: 200, description: 'an endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiErrors({ 400: 'an invalid filter' })
+  stream(@ZodQuery(streamQuery) q: z.infer<typeof streamQuery>, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
     const wanted = ({ data }: LiveEnvelope) => {
       if (q.grade && 'grade' in data && data.grade !== q.grade) return false;
       if (q.substationId && 'incident' in data && data.incident.substationId !== q.substationId && !data.incident.backupSubstationIds.includes(q.substationId)) return false;

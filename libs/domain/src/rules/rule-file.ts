@@ -20,8 +20,8 @@ const levelSchema = z.strictObject({
 });
 
 // Types only; what the values mean (durations >= 0, levels in order, metrics of the device type, ...) is
-// judged by ruleSetProblem(), which rule sets built in code go through as well.
-const ruleSchema = z.strictObject({
+// judged by ruleSetProblem(), which rule sets built in code go through as well. The API document shows it too.
+export const ruleSchema = z.strictObject({
   id: z.string(expected('a string')).min(1, 'must not be empty'),
   metric: z.string(expected('a metric name')),
   kind: z.enum(RULE_KINDS, expected(`one of ${RULE_KINDS.join(', ')}`)),
