@@ -1,7 +1,12 @@
 import type { Aedes, AedesOptions, AuthenticateError, Client } from 'aedes';
 import { createServer, Server } from 'node:net';
 import { AddressInfo } from 'node:net';
+import { MAX_PAYLOAD_BYTES } from '@app/contracts';
 import { MqttDevice, MqttDeviceAuthMode, MqttDeviceAuthorizer } from './mqtt-device-authorizer';
+import { guardMqttPacketSize } from './mqtt-packet-size-guard';
+
+/** Largest MQTT packet (Remaining Length) the embedded broker reads; a client announcing more is disconnected. */
+export const MAX_MQTT_PACKET_BYTES = 2 * MAX_PAYLOAD_BYTES;
 
 export interface EmbeddedMqttBrokerOptions {
   host: string;
@@ -85,7 +90,8 @@ export class EmbeddedMqttBroker {
         else this.waiting.push({ topic: packet.topic, payload, callback });
       },
     });
-    const server = createServer(aedes.handle);
+    // aedes would buffer a packet of any announced size, even before login; twice the largest payload ingest takes is plenty.
+    const server = createServer((socket) => aedes.handle(guardMqttPacketSize(socket, MAX_MQTT_PACKET_BYTES)));
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => {
         aedes.close();
