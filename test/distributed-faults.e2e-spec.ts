@@ -107,7 +107,7 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
     await new Promise((r) => setTimeout(r, 2000));
     expect(await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`)).toHaveLength(incidents.length);
     expect(incidents).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('loses nothing when ingest is killed with SIGKILL mid-stream: unacknowledged messages come again from the broker', async () => {
     const devices = await devicesOf(['E0013', 'E0014', 'E0015']);
@@ -119,7 +119,7 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
     });
     await expectStoredExactlyOnce(devices, stream);
     await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0016'`)).length === 1, 30_000, 'the incident of the fire');
-  });
+  }, 180_000);
 
   it('loses nothing when the Kafka broker restarts mid-stream', async () => {
     const devices = await devicesOf(['E0009', 'E0010', 'E0011']);
@@ -134,5 +134,5 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
     await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0012'`)).length === 1, 60_000, 'the incident of the fire after the restart');
     const health = await fetch(sut.url('ingest', '/health')).then((r) => r.json() as Promise<any>);
     expect(health.checks.bus.status).toBe('up');
-  });
+  }, 180_000);
 });

@@ -27,9 +27,8 @@ const PING_TIMEOUT_MS = 2000;
  * The bus on Apache Kafka (kafkajs). Messages are JSON with the bus key as the
  * Kafka key, so one key stays in one partition and in order. Consumers run
  * with auto-commit off: a batch's offset+1 is committed only after the handler
- * resolved, i.e. after its effect is stored; a handler that throws makes
- * kafkajs retry and, past its retries, restart the consumer from the last
- * committed offset — never skip.
+ * resolved, i.e. after its effect is stored; a handler that throws gets the
+ * same messages again, with back-off, until it succeeds — never a skip.
  *
  * We use kafkajs directly rather than the @nestjs/microservices Kafka
  * transport because the handlers are batch handlers (one database write per
@@ -117,6 +116,10 @@ export class KafkaBus implements Bus {
   }
 
   async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
+    await this.startConsumer(topic, group, handler, options);
+  }
+
+  private async startConsumer<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions): Promise<void> {
     const maxBatch = options.maxBatch ?? 1000;
     const consumer = this.kafka.consumer({
       // A Kafka group per (group, topic): kafkajs members of one group must all
@@ -128,6 +131,14 @@ export class KafkaBus implements Bus {
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10 },
     });
     this.consumers.push(consumer);
+    // kafkajs restarts a consumer after a retriable crash but leaves it dead
+    // after any other (e.g. the coordinator dropped the member): a process that
+    // looks healthy and consumes nothing. Start it afresh from the committed offset.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.connected) return;
+      this.options.logger?.error(`consumer ${group} on ${topic} stopped (${payload.error.message}); starting it again`);
+      void this.restartConsumer(consumer, topic, group, handler, options);
+    });
     await consumer.connect();
     // A broadcast group (live streams) only wants what happens from now on.
     await consumer.subscribe({ topics: [this.prefix + topic], fromBeginning: !options.broadcast });
@@ -144,6 +155,7 @@ export class KafkaBus implements Bus {
         }
         // Bad messages are dead-lettered before any offset past them is committed.
         if (bad.length > 0) await this.deadLetter(topic, group, bad);
+        const lagKey = `${topic}\u0000${group}\u0000${batch.partition}`;
         const commit = async (offset: string) => {
           resolveOffset(offset);
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() }]);
@@ -151,15 +163,63 @@ export class KafkaBus implements Bus {
         for (let i = 0; i < good.length; i += maxBatch) {
           if (!isRunning() || isStale()) return;
           const chunk = good.slice(i, i + maxBatch);
-          await handler(chunk.map(({ offset: _offset, ...message }) => message));
+          const handled = await this.handleUntilStored(topic, group, handler, chunk.map(({ offset: _offset, ...message }) => message), heartbeat, () => isRunning() && !isStale());
+          if (!handled) return;
           await commit(chunk[chunk.length - 1].offset);
-          this.lags.set(`${topic}\u0000${group}\u0000${batch.partition}`, Number(batch.highWatermark) - Number(chunk[chunk.length - 1].offset) - 1);
+          this.lags.set(lagKey, Number(batch.highWatermark) - Number(chunk[chunk.length - 1].offset) - 1);
           await heartbeat();
         }
         await commit(batch.lastOffset());
-        this.lags.set(`${topic}\u0000${group}\u0000${batch.partition}`, Number(batch.offsetLag()));
+        this.lags.set(lagKey, Number(batch.offsetLag()));
       },
     });
+  }
+
+  /**
+   * Runs the handler until it succeeds, backing off, while heartbeating so the
+   * group keeps this member through a long outage of what the handler writes
+   * to (a database away for 30 s would otherwise outlast the session timeout
+   * and cost a rebalance per attempt). False when the partition was taken away
+   * meanwhile: the batch is left uncommitted for its new owner.
+   */
+  private async handleUntilStored<T>(
+    topic: string,
+    group: string,
+    handler: BusHandler<T>,
+    messages: BusMessage<T>[],
+    heartbeat: () => Promise<void>,
+    stillOurs: () => boolean,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await handler(messages);
+        return true;
+      } catch (e) {
+        if (!stillOurs() || !this.connected) return false;
+        if (attempt === 1 || attempt % 10 === 0) this.options.logger?.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
+        const delay = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
+        for (let waited = 0; waited < delay && stillOurs(); waited += 1000) {
+          await new Promise((r) => setTimeout(r, Math.min(1000, delay - waited)));
+          await heartbeat();
+        }
+        if (!stillOurs()) return false;
+      }
+    }
+  }
+
+  private async restartConsumer<T>(dead: Consumer, topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions): Promise<void> {
+    const index = this.consumers.indexOf(dead);
+    if (index >= 0) this.consumers.splice(index, 1);
+    await dead.disconnect().catch(() => undefined);
+    for (let attempt = 1; this.connected; attempt++) {
+      try {
+        await this.startConsumer(topic, group, handler, options);
+        return;
+      } catch (e) {
+        this.options.logger?.warn(`consumer ${group} on ${topic} did not start again (attempt ${attempt}): ${(e as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
+      }
+    }
   }
 
   /** Per topic and group: how far the committed offsets of this process's partitions trail the log end, as of the last batch. */
