@@ -60,6 +60,8 @@ export class DistributedHarness {
       KAFKA_PARTITIONS: '4',
       INGEST_SHARE_GROUP: `zone-ingest-${this.run}`,
       INGEST_CLIENT_ID: `${name}-${this.run}`,
+      // Long enough to survive a restart within the test; short so the machine's shared Mosquitto forgets finished runs.
+      INGEST_SESSION_EXPIRY_S: '120',
       OPERATOR_TOKEN: TOKEN,
       SEED_ENTERPRISES: '20',
       LOG_LEVEL: 'info',
@@ -88,7 +90,13 @@ export class DistributedHarness {
     const app = this.apps.get(name);
     if (!app) return;
     app.process.kill(signal);
+    // A process that does not finish its shutdown in 10 s is killed, so a hang cannot stall the suite (the log says so).
+    const force = signal === 'SIGKILL' ? undefined : setTimeout(() => {
+      process.stderr.write(`${name} did not stop within 10 s of ${signal}: SIGKILL\n`);
+      app.process.kill('SIGKILL');
+    }, 10_000);
     await app.exited;
+    clearTimeout(force);
     this.apps.delete(name);
   }
 

@@ -78,6 +78,7 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
           topics: [external ? `$share/${this.config.INGEST_SHARE_GROUP}/sites/#` : 'sites/#'],
           protocolVersion: external ? 5 : 4,
           persistentSession: external,
+          sessionExpiryS: this.config.INGEST_SESSION_EXPIRY_S,
           username: this.config.MQTT_USERNAME,
           password: this.config.MQTT_PASSWORD,
         },

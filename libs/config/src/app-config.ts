@@ -45,6 +45,8 @@ export const appConfigSchema = z.object({
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('zone-ingest'),
   INGEST_CLIENT_ID: optionalString,
   INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
+  /** How long an external broker keeps ingest's sessions (and queues for them) after ingest is gone. */
+  INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).max(7 * 86400).default(3600),
   /**
    * Flood control at ingest, a token bucket per device and per enterprise:
    * messages per second and the burst allowed after a quiet spell; a rate of 0

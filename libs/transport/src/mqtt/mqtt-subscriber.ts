@@ -10,6 +10,8 @@ export interface MqttSubscriberOptions {
   password?: string;
   /** Keep the session (and QoS 1 messages queued for us) across reconnects. */
   persistentSession?: boolean;
+  /** How long the broker keeps a persistent session after we are gone (MQTT 5). */
+  sessionExpiryS?: number;
   /** 5 for shared subscriptions on an external broker; the embedded aedes speaks 3.1.1 (4). */
   protocolVersion?: 4 | 5;
 }
@@ -32,7 +34,7 @@ export class MqttSubscriber {
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
-      properties: options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: 3600 } : undefined,
+      properties: options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS ?? 3600 } : undefined,
     };
     const client = connect(options.url, clientOptions);
     client.handleMessage = (packet, done) => {
@@ -65,9 +67,21 @@ export class MqttSubscriber {
     return this.client?.connected === true;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Ends the connection once the messages in hand are handled, or after
+   * `graceMs` (a bus that is down would hold them for minutes): what is left
+   * unacknowledged the broker delivers again to the session's next holder.
+   */
+  async stop(graceMs = 5000): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await client.endAsync();
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      client.endAsync().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!ended) await client.endAsync(true);
   }
 }
