@@ -16,6 +16,7 @@ const typeParsers = {
 export async function openPgClient(url: string, logger: StorageLogger = consoleStorageLogger): Promise<SqlClient> {
   const pool = new Pool({ connectionString: url, types: typeParsers, max: 10 });
   pool.on('error', (err) => logger.warn(`idle PostgreSQL connection failed: ${err.message}`));
+  const withErrorListener = new WeakSet<PoolClient>();
   try {
     const timescale = await enableTimescale(pool, logger);
     const executor = (target: Pool | PoolClient): SqlExecutor => ({
@@ -29,6 +30,12 @@ export async function openPgClient(url: string, logger: StorageLogger = consoleS
       ...executor(pool),
       async transaction(fn) {
         const client = await pool.connect();
+        // A connection that drops while checked out emits 'error' on the client, outside the pool's
+        // idle listener: without one of our own that crashes the process (the query in flight fails anyway).
+        if (!withErrorListener.has(client)) {
+          withErrorListener.add(client);
+          client.on('error', (err) => logger.warn(`PostgreSQL connection failed during a transaction: ${err.message}`));
+        }
         try {
           await client.query('BEGIN');
           const result = await fn(executor(client));
