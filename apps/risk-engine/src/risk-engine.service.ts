@@ -59,7 +59,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     this.metrics.readingsStored.inc(stored);
 
     const alarmEvents: AlarmEventV1[] = [];
-    const raisedFrom: number[] = [];
+    const raised: Array<{ event: AlarmEventV1; receivedAt: number }> = [];
     const seen = new Map<string, number>();
     try {
       await this.restoreRuleStates(batch);
@@ -69,13 +69,15 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
           const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId);
           if (!event) continue;
           alarmEvents.push(event);
-          if (event.type === 'alarm.raised') raisedFrom.push(r.receivedAt);
+          if (event.type === 'alarm.raised') raised.push({ event, receivedAt: r.receivedAt });
         }
       }
       await this.findings.publish(alarmEvents);
       const published = this.clock.now();
-      for (const receivedAt of raisedFrom) this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
-      for (const e of alarmEvents) if (e.type === 'alarm.raised') this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
+      for (const { event: e, receivedAt } of raised) {
+        this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
+        this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
+      }
       for (const deviceId of seen.keys()) this.dirtyRuleStates.add(deviceId);
       await this.saveRuleStates(false);
     } catch (error) {
