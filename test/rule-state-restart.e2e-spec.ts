@@ -19,19 +19,43 @@ describe('rule state survives a restart of the process', () => {
   const publish = (enterpriseId: string, deviceId: string, payload: unknown) =>
     device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify(payload), { qos: 1 });
 
-  it('fires a duration rule ("above 300 mA for 10 s") on time although the process restarted in the middle of it', async () => {
+  const firstOfType = async (type: string) => {
     const { body: enterprises } = await sut.api('/api/enterprises?limit=20');
-    let found: { enterpriseId: string; deviceId: string } | undefined;
     for (const e of enterprises.items) {
       const { body } = await sut.api(`/api/enterprises/${e.id}`);
-      const monitor = body.devices.find((d: { type: string }) => d.type === 'electrical_fire_monitor');
-      if (monitor) {
-        found = { enterpriseId: e.id, deviceId: monitor.id };
-        break;
-      }
+      const device = body.devices.find((d: { type: string }) => d.type === type);
+      if (device) return { enterpriseId: e.id as string, deviceId: device.id as string };
     }
-    if (!found) throw new Error('no electrical fire monitor in the test zone');
-    const { enterpriseId, deviceId } = found;
+    throw new Error(`no ${type} in the test zone`);
+  };
+
+  it('keeps a rate rule\'s history across a clean restart: a rise begun before it is judged over the whole window after it', async () => {
+    const { enterpriseId, deviceId } = await firstOfType('heat_detector');
+    const t = Date.now();
+    // Two history samples 30 s apart, rising gently: no alarm yet, and only rate samples (written every RULE_WINDOW_SAVE_MS, and at shutdown) changed.
+    await publish(enterpriseId, deviceId, { ts: t - 70_000, readings: { temperature: 20 } });
+    await publish(enterpriseId, deviceId, { ts: t - 40_000, readings: { temperature: 22 } });
+    await waitFor(async () => {
+      const { body } = await sut.api(`/api/devices/${deviceId}/readings?from=${new Date(t - 120_000).toISOString()}&to=${new Date(t).toISOString()}`);
+      return body.points.length === 2;
+    }, 5000, 'both readings stored');
+
+    await device.endAsync();
+    await sut.stop();
+    await sut.start();
+    device = await sut.device();
+
+    // 35 s after the sample at 22 °C, 35 °C is 22 °C/min: a rate-of-rise alarm only if that sample survived the restart.
+    await publish(enterpriseId, deviceId, { ts: t - 5_000, readings: { temperature: 35 } });
+    const alarm = await waitFor(async () => {
+      const { body } = await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`);
+      return body.find((a: { ruleId: string }) => a.ruleId === 'temperature.rate-of-rise');
+    }, 5000, 'the rate-of-rise alarm after the restart');
+    expect(alarm).toMatchObject({ deviceId, grade: 'orange', status: 'open' });
+  });
+
+  it('fires a duration rule ("above 300 mA for 10 s") on time although the process restarted in the middle of it', async () => {
+    const { enterpriseId, deviceId } = await firstOfType('electrical_fire_monitor');
     const t = Date.now();
     await publish(enterpriseId, deviceId, { ts: t - 20_000, readings: { residual_current: 350, cable_temperature: 31 } });
     await publish(enterpriseId, deviceId, { ts: t - 16_000, readings: { residual_current: 360, cable_temperature: 31 } });
@@ -39,7 +63,7 @@ describe('rule state survives a restart of the process', () => {
       const { body } = await sut.api(`/api/devices/${deviceId}/readings?from=${new Date(t - 60_000).toISOString()}&to=${new Date(t).toISOString()}`);
       return body.points.filter((p: { metric: string }) => p.metric === 'residual_current').length === 2;
     }, 5000, 'both readings stored');
-    expect((await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`)).body).toEqual([]);
+    expect((await sut.api(`/api/alarms?status=open&deviceId=${deviceId}`)).body).toEqual([]);
 
     await device.endAsync();
     await sut.stop();

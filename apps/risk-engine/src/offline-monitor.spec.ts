@@ -173,6 +173,35 @@ describe('OfflineMonitor', () => {
       expect(presence.markReported).toHaveBeenLastCalledWith([{ deviceId: 'd-2', at: T0 + 1, correlationId: 'c2' }], OFFLINE_RULE_ID);
     });
 
+    it('writes a device again only once its stored arrival is a third of its reporting interval behind', async () => {
+      const { sut, presence, clock } = setup();
+      const at = (ms: number) => ({ deviceId: 'd-1', at: T0 + ms, correlationId: `c${ms}`, reportIntervalS: 30 });
+      await sut.reported([at(0)]);
+      clock.advance(5_000);
+      await sut.reported([at(5_000)]);
+      await sut.sweep();
+      expect(presence.markReported).toHaveBeenCalledTimes(1);
+      clock.advance(5_000);
+      await sut.reported([at(10_000)]);
+      expect(presence.markReported).toHaveBeenCalledTimes(2);
+      expect(presence.markReported).toHaveBeenLastCalledWith([at(10_000)], OFFLINE_RULE_ID);
+
+      // Gone offline (by its last will): the very next report is written, so the finding clears at once.
+      sut.wentOffline('d-1');
+      clock.advance(1_000);
+      await sut.reported([at(11_000)]);
+      expect(presence.markReported).toHaveBeenLastCalledWith([at(11_000)], OFFLINE_RULE_ID);
+    });
+
+    it('writes the next report of a device its own sweep flagged offline', async () => {
+      const { sut, presence, clock } = setup([{ id: 'd-1', enterpriseId: 'E1', lastSeenAt: new Date(T0), reportIntervalS: 30 }]);
+      await sut.reported([{ deviceId: 'd-1', at: T0, correlationId: 'c0', reportIntervalS: 30 }]);
+      clock.advance(2_000);
+      await sut.sweep();
+      await sut.reported([{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }]);
+      expect(presence.markReported).toHaveBeenCalledTimes(2);
+    });
+
     it('announces nothing when no device was offline', async () => {
       const { sut, findings } = setup();
       await sut.reported([{ deviceId: 'd-1', at: T0, correlationId: 'c' }]);

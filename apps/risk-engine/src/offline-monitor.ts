@@ -16,7 +16,17 @@ export interface DeviceReported {
   deviceId: string;
   at: number;
   correlationId: string;
+  /** How often the device reports; arrivals closer together than a third of it are not all written. Absent: every one is. */
+  reportIntervalS?: number;
 }
+
+/**
+ * The stored last arrival of a device may lag its real one by this share of
+ * its reporting interval (plus PRESENCE_FLUSH_MS): far inside the three
+ * intervals of silence that make it offline, and one write per device every
+ * few reports instead of one per report.
+ */
+const PRESENCE_SLACK_INTERVALS = 1 / 3;
 
 /**
  * Makes a device that has gone silent for more than three of its reporting
@@ -33,6 +43,8 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private pendingReports = new Map<string, DeviceReported>();
   private reportsFlushedAt = 0;
+  /** The arrival last written per device. */
+  private readonly written = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,6 +83,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
         return toEvent(created ? 'alarm.raised' : 'alarm.updated', alarm, alarm.message, alarm.updatedAt.getTime(), alarm.correlationId);
       });
       await this.findings.publish(events);
+      for (const { device } of batch) this.written.delete(device.id);
       flagged += batch.length;
       if (batch.length < SWEEP_BATCH || this.stopped) return flagged;
     }
@@ -80,12 +93,18 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
    * Telemetry arrived: the devices are online, and those that were offline have
    * their finding cleared. Arrivals are gathered and written at most every
    * PRESENCE_FLUSH_MS (and before every sweep) — one update per device per
-   * interval rather than per reading; losing one interval in a crash at worst
-   * delays a back-online by one report.
+   * interval rather than per reading, and only for devices whose stored
+   * arrival is a third of their reporting interval behind; losing one
+   * interval in a crash at worst delays a back-online by one report.
    */
   async reported(reports: readonly DeviceReported[]): Promise<void> {
     for (const r of reports) if ((this.pendingReports.get(r.deviceId)?.at ?? -Infinity) <= r.at) this.pendingReports.set(r.deviceId, r);
     if (this.clock.now() - this.reportsFlushedAt >= this.config.PRESENCE_FLUSH_MS) await this.flushReports();
+  }
+
+  /** The next report of this device is written whatever the slack: it went offline, so that report brings it back. */
+  wentOffline(deviceId: string): void {
+    this.written.delete(deviceId);
   }
 
   private async flushReports(): Promise<void> {
@@ -93,13 +112,20 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const latest = this.pendingReports;
     this.pendingReports = new Map();
     this.reportsFlushedAt = this.clock.now();
+    const due: DeviceReported[] = [];
+    for (const r of latest.values()) {
+      const written = this.written.get(r.deviceId);
+      if (written === undefined || r.at - written >= (r.reportIntervalS ?? 0) * 1000 * PRESENCE_SLACK_INTERVALS) due.push(r);
+    }
+    if (due.length === 0) return;
     let cleared: AlarmRow[];
     try {
-      cleared = await this.presence.markReported([...latest.values()], OFFLINE_RULE_ID);
+      cleared = await this.presence.markReported(due, OFFLINE_RULE_ID);
     } catch (error) {
       for (const [id, r] of latest) if ((this.pendingReports.get(id)?.at ?? -Infinity) <= r.at) this.pendingReports.set(id, r);
       throw error;
     }
+    for (const r of due) this.written.set(r.deviceId, r.at);
     if (cleared.length === 0) return;
     const events = cleared.map((alarm) => {
       this.metrics.alarms.inc({ type: 'cleared', grade: alarm.grade });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import {
   AlarmEventV1,
+  DEVICE_TYPES,
   DeviceStatusV1,
   TelemetryReadingV1,
   Topics,
@@ -25,7 +26,9 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(RiskEngineService.name);
   private readonly evaluator: RiskEvaluator;
   private readonly dirtyRuleStates = new Set<string>();
+  private readonly dirtyWindows = new Set<string>();
   private ruleStatesSavedAt = 0;
+  private windowsSavedAt = 0;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -60,11 +63,9 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
 
     const alarmEvents: AlarmEventV1[] = [];
     const raised: Array<{ event: AlarmEventV1; receivedAt: number }> = [];
-    const seen = new Map<string, number>();
     try {
       await this.restoreRuleStates(batch);
       for (const { value: r } of batch) {
-        seen.set(r.deviceId, Math.max(seen.get(r.deviceId) ?? 0, r.ts));
         for (const t of this.evaluator.evaluate(r)) {
           const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId);
           if (!event) continue;
@@ -78,7 +79,8 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
         this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
         this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
       }
-      for (const deviceId of seen.keys()) this.dirtyRuleStates.add(deviceId);
+      for (const deviceId of this.evaluator.takeChanged('rules')) this.dirtyRuleStates.add(deviceId);
+      for (const deviceId of this.evaluator.takeChanged('windows')) this.dirtyWindows.add(deviceId);
       await this.saveRuleStates(false);
     } catch (error) {
       // The batch comes again; rule state that ran ahead of what was stored
@@ -87,25 +89,37 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       throw error;
     }
     // Presence is judged by arrival, not by the device's own clock (which may lag or replay old data).
-    await this.offline.reported(batch.map(({ value: r }) => ({ deviceId: r.deviceId, at: r.receivedAt, correlationId: r.correlationId })));
+    await this.offline.reported(
+      batch.map(({ value: r }) => ({ deviceId: r.deviceId, at: r.receivedAt, correlationId: r.correlationId, reportIntervalS: DEVICE_TYPES[r.deviceType]?.reportIntervalS })),
+    );
   }
 
   /**
-   * Writes the rule state of the devices evaluated since the last save, at most
-   * every RULE_STATE_SAVE_MS (one upsert instead of one per batch), always at
-   * the end of a handled batch: saved state never runs ahead of announced
-   * alarms, so a crash replays readings rather than skipping them, and at
-   * most that interval of rule progress is lost.
+   * Writes the rule state of the devices whose rules moved since the last
+   * save at most every RULE_STATE_SAVE_MS, and of those where only a rate
+   * rule's history samples moved at most every RULE_WINDOW_SAVE_MS (a quiet
+   * fleet adds samples all the time; a reading that changed nothing but the
+   * device's last timestamp is not written at all). Always at the end of a
+   * handled batch: saved state never runs ahead of announced alarms, so a
+   * crash replays readings rather than skipping them, and at most those
+   * intervals of rule progress are lost.
    */
   private async saveRuleStates(force: boolean): Promise<void> {
     const now = this.clock.now();
-    if (this.dirtyRuleStates.size === 0 || (!force && now - this.ruleStatesSavedAt < this.config.RULE_STATE_SAVE_MS)) return;
-    const ids = [...this.dirtyRuleStates];
-    this.dirtyRuleStates.clear();
-    this.ruleStatesSavedAt = now;
+    const rulesDue = force || now - this.ruleStatesSavedAt >= this.config.RULE_STATE_SAVE_MS;
+    const windowsDue = force || now - this.windowsSavedAt >= this.config.RULE_WINDOW_SAVE_MS;
+    const ids = new Set<string>();
+    if (rulesDue) for (const id of this.dirtyRuleStates) ids.add(id);
+    if (windowsDue) for (const id of this.dirtyWindows) ids.add(id);
+    if (rulesDue) this.ruleStatesSavedAt = now;
+    if (windowsDue) this.windowsSavedAt = now;
+    if (ids.size === 0) return;
+    if (rulesDue) this.dirtyRuleStates.clear();
+    if (windowsDue) this.dirtyWindows.clear();
+    for (const id of ids) this.dirtyWindows.delete(id);
     try {
       await this.ruleStates.save(
-        ids.map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
+        [...ids].map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
         new Date(now),
       );
     } catch (error) {
@@ -141,6 +155,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     }
     await this.findings.publish(alarmEvents);
     await this.zone.setDeviceSeen(batch.map(({ value: s }) => ({ deviceId: s.deviceId, at: s.ts, online: s.online })));
+    for (const { value: s } of batch) if (!s.online) this.offline.wentOffline(s.deviceId);
   }
 
   private async applyTransition(deviceId: string, enterpriseId: string, t: RuleTransition, correlationId: string): Promise<AlarmEventV1 | null> {

@@ -73,6 +73,7 @@ export const appConfigSchema = z.object({
   MQTT_DEVICE_AUTH: z.enum(['required', 'off']).default('required'),
   PRESENCE_FLUSH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RULE_STATE_SAVE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  RULE_WINDOW_SAVE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   DEADLINE_POLL_MS: positiveInt.default(1000),
   /** How often the risk engine looks for devices silent for three of their reporting intervals. */
   OFFLINE_SWEEP_MS: positiveInt.default(5000),

@@ -331,6 +331,67 @@ describe('RiskEvaluator with the default rules', () => {
     expect(raisedAt[0]).toBeLessThanOrEqual(345);
   });
 
+  describe('changed devices', () => {
+    const rateRules = new Set(
+      Object.values(defaultRuleSet())
+        .flat()
+        .filter((r) => r.kind === 'rate-of-rise' || r.kind === 'sudden-drop')
+        .map((r) => r.id),
+    );
+    // A device not seen yet stands where a fresh one does: nothing to write.
+    const rulesOf = (sut: RiskEvaluator, id: string, type: DeviceType) => {
+      if (sut.knows(id)) return sut.exportDevice(id)!.rules;
+      const fresh = new RiskEvaluator();
+      fresh.importDevice(id, { type, lastTs: 0, rules: {} });
+      return fresh.exportDevice(id)!.rules;
+    };
+    const standing = (rules: ReturnType<typeof rulesOf>) =>
+      JSON.stringify(Object.entries(rules).map(([id, r]) => (rateRules.has(id) ? { ...r, sampleTs: [], sampleV: [] } : r)));
+
+    it('names a device under rules when its standing moved, under windows when only rate samples did, and not when only its last timestamp moved', () => {
+      const sut = new RiskEvaluator();
+      const types: Array<[DeviceType, MetricName, number, number]> = [
+        ['heat_detector', 'temperature', 15, 80],
+        ['electrical_fire_monitor', 'residual_current', 100, 600],
+        ['hydrant_monitor', 'hydrant_pressure', 0.02, 0.4],
+        ['gas_detector', 'gas_lel', 0, 60],
+      ];
+      let seed = 7;
+      const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+      const counts = { rules: 0, windows: 0, none: 0 };
+      for (let i = 0; i < 5000; i++) {
+        const [type, metric, low, high] = types[i % types.length];
+        const id = `${type}-${Math.floor(random() * 3)}`;
+        const before = rulesOf(sut, id, type);
+        // Mostly steady values with the odd excursion, a few seconds apart, so every rule both holds still and moves.
+        const value = random() < 0.9 ? low + (high - low) * 0.1 : low + (high - low) * random();
+        sut.evaluate({ deviceId: id, deviceType: type, ts: s(i), readings: { [metric]: value } });
+        const after = rulesOf(sut, id, type);
+        const kind = standing(after) !== standing(before) ? 'rules' : JSON.stringify(after) !== JSON.stringify(before) ? 'windows' : 'none';
+        const named = { rules: sut.takeChanged('rules'), windows: sut.takeChanged('windows') };
+        expect({ i, id, named }).toEqual({ i, id, named: { rules: kind === 'rules' ? [id] : [], windows: kind === 'windows' ? [id] : [] } });
+        counts[kind]++;
+      }
+      expect(counts.rules).toBeGreaterThan(100);
+      expect(counts.windows).toBeGreaterThan(100);
+      expect(counts.none).toBeGreaterThan(1000);
+    });
+
+    it('forgets what it named once taken, names nothing for a reading out of order, and a standing change covers the windows', () => {
+      const sut = new RiskEvaluator();
+      sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(10), readings: { residual_current: 400 } });
+      expect(sut.takeChanged('rules')).toEqual(['D']);
+      expect(sut.takeChanged('rules')).toEqual([]);
+      sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(5), readings: { residual_current: 100 } });
+      expect(sut.takeChanged('rules')).toEqual([]);
+
+      sut.evaluate({ deviceId: 'H', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 20 } });
+      sut.evaluate({ deviceId: 'H', deviceType: 'heat_detector', ts: s(60), readings: { temperature: 70 } });
+      expect(sut.takeChanged('rules')).toEqual(['H']);
+      expect(sut.takeChanged('windows')).toEqual([]);
+    });
+  });
+
   describe('state export and import', () => {
     it('carries a debounce across a restart through plain JSON', () => {
       const before = new RiskEvaluator();

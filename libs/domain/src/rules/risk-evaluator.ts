@@ -33,6 +33,9 @@ interface ExportedState {
 export class RiskEvaluator {
   private readonly rules: RuleSet;
   private readonly devices = new Map<string, DeviceState>();
+  /** Devices whose rule standing changed since takeChanged('rules'), and those where only rate samples did. */
+  private readonly changed = new Set<string>();
+  private readonly windowsChanged = new Set<string>();
 
   constructor(rules: RuleSet = defaultRuleSet()) {
     validateRuleSet(rules);
@@ -48,13 +51,46 @@ export class RiskEvaluator {
     if (!(reading.ts > device.lastTs)) return out;
     device.lastTs = reading.ts;
     const values = reading.readings;
+    let moved = false;
+    let windowMoved = false;
     for (let i = 0; i < rules.length; i++) {
       const value = values[rules[i].metric];
       if (value === undefined) continue;
-      const t = stepRule(rules[i], device.rules[i], value, reading.ts);
+      const s = device.rules[i];
+      const { active, level, pendingSince, clearingSince, armed } = s;
+      const samples = s.sampleTs.length;
+      const firstSample = s.sampleTs[0];
+      const lastSample = s.sampleTs[samples - 1];
+      const t = stepRule(rules[i], s, value, reading.ts);
       if (t !== null) out.push(t);
+      moved ||= t !== null || s.active !== active || s.level !== level || s.pendingSince !== pendingSince || s.clearingSince !== clearingSince || s.armed !== armed;
+      // Samples are only shifted off the front and pushed on the back, so length and both ends tell any change.
+      const sampled = s.sampleTs.length !== samples || s.sampleTs[0] !== firstSample || s.sampleTs[samples - 1] !== lastSample;
+      // The crossings a count rule keeps are its state proper; a rate rule's samples are only the history it measures over.
+      if (sampled && (rules[i].kind === 'rate-of-rise' || rules[i].kind === 'sudden-drop')) windowMoved = true;
+      else moved ||= sampled;
     }
+    if (moved) this.changed.add(reading.deviceId);
+    else if (windowMoved) this.windowsChanged.add(reading.deviceId);
     return out;
+  }
+
+  /**
+   * The devices whose rule state changed since the last call, and forgets
+   * them: what a checkpoint has to write. `rules`: a rule's standing moved
+   * (raised, graded, cleared, a debounce or clear timer started or stopped, a
+   * crossing counted). `windows`: nothing but the history samples of a rate
+   * rule, which a quiet device adds every few readings; losing those costs a
+   * rate rule at most half its window of fresh readings after a restart, so
+   * they may be written less often. A reading that only moves the device's
+   * last timestamp is in neither.
+   */
+  takeChanged(which: 'rules' | 'windows'): string[] {
+    const set = which === 'rules' ? this.changed : this.windowsChanged;
+    const ids = [...set];
+    set.clear();
+    if (which === 'rules') for (const id of ids) this.windowsChanged.delete(id);
+    return ids;
   }
 
   isActive(deviceId: string, ruleId: string): boolean {
