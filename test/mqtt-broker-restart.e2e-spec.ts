@@ -1,61 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { connectAsync, MqttClient } from 'mqtt';
-import { freePort, waitFor } from '@app/testing';
+import { PrivateMosquitto, waitFor } from '@app/testing';
 import { DistributedHarness } from './support/distributed.harness';
 
 const ROOT = join(__dirname, '..');
 mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-
-/** A Mosquitto of this test's own (the machine's one on 1883 is shared), restartable on its port. */
-class PrivateMosquitto {
-  readonly dir = mkdtempSync(join(tmpdir(), 'zone-mosquitto-'));
-  port = 0;
-  private child: ChildProcess | null = null;
-  private exited: Promise<unknown> = Promise.resolve();
-
-  async start(): Promise<void> {
-    this.port ||= await freePort();
-    const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(
-      conf,
-      [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'user root', 'persistence true', `persistence_location ${this.dir}/`, 'max_queued_messages 100000', 'max_inflight_messages 0'].join('\n') + '\n',
-    );
-    this.child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(join(ROOT, 'test-artifacts', 'mosquitto-restart.log'), { flags: 'a' });
-    this.child.stdout!.pipe(log);
-    this.child.stderr!.pipe(log);
-    this.exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    await waitFor(() => listening(this.port), 10_000, 'mosquitto to listen');
-  }
-
-  /** SIGTERM saves sessions and queued messages; SIGKILL with the store removed is a broker that lost everything. */
-  async stop(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
-    this.child?.kill(signal);
-    await this.exited;
-    if (signal === 'SIGKILL') rmSync(join(this.dir, 'mosquitto.db'), { force: true });
-  }
-
-  get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
-  }
-
-  async dispose(): Promise<void> {
-    await this.stop('SIGTERM');
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * The MQTT broker restarts under the running system: devices and ingest
@@ -68,7 +18,7 @@ function listening(port: number): Promise<boolean> {
  * the broker drops device messages for it — hence ingest reconnects fast.)
  */
 describe('distributed mode across MQTT broker restarts', () => {
-  const broker = new PrivateMosquitto();
+  const broker = new PrivateMosquitto({ persistence: true, logFile: join(ROOT, 'test-artifacts', 'mosquitto-restart.log') });
   const env: Record<string, string> = {};
   const sut = new DistributedHarness(env);
   let device: MqttClient;

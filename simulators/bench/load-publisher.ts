@@ -21,6 +21,12 @@ interface LoadMessage {
 
 const LATER = Symbol('later');
 
+/**
+ * A paced load writes what fell due every few milliseconds: a fleet's messages
+ * arrive spread out, and a timer per message would cost more than the broker.
+ */
+const PACE_TICK_MS = 5;
+
 /** PUBLISH QoS 1 packets are written a tick's worth at a time: one socket write for many messages. */
 const WRITE_CHUNK = 256;
 
@@ -37,12 +43,15 @@ class LoadConnection {
   private inFlight = 0;
   private wake: (() => void) | null = null;
   private failed: Error | null = null;
+  private readonly encoding: { protocolVersion: 4 | 5 };
 
   constructor(
     private readonly url: URL,
     private readonly clientId: string,
     private readonly protocolVersion: 4 | 5,
-  ) {}
+  ) {
+    this.encoding = { protocolVersion };
+  }
 
   async open(): Promise<void> {
     const socket = connect({ host: this.url.hostname, port: Number(this.url.port || 1883), noDelay: true });
@@ -97,7 +106,7 @@ class LoadConnection {
         else if (m === LATER) later = true;
         else {
           this.nextId = (this.nextId % 65535) + 1;
-          packets.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId: this.nextId, retain: false, dup: false }));
+          packets.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId: this.nextId, retain: false, dup: false }, this.encoding));
         }
       }
       if (packets.length > 0) {
@@ -105,7 +114,7 @@ class LoadConnection {
         if (!this.socket.write(packets.length === 1 ? packets[0] : Buffer.concat(packets))) await new Promise((r) => this.socket.once('drain', r));
       }
       // Let acknowledgements in before the next chunk; a paced load waits for its next message to be due.
-      if (!done) await new Promise<void>((resolve) => (later ? setTimeout(resolve, 1) : setImmediate(resolve)));
+      if (!done) await new Promise<void>((resolve) => (later ? setTimeout(resolve, PACE_TICK_MS) : setImmediate(resolve)));
     }
     while (this.inFlight > 0) {
       if (this.failed) throw this.failed;
@@ -117,7 +126,7 @@ class LoadConnection {
     if (this.socket.destroyed) return;
     await new Promise<void>((resolve) => {
       this.socket.once('close', () => resolve());
-      this.socket.end(generate({ cmd: 'disconnect' }));
+      this.socket.end(generate({ cmd: 'disconnect' }, this.encoding));
     });
   }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PrivateMosquitto } from '@app/testing';
 import { emit, peakRssMb } from './bench-output';
 import { benchComplianceReport } from './compliance-report.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
@@ -11,7 +12,7 @@ import { benchMqttPassthrough } from './passthrough.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 
 const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,timers,report]
-  [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL] [--distributed-messages N] [--latency-load R]
+  [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R]
   [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
 `;
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
       connections: { type: 'string', default: '8' },
       // QoS 1 messages each connection keeps unacknowledged: a fleet of thousands of devices, each with one in flight.
       'in-flight': { type: 'string', default: '500' },
-      'mosquitto-url': { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+      // Without one, a Mosquitto of the benchmark's own: the machine's broker carries other runs' sessions and queues.
+      'mosquitto-url': { type: 'string' },
       'latency-load': { type: 'string', default: '10000' },
       'distributed-messages': { type: 'string', default: '30000' },
       help: { type: 'boolean', default: false },
@@ -42,21 +44,28 @@ async function main(): Promise<void> {
   const messages = Number(values.messages);
   const connections = Number(values.connections);
   let reference: number | null = null;
-  if (run('passthrough')) reference = await benchMqttPassthrough({ url: values['mosquitto-url'], messages, connections, zoneSize: 2300 });
-  const ratio = (metric: string, rate: number) => {
-    if (reference) emit(metric, rate / reference, 'ratio', { reference: 'mqtt_passthrough_msgs_per_s' });
-  };
-  if (run('embedded')) ratio('embedded_to_passthrough_ratio', await benchEmbeddedThroughput({ messages, connections, window: Number(values['in-flight']) }));
-  if (run('distributed')) {
-    if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const rate = await benchDistributedThroughput({
-      messages: Number(values['distributed-messages']),
-      connections,
-      mqttUrl: values['mosquitto-url'],
-      kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    });
-    ratio('distributed_to_passthrough_ratio', rate);
+  const mosquitto = values['mosquitto-url'] || !(run('passthrough') || run('distributed')) ? null : new PrivateMosquitto();
+  await mosquitto?.start();
+  const mosquittoUrl = values['mosquitto-url'] ?? mosquitto?.url ?? '';
+  try {
+    if (run('passthrough')) reference = await benchMqttPassthrough({ url: mosquittoUrl, messages, connections, zoneSize: 2300 });
+    const ratio = (metric: string, rate: number) => {
+      if (reference) emit(metric, rate / reference, 'ratio', { reference: 'mqtt_passthrough_msgs_per_s' });
+    };
+    if (run('embedded')) ratio('embedded_to_passthrough_ratio', await benchEmbeddedThroughput({ messages, connections, window: Number(values['in-flight']) }));
+    if (run('distributed')) {
+      if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const rate = await benchDistributedThroughput({
+        messages: Number(values['distributed-messages']),
+        connections,
+        mqttUrl: mosquittoUrl,
+        kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+        postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      });
+      ratio('distributed_to_passthrough_ratio', rate);
+    }
+  } finally {
+    await mosquitto?.dispose();
   }
   if (run('latency')) await benchAlarmLatency({ ratePerS: Number(values['latency-load']), seconds: 20 });
   if (run('timers')) {

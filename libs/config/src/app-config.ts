@@ -44,7 +44,7 @@ export const appConfigSchema = z.object({
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
   INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('zone-ingest'),
   INGEST_CLIENT_ID: optionalString,
-  INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(32),
+  INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(128),
   /** How long an external broker keeps ingest's sessions (and queues for them) after ingest is gone. */
   INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).max(7 * 86400).default(3600),
   /**

@@ -3,3 +3,4 @@ export * from './wait-for';
 export * from './sse-recorder';
 export * from './free-port';
 export * from './tcp-proxy';
+export * from './private-mosquitto';
