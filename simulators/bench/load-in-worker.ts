@@ -11,7 +11,11 @@ export function loadInWorker(data: LoadWorkerData): { connected: Promise<void>; 
     worker.on('message', (m: { type: string; publishMs?: number; message?: string }) => {
       if (m.type === 'connected') onConnected();
       else if (m.type === 'done') resolve(m.publishMs!);
-      else if (m.type === 'error') reject(new Error(m.message));
+      else if (m.type === 'error') {
+        // The other connections would go on publishing into whatever the benchmark runs next.
+        void worker.terminate();
+        reject(new Error(m.message));
+      }
     });
     worker.on('error', reject);
     worker.on('exit', (code) => code !== 0 && reject(new Error(`load worker exited with ${code}`)));

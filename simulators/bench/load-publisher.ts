@@ -43,6 +43,9 @@ class LoadConnection {
   private inFlight = 0;
   private wake: (() => void) | null = null;
   private failed: Error | null = null;
+  private failedNow!: () => void;
+  /** Resolves when the connection failed: every wait races it, so a broken connection ends the run instead of hanging it. */
+  private readonly failure = new Promise<void>((resolve) => (this.failedNow = resolve));
   private readonly encoding: { protocolVersion: 4 | 5 };
 
   constructor(
@@ -58,8 +61,7 @@ class LoadConnection {
     this.socket = socket;
     const incoming = parser({ protocolVersion: this.protocolVersion });
     let connected!: () => void;
-    let refused!: (e: Error) => void;
-    const connack = new Promise<void>((resolve, reject) => ((connected = resolve), (refused = reject)));
+    const connack = new Promise<void>((resolve) => (connected = resolve));
     incoming.on('packet', (packet: Packet) => {
       if (packet.cmd === 'puback') {
         this.inFlight--;
@@ -67,22 +69,18 @@ class LoadConnection {
       } else if (packet.cmd === 'connack') {
         const code = packet.returnCode ?? packet.reasonCode ?? 0;
         if (code === 0) connected();
-        else refused(new Error(`broker refused the connection (${code})`));
+        else this.fail(new Error(`broker refused the connection (${code})`));
       }
     });
     incoming.on('error', (e: Error) => this.fail(e));
     socket.on('data', (chunk) => incoming.parse(chunk));
-    socket.on('error', (e) => {
-      this.fail(e);
-      refused(e);
-    });
+    socket.on('error', (e) => this.fail(e));
     socket.on('close', () => this.fail(new Error('connection closed by the broker')));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion, clientId: this.clientId, clean: true, keepalive: 60 }));
-    await connack;
+    socket.once('connect', () =>
+      socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion, clientId: this.clientId, clean: true, keepalive: 60 }, this.encoding)),
+    );
+    await Promise.race([connack, this.failure]);
+    if (this.failed) throw this.failed;
   }
 
   /**
@@ -111,7 +109,9 @@ class LoadConnection {
       }
       if (packets.length > 0) {
         this.inFlight += packets.length;
-        if (!this.socket.write(packets.length === 1 ? packets[0] : Buffer.concat(packets))) await new Promise((r) => this.socket.once('drain', r));
+        if (!this.socket.write(packets.length === 1 ? packets[0] : Buffer.concat(packets))) {
+          await Promise.race([new Promise((r) => this.socket.once('drain', r)), this.failure]);
+        }
       }
       // Let acknowledgements in before the next chunk; a paced load waits for its next message to be due.
       if (!done) await new Promise<void>((resolve) => (later ? setTimeout(resolve, PACE_TICK_MS) : setImmediate(resolve)));
@@ -138,6 +138,7 @@ class LoadConnection {
 
   private fail(e: Error): void {
     this.failed ??= e;
+    this.failedNow();
     this.release();
   }
 }

@@ -193,6 +193,33 @@ describe('OfflineMonitor', () => {
       expect(presence.markReported).toHaveBeenLastCalledWith([at(11_000)], OFFLINE_RULE_ID);
     });
 
+    it('holds a report within the slack and writes it before a sweep could take the device for silent', async () => {
+      const { sut, presence, clock } = setup();
+      const at = (ms: number) => ({ deviceId: 'd-1', at: T0 + ms, correlationId: `c${ms}`, reportIntervalS: 30 });
+      await sut.reported([at(0)]);
+      clock.advance(5_000);
+      await sut.reported([at(5_000)]);
+      expect(presence.markReported).toHaveBeenCalledTimes(1);
+      // Silent since: 59 s after the stored arrival the held one is not yet needed; at two intervals it is, ahead of the sweep's query.
+      clock.set(T0 + 59_000);
+      await sut.sweep();
+      expect(presence.markReported).toHaveBeenCalledTimes(1);
+      clock.set(T0 + 60_000);
+      await sut.sweep();
+      expect(presence.markReported).toHaveBeenCalledTimes(2);
+      expect(presence.markReported).toHaveBeenLastCalledWith([at(5_000)], OFFLINE_RULE_ID);
+      expect(presence.markReported.mock.invocationCallOrder[1]).toBeLessThan(presence.markSilentDevicesOffline.mock.invocationCallOrder.at(-1)!);
+    });
+
+    it('writes every held report at shutdown', async () => {
+      const { sut, presence, clock } = setup();
+      await sut.reported([{ deviceId: 'd-1', at: T0, correlationId: 'c0', reportIntervalS: 30 }]);
+      clock.advance(2_000);
+      await sut.reported([{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }]);
+      await sut.onModuleDestroy();
+      expect(presence.markReported).toHaveBeenLastCalledWith([{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }], OFFLINE_RULE_ID);
+    });
+
     it('writes the next report of a device its own sweep flagged offline', async () => {
       const { sut, presence, clock } = setup([{ id: 'd-1', enterpriseId: 'E1', lastSeenAt: new Date(T0), reportIntervalS: 30 }]);
       await sut.reported([{ deviceId: 'd-1', at: T0, correlationId: 'c0', reportIntervalS: 30 }]);

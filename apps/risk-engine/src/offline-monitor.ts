@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AlarmEventV1 } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
-import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SilentDevice } from '@app/storage';
+import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SILENT_INTERVALS, SilentDevice } from '@app/storage';
 import { FindingsPublisher } from './findings-publisher';
 import { RiskMetrics } from './risk.metrics';
 
@@ -68,12 +68,12 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
-    await this.flushReports().catch((e: Error) => this.logger.warn(`last presence flush failed: ${e.message}`));
+    await this.flushReports('all').catch((e: Error) => this.logger.warn(`last presence flush failed: ${e.message}`));
   }
 
   /** Flags every device silent for too long, announces their alarms and regrades their enterprises; returns how many. */
   async sweep(): Promise<number> {
-    await this.flushReports();
+    await this.flushReports('sweep');
     let flagged = 0;
     for (;;) {
       const now = this.clock.now();
@@ -99,7 +99,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async reported(reports: readonly DeviceReported[]): Promise<void> {
     for (const r of reports) if ((this.pendingReports.get(r.deviceId)?.at ?? -Infinity) <= r.at) this.pendingReports.set(r.deviceId, r);
-    if (this.clock.now() - this.reportsFlushedAt >= this.config.PRESENCE_FLUSH_MS) await this.flushReports();
+    if (this.clock.now() - this.reportsFlushedAt >= this.config.PRESENCE_FLUSH_MS) await this.flushReports('slack');
   }
 
   /** The next report of this device is written whatever the slack: it went offline, so that report brings it back. */
@@ -107,22 +107,38 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.written.delete(deviceId);
   }
 
-  private async flushReports(): Promise<void> {
+  /**
+   * Writes the gathered arrivals that are due. `slack`: those whose stored
+   * arrival is a third of the device's interval behind; the others are held.
+   * `sweep`: also those held while the stored arrival is old enough that this
+   * sweep could take the device for silent (SILENT_INTERVALS - 1 intervals),
+   * so a device is never flagged early for a report that was held. `all`: everything.
+   */
+  private async flushReports(mode: 'slack' | 'sweep' | 'all'): Promise<void> {
     if (this.pendingReports.size === 0) return;
     const latest = this.pendingReports;
     this.pendingReports = new Map();
-    this.reportsFlushedAt = this.clock.now();
+    const now = this.clock.now();
+    this.reportsFlushedAt = now;
     const due: DeviceReported[] = [];
     for (const r of latest.values()) {
       const written = this.written.get(r.deviceId);
-      if (written === undefined || r.at - written >= (r.reportIntervalS ?? 0) * 1000 * PRESENCE_SLACK_INTERVALS) due.push(r);
+      const intervalMs = (r.reportIntervalS ?? 0) * 1000;
+      const isDue =
+        mode === 'all' ||
+        written === undefined ||
+        r.at - written >= intervalMs * PRESENCE_SLACK_INTERVALS ||
+        (mode === 'sweep' && now - written >= intervalMs * (SILENT_INTERVALS - 1));
+      if (isDue) due.push(r);
+      // Held, not dropped: a later flush (or the next sweep) writes it if the device says nothing newer.
+      else if (written < r.at) this.pendingReports.set(r.deviceId, r);
     }
     if (due.length === 0) return;
     let cleared: AlarmRow[];
     try {
       cleared = await this.presence.markReported(due, OFFLINE_RULE_ID);
     } catch (error) {
-      for (const [id, r] of latest) if ((this.pendingReports.get(id)?.at ?? -Infinity) <= r.at) this.pendingReports.set(id, r);
+      for (const r of due) if ((this.pendingReports.get(r.deviceId)?.at ?? -Infinity) <= r.at) this.pendingReports.set(r.deviceId, r);
       throw error;
     }
     for (const r of due) this.written.set(r.deviceId, r.at);

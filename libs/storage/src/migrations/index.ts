@@ -6,6 +6,5 @@ import { renotificationsMigration } from './004-renotifications';
 import { ruleStatesMigration } from './005-rule-states';
 import { apiTokensMigration } from './006-api-tokens';
 import { deviceCredentialsMigration } from './007-device-credentials';
-import { readingsWritePathMigration } from './008-readings-write-path';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration, deviceCredentialsMigration, readingsWritePathMigration];
+export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration, deviceCredentialsMigration];
