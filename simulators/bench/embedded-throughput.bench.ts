@@ -24,7 +24,7 @@ export interface ThroughputOptions {
 export async function benchEmbeddedThroughput(options: ThroughputOptions): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-embedded-'));
   // The load publishes every device's readings on a few shared, anonymous connections.
-  const config = loadConfig({ ...process.env, PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', MQTT_DEVICE_AUTH: 'off' });
+  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', MQTT_DEVICE_AUTH: 'off' });
   const app = await startApp(AllInOneModule.forRoot(config), config);
   try {
     const sql = app.get<SqlClient>(SQL_CLIENT);

@@ -25,8 +25,6 @@ import { RULE_SET } from './rule-set.provider';
 export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RiskEngineService.name);
   private readonly evaluator: RiskEvaluator;
-  private readonly dirtyRuleStates = new Set<string>();
-  private readonly dirtyWindows = new Set<string>();
   private ruleStatesSavedAt = 0;
   private windowsSavedAt = 0;
 
@@ -79,8 +77,6 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
         this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
         this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
       }
-      for (const deviceId of this.evaluator.takeChanged('rules')) this.dirtyRuleStates.add(deviceId);
-      for (const deviceId of this.evaluator.takeChanged('windows')) this.dirtyWindows.add(deviceId);
       await this.saveRuleStates(false);
     } catch (error) {
       // The batch comes again; rule state that ran ahead of what was stored
@@ -108,22 +104,17 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     const now = this.clock.now();
     const rulesDue = force || now - this.ruleStatesSavedAt >= this.config.RULE_STATE_SAVE_MS;
     const windowsDue = force || now - this.windowsSavedAt >= this.config.RULE_WINDOW_SAVE_MS;
-    const ids = new Set<string>();
-    if (rulesDue) for (const id of this.dirtyRuleStates) ids.add(id);
-    if (windowsDue) for (const id of this.dirtyWindows) ids.add(id);
     if (rulesDue) this.ruleStatesSavedAt = now;
     if (windowsDue) this.windowsSavedAt = now;
+    const ids = new Set([...(rulesDue ? this.evaluator.takeChanged('rules') : []), ...(windowsDue ? this.evaluator.takeChanged('windows') : [])]);
     if (ids.size === 0) return;
-    if (rulesDue) this.dirtyRuleStates.clear();
-    if (windowsDue) this.dirtyWindows.clear();
-    for (const id of ids) this.dirtyWindows.delete(id);
     try {
       await this.ruleStates.save(
         [...ids].map((deviceId) => ({ deviceId, state: this.evaluator.exportDevice(deviceId) })).filter((s) => s.state !== null),
         new Date(now),
       );
     } catch (error) {
-      for (const id of ids) this.dirtyRuleStates.add(id);
+      this.evaluator.markChanged(ids);
       throw error;
     }
   }

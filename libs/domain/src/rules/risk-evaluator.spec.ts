@@ -392,6 +392,13 @@ describe('RiskEvaluator with the default rules', () => {
     });
   });
 
+  it('names again under rules what markChanged is given (a checkpoint that failed)', () => {
+    const sut = new RiskEvaluator();
+    sut.markChanged(['A', 'B']);
+    expect(sut.takeChanged('rules')).toEqual(['A', 'B']);
+    expect(sut.takeChanged('rules')).toEqual([]);
+  });
+
   describe('state export and import', () => {
     it('carries a debounce across a restart through plain JSON', () => {
       const before = new RiskEvaluator();

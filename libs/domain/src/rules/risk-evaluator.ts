@@ -93,6 +93,11 @@ export class RiskEvaluator {
     return ids;
   }
 
+  /** Names devices as changed again (under `rules`), e.g. when writing what takeChanged() gave failed. */
+  markChanged(deviceIds: Iterable<string>): void {
+    for (const id of deviceIds) this.changed.add(id);
+  }
+
   isActive(deviceId: string, ruleId: string): boolean {
     const device = this.devices.get(deviceId);
     if (device === undefined) return false;
