@@ -197,7 +197,8 @@ function servedHealthProblems(sources: HealthSources): string[] {
   const problems: string[] = [];
   if (!/@Controller\(\s*\)/.test(sources.controller)) problems.push('HealthController: @Controller() has a route prefix');
   if (!/@Get\(\s*['"]health['"]\s*\)/.test(sources.controller)) problems.push("HealthController: no @Get('health')");
-  if (!/controllers:\s*\[[^\]]*\bHealthController\b/.test(sources.module)) problems.push('ObservabilityModule: does not declare HealthController');
+  if (!/controllers:\s*\[[^\]]*\bHealthController\b/.test(sources.module))
+    problems.push('ObservabilityModule: does not declare HealthController');
   for (const [app, main] of Object.entries(sources.mains)) {
     if (!/\bObservabilityModule\b/.test(main)) problems.push(`apps/${app}/src/main.ts: does not import ObservabilityModule`);
   }
@@ -222,7 +223,9 @@ function appServices(compose: Compose): [string, ComposeService][] {
 
 /** Compose interpolation with the file's own defaults (`${VAR:-default}`), independent of the shell. */
 function interpolate(value: string): string {
-  return value.replace(/\$\{(\w+)(?::?-([^}]*))?(?::?\?[^}]*)?\}/g, (_, _name: string, fallback?: string) => fallback ?? '').replace(/\$\$/g, '$');
+  return value
+    .replace(/\$\{(\w+)(?::?-([^}]*))?(?::?\?[^}]*)?\}/g, (_, _name: string, fallback?: string) => fallback ?? '')
+    .replace(/\$\$/g, '$');
 }
 
 function composeEnv(service: ComposeService): Record<string, string> {
@@ -295,7 +298,8 @@ function kraftProblems(compose: Compose): string[] {
     const env = composeEnv(service);
     const roles = (env.KAFKA_PROCESS_ROLES ?? '').split(',').map((r) => r.trim());
     const problems: string[] = [];
-    if (!roles.includes('controller') || !roles.includes('broker')) problems.push(`compose ${name}: KAFKA_PROCESS_ROLES is not broker,controller (KRaft)`);
+    if (!roles.includes('controller') || !roles.includes('broker'))
+      problems.push(`compose ${name}: KAFKA_PROCESS_ROLES is not broker,controller (KRaft)`);
     if (env.KAFKA_ZOOKEEPER_CONNECT) problems.push(`compose ${name}: uses ZooKeeper`);
     if (!service.healthcheck) problems.push(`compose ${name}: no healthcheck`);
     return problems;
@@ -341,7 +345,8 @@ function containerEnv(where: string, container: Container, manifests: Manifest[]
     const kind = variable.valueFrom.configMapKeyRef ? 'ConfigMap' : 'Secret';
     const manifest = ref && findManifest(manifests, kind, ref.name);
     const data = manifest ? (kind === 'ConfigMap' ? (manifest.data ?? {}) : secretData(manifest)) : {};
-    if (!ref || !(ref.key in data)) problems.push(`${where}: ${variable.name} refers to ${kind} ${ref?.name} key ${ref?.key}, which does not exist`);
+    if (!ref || !(ref.key in data))
+      problems.push(`${where}: ${variable.name} refers to ${kind} ${ref?.name} key ${ref?.key}, which does not exist`);
     else env[variable.name] = data[ref.key];
   }
   return { env, problems };
@@ -352,7 +357,11 @@ function k8sContainerProblems(manifests: Manifest[]): string[] {
     containersOf(deployment).flatMap((container) => {
       const where = `k8s ${deployment.metadata.name}/${container.name}`;
       const { env, problems } = containerEnv(where, container, manifests);
-      const probes = { startupProbe: container.startupProbe, readinessProbe: container.readinessProbe, livenessProbe: container.livenessProbe };
+      const probes = {
+        startupProbe: container.startupProbe,
+        readinessProbe: container.readinessProbe,
+        livenessProbe: container.livenessProbe,
+      };
       const probeProblems = Object.entries(probes).flatMap(([kind, probe]) => {
         if (!probe) return kind === 'startupProbe' ? [] : [`${where}: no ${kind}`];
         const target = probe.httpGet && { ...probe.httpGet, port: namedPort(container, probe.httpGet.port) };
@@ -363,11 +372,20 @@ function k8sContainerProblems(manifests: Manifest[]): string[] {
         ...(container.image === IMAGE ? [] : [`${where}: image ${container.image} is not ${IMAGE}`]),
         ...commandProblems(where, container.command),
         ...problems,
-        ...variableProblems(where, (container.env ?? []).map((v) => v.name)),
+        ...variableProblems(
+          where,
+          (container.env ?? []).map((v) => v.name),
+        ),
         ...configValueProblems(where, env),
-        ...portProblems(where, env, (container.ports ?? []).map((p) => p.containerPort)),
+        ...portProblems(
+          where,
+          env,
+          (container.ports ?? []).map((p) => p.containerPort),
+        ),
         ...probeProblems,
-        ...(requests?.cpu && requests.memory && limits?.memory ? [] : [`${where}: resources need cpu and memory requests and a memory limit`]),
+        ...(requests?.cpu && requests.memory && limits?.memory
+          ? []
+          : [`${where}: resources need cpu and memory requests and a memory limit`]),
       ];
     }),
   );
@@ -409,14 +427,17 @@ function serviceProblems(manifests: Manifest[]): string[] {
     for (const port of service.spec?.ports ?? []) {
       if (port.port !== HTTP_PORT) problems.push(`${where}: Service port ${port.port} is not ${HTTP_PORT}`);
       const target = namedPort(container, port.targetPort ?? port.port);
-      if (!container.ports?.some((p) => p.containerPort === target)) problems.push(`${where}: Service targetPort ${port.targetPort} reaches no container port`);
+      if (!container.ports?.some((p) => p.containerPort === target))
+        problems.push(`${where}: Service targetPort ${port.targetPort} reaches no container port`);
     }
     return problems;
   });
 }
 
 function k8sApps(manifests: Manifest[]): string[] {
-  return deployments(manifests).flatMap((d) => containersOf(d).map((c) => appOfCommand(c.command) ?? '?')).sort();
+  return deployments(manifests)
+    .flatMap((d) => containersOf(d).map((c) => appOfCommand(c.command) ?? '?'))
+    .sort();
 }
 
 // ---------------------------------------------------------------- Dockerfile
@@ -431,7 +452,10 @@ function dockerignored(path: string, ignore: string[]): boolean {
 function dockerfileProblems(dockerfile: string, dockerignore: string): string[] {
   const problems: string[] = [];
   const stages = dockerStages(dockerInstructions(dockerfile));
-  const ignore = dockerignore.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignore = dockerignore
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   if (stages.length < 2) problems.push('Dockerfile: not multi-stage');
   for (const stage of stages) {
     if (!/^node:20-bookworm-slim\b/.test(stage[0].args)) problems.push(`Dockerfile: FROM ${stage[0].args} is not node:20-bookworm-slim`);
@@ -441,11 +465,19 @@ function dockerfileProblems(dockerfile: string, dockerignore: string): string[] 
   const runtime = stages[stages.length - 1] ?? [];
   if (!runs(build).some((r) => /\bnpm ci\b/.test(r))) problems.push('Dockerfile: build stage does not run npm ci');
   if (!runs(build).some((r) => /\bnpm run build\b/.test(r))) problems.push('Dockerfile: build stage does not run npm run build');
-  if (!runs(runtime).some((r) => /\bnpm ci\b.*--omit=dev/.test(r))) problems.push('Dockerfile: runtime stage does not install with npm ci --omit=dev');
-  if (!runtime.some((i) => i.op === 'COPY' && /--from=\S+\s+\S*dist\b/.test(i.args))) problems.push('Dockerfile: runtime stage does not copy dist/ from the build');
-  const user = [...runtime].reverse().find((i) => i.op === 'USER')?.args.split(':')[0];
+  if (!runs(runtime).some((r) => /\bnpm ci\b.*--omit=dev/.test(r)))
+    problems.push('Dockerfile: runtime stage does not install with npm ci --omit=dev');
+  if (!runtime.some((i) => i.op === 'COPY' && /--from=\S+\s+\S*dist\b/.test(i.args)))
+    problems.push('Dockerfile: runtime stage does not copy dist/ from the build');
+  const user = [...runtime]
+    .reverse()
+    .find((i) => i.op === 'USER')
+    ?.args.split(':')[0];
   if (!user || user === 'root' || user === '0') problems.push(`Dockerfile: runtime user is ${user ?? 'root (no USER)'}`);
-  const exposed = runtime.filter((i) => i.op === 'EXPOSE').flatMap((i) => i.args.split(/\s+/)).map((p) => p.split('/')[0]);
+  const exposed = runtime
+    .filter((i) => i.op === 'EXPOSE')
+    .flatMap((i) => i.args.split(/\s+/))
+    .map((p) => p.split('/')[0]);
   for (const port of [String(HTTP_PORT), '1883']) if (!exposed.includes(port)) problems.push(`Dockerfile: does not EXPOSE ${port}`);
   const cmd = [...runtime].reverse().find((i) => i.op === 'CMD');
   if (!cmd) problems.push('Dockerfile: no CMD');
@@ -473,7 +505,11 @@ describe('deployment files', () => {
     const compose = loadCompose();
 
     it('runs the four apps of SPEC.md from the one image', () => {
-      expect(appServices(compose).map(([, s]) => appOfCommand(s.command)).sort()).toEqual(SPEC_APPS);
+      expect(
+        appServices(compose)
+          .map(([, s]) => appOfCommand(s.command))
+          .sort(),
+      ).toEqual(SPEC_APPS);
     });
 
     it('gives each app a real entry point, schema variables with valid values, PORT as its container port and /health as its healthcheck', () => {
@@ -482,7 +518,10 @@ describe('deployment files', () => {
 
     it('sets MQTT_URL, KAFKA_BROKERS and DATABASE_URL on every app, pointing at services of the file', () => {
       for (const [name, service] of appServices(compose)) {
-        expect([name, Object.keys(composeEnv(service))]).toEqual([name, expect.arrayContaining(['MQTT_URL', 'KAFKA_BROKERS', 'DATABASE_URL', 'PORT'])]);
+        expect([name, Object.keys(composeEnv(service))]).toEqual([
+          name,
+          expect.arrayContaining(['MQTT_URL', 'KAFKA_BROKERS', 'DATABASE_URL', 'PORT']),
+        ]);
       }
       expect(addressProblems(compose)).toEqual([]);
     });
@@ -520,11 +559,18 @@ describe('deployment files', () => {
 
     it('keeps only schema variables in the ConfigMap and the Secret', () => {
       expect(k8sConfigKeyProblems(manifests)).toEqual([]);
-      expect(manifests.filter((m) => m.kind === 'ConfigMap' || m.kind === 'Secret').map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Secret']);
+      expect(
+        manifests
+          .filter((m) => m.kind === 'ConfigMap' || m.kind === 'Secret')
+          .map((m) => m.kind)
+          .sort(),
+      ).toEqual(['ConfigMap', 'Secret']);
     });
 
     it('runs two replicas of ingest and risk-engine', () => {
-      const replicas = Object.fromEntries(deployments(manifests).map((d) => [appOfCommand(containersOf(d)[0].command), d.spec?.replicas ?? 1]));
+      const replicas = Object.fromEntries(
+        deployments(manifests).map((d) => [appOfCommand(containersOf(d)[0].command), d.spec?.replicas ?? 1]),
+      );
       expect(replicas).toMatchObject({ ingest: 2, 'risk-engine': 2 });
     });
   });
@@ -555,11 +601,15 @@ describe('deployment files', () => {
     });
 
     it('a command that runs no app', () => {
-      expect(commandProblems('x', ['node', 'dist/apps/ingester/src/main.js'])).toEqual(['x: runs ingester, but apps/ingester/src/main.ts does not exist']);
+      expect(commandProblems('x', ['node', 'dist/apps/ingester/src/main.js'])).toEqual([
+        'x: runs ingester, but apps/ingester/src/main.ts does not exist',
+      ]);
       expect(commandProblems('x', 'node dist/apps/ingest/main.js')).toHaveLength(1);
       const manifests = clone(loadManifests());
       containersOf(findManifest(manifests, 'Deployment', 'dispatch')!)[0].command = ['node', 'dist/apps/dispatcher/src/main.js'];
-      expect(k8sContainerProblems(manifests)).toEqual(['k8s dispatch/dispatch: runs dispatcher, but apps/dispatcher/src/main.ts does not exist']);
+      expect(k8sContainerProblems(manifests)).toEqual([
+        'k8s dispatch/dispatch: runs dispatcher, but apps/dispatcher/src/main.ts does not exist',
+      ]);
     });
 
     it('a health check on another path or port', () => {
@@ -628,9 +678,9 @@ describe('deployment files', () => {
         'Dockerfile: runtime stage does not install with npm ci --omit=dev',
       ]);
       expect(dockerfileProblems(dockerfile, `${dockerignore}\nlibs\n`)).toEqual(['Dockerfile: COPY libs, which .dockerignore leaves out']);
-      expect(dockerfileProblems(dockerfile.replace('dist/apps/all-in-one/src/main.js"]', 'dist/apps/all-in-two/src/main.js"]'), dockerignore)).toEqual([
-        'Dockerfile CMD: runs all-in-two, but apps/all-in-two/src/main.ts does not exist',
-      ]);
+      expect(
+        dockerfileProblems(dockerfile.replace('dist/apps/all-in-one/src/main.js"]', 'dist/apps/all-in-two/src/main.js"]'), dockerignore),
+      ).toEqual(['Dockerfile CMD: runs all-in-two, but apps/all-in-two/src/main.ts does not exist']);
     });
   });
 });

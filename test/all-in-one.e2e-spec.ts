@@ -17,12 +17,20 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     return found.id;
   };
   const publish = (enterpriseId: string, deviceId: string, payload: unknown, channel = 'telemetry') =>
-    device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/${channel}`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
+    device.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/${channel}`,
+      typeof payload === 'string' ? payload : JSON.stringify(payload),
+      { qos: 1 },
+    );
   const openIncidentOf = (enterpriseId: string) =>
-    waitFor(async () => {
-      const { body } = await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`);
-      return body.length === 1 ? body[0] : undefined;
-    }, 5000, `an open incident for ${enterpriseId}`);
+    waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`);
+        return body.length === 1 ? body[0] : undefined;
+      },
+      5000,
+      `an open incident for ${enterpriseId}`,
+    );
 
   beforeAll(async () => {
     await sut.start();
@@ -55,10 +63,14 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     const opened = await openIncidentOf(enterpriseId);
     expect(Date.parse(opened.dispatchedAt) - t0).toBeLessThan(1000);
     // Smoke alone is orange; smoke with heat is a confirmed fire, which raises the same incident to red.
-    const incident = await waitFor(async () => {
-      const { body } = await sut.api<IncidentView>(`/api/incidents/${opened.id}`);
-      return body.grade === 'red' ? body : undefined;
-    }, 2000, 'the incident raised to red');
+    const incident = await waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentView>(`/api/incidents/${opened.id}`);
+        return body.grade === 'red' ? body : undefined;
+      },
+      2000,
+      'the incident raised to red',
+    );
     expect(incident).toMatchObject({ enterpriseId, status: 'dispatched', escalations: [] });
     expect(incident.substationId).toMatch(/^S[1-8]$/);
     const T = Date.parse(incident.dispatchedAt);
@@ -74,10 +86,14 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(enterprise.body.grade).toBe('red');
     expect(enterprise.body.why.reasons.join(' ')).toContain('smoke');
 
-    const escalated = await waitFor(async () => {
-      const { body } = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
-      return body.escalations.length >= 1 ? body : undefined;
-    }, TIMELINE[0] * 1000 + 2000, 'the acknowledge escalation');
+    const escalated = await waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
+        return body.escalations.length >= 1 ? body : undefined;
+      },
+      TIMELINE[0] * 1000 + 2000,
+      'the acknowledge escalation',
+    );
     const escalation = escalated.escalations[0];
     expect(escalation.milestone).toBe('acknowledged');
     expect(escalation.backupSubstationId).toMatch(/^S[1-8]$/);
@@ -88,16 +104,26 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(escalated.milestones[0]).toMatchObject({ at: null });
     expect(escalated.level).toBeGreaterThan(incident.level);
 
-    await waitFor(() => stream.ofType('incident.escalation').some((e) => e.data.incidentId === incident.id), 2000, 'the escalation on the live stream');
+    await waitFor(
+      () => stream.ofType('incident.escalation').some((e) => e.data.incidentId === incident.id),
+      2000,
+      'the escalation on the live stream',
+    );
     expect(stream.ofType('alarm.raised').some((e) => e.data.enterpriseId === enterpriseId && e.data.ruleId === 'smoke.alarm')).toBe(true);
     expect(stream.ofType('incident.opened').some((e) => e.data.incidentId === incident.id)).toBe(true);
     expect(stream.ofType('grade.changed').some((e) => e.data.enterpriseId === enterpriseId && e.data.to === 'red')).toBe(true);
 
     // Still unanswered: re-notified every second after the escalation, twice at most.
-    const renotified = await waitFor(() => {
-      const events = stream.ofType('incident.renotify').filter((e) => e.data.incidentId === incident.id && e.data.milestone === 'acknowledged');
-      return events.length >= 2 ? events : undefined;
-    }, 4000, 'two re-notifications of the acknowledge milestone');
+    const renotified = await waitFor(
+      () => {
+        const events = stream
+          .ofType('incident.renotify')
+          .filter((e) => e.data.incidentId === incident.id && e.data.milestone === 'acknowledged');
+        return events.length >= 2 ? events : undefined;
+      },
+      4000,
+      'two re-notifications of the acknowledge milestone',
+    );
     expect(renotified.map((e) => e.data.renotification)).toEqual([1, 2]);
     const renotifiedAt = Date.parse(escalation.at) + 1000;
     expect(renotified[0].data.at).toBeGreaterThanOrEqual(renotifiedAt);
@@ -107,7 +133,8 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
   it('keeps one incident per enterprise and one open alarm per device and rule when the fire goes on', async () => {
     const enterpriseId = 'E0001';
     const deviceId = await smokeDetectorOf(enterpriseId);
-    for (let i = 0; i < 5; i++) await publish(enterpriseId, deviceId, { ts: Date.now() + i, readings: { smoke: true, temperature: 80 + i } });
+    for (let i = 0; i < 5; i++)
+      await publish(enterpriseId, deviceId, { ts: Date.now() + i, readings: { smoke: true, temperature: 80 + i } });
     await new Promise((r) => setTimeout(r, 500));
     const open = await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`);
     expect(open.body).toHaveLength(1);
@@ -135,10 +162,16 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect(wrongOrder.status).toBe(409);
     expect(wrongOrder.body.code).toBe('OUT_OF_ORDER');
     const other = incident.substationId === 'S1' ? 'S2' : 'S1';
-    const wrongStation = await sut.api(`/api/incidents/${incident.id}/acknowledge`, { method: 'POST', body: JSON.stringify({ substationId: other }) });
+    const wrongStation = await sut.api(`/api/incidents/${incident.id}/acknowledge`, {
+      method: 'POST',
+      body: JSON.stringify({ substationId: other }),
+    });
     expect(wrongStation.status).toBe(403);
 
-    const ack = await sut.api<IncidentView>(`/api/incidents/${incident.id}/acknowledge`, { method: 'POST', body: JSON.stringify({ substationId: incident.substationId }) });
+    const ack = await sut.api<IncidentView>(`/api/incidents/${incident.id}/acknowledge`, {
+      method: 'POST',
+      body: JSON.stringify({ substationId: incident.substationId }),
+    });
     expect(ack.status).toBe(200);
     expect(ack.body.status).toBe('acknowledged');
     expect(ack.body.milestones[0]).toMatchObject({ name: 'acknowledged', met: true, by: `operator@${incident.substationId}` });
@@ -152,7 +185,12 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
 
     await new Promise((r) => setTimeout(r, TIMELINE[2] * 1000 - (Date.now() - Date.parse(incident.dispatchedAt)) + 500));
     expect((await sut.api<IncidentView>(`/api/incidents/${incident.id}`)).body.escalations).toEqual([]);
-    expect(stream.ofType('incident.milestone').filter((e) => e.data.incidentId === incident.id).map((e) => e.data.milestone)).toEqual(['acknowledged', 'onScene', 'underControl']);
+    expect(
+      stream
+        .ofType('incident.milestone')
+        .filter((e) => e.data.incidentId === incident.id)
+        .map((e) => e.data.milestone),
+    ).toEqual(['acknowledged', 'onScene', 'underControl']);
     expect(stream.ofType('incident.resolved').some((e) => e.data.incidentId === incident.id)).toBe(true);
   });
 
@@ -164,10 +202,14 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     await resumed.open(`${sut.baseUrl}/api/stream`, { authorization: `Bearer ${TOKEN}`, 'last-event-id': resumeAfter });
     try {
       const expected = seen.filter((e) => Number(e.id) > Number(resumeAfter)).map((e) => [e.id, e.type]);
-      const got = await waitFor(() => {
-        const events = resumed.events.filter((e) => e.id !== undefined).slice(0, expected.length);
-        return events.length === expected.length ? events.map((e) => [e.id, e.type]) : undefined;
-      }, 3000, 'the missed events');
+      const got = await waitFor(
+        () => {
+          const events = resumed.events.filter((e) => e.id !== undefined).slice(0, expected.length);
+          return events.length === expected.length ? events.map((e) => [e.id, e.type]) : undefined;
+        },
+        3000,
+        'the missed events',
+      );
       expect(got).toEqual(expected);
     } finally {
       await resumed.close();
@@ -205,22 +247,45 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     await publish(enterpriseId, deviceId, { ts: now, seq: 41, readings: { temperature: 20 } });
     await publish(enterpriseId, deviceId, { online: 'maybe' }, 'status');
 
-    const expected = ['malformed-json', 'wrong-type', 'unknown-metric', 'future-timestamp', 'oversized', 'unknown-device', 'duplicate', 'invalid-payload'];
-    const after = await waitFor(async () => {
-      const { body } = await sut.api('/api/dead-letters/stats');
-      const byReason = body.byReason as Record<string, number>;
-      return expected.every((r) => (byReason[r] ?? 0) > (before[r] ?? 0)) ? byReason : undefined;
-    }, 5000, 'a dead letter of every reason');
+    const expected = [
+      'malformed-json',
+      'wrong-type',
+      'unknown-metric',
+      'future-timestamp',
+      'oversized',
+      'unknown-device',
+      'duplicate',
+      'invalid-payload',
+    ];
+    const after = await waitFor(
+      async () => {
+        const { body } = await sut.api('/api/dead-letters/stats');
+        const byReason = body.byReason as Record<string, number>;
+        return expected.every((r) => (byReason[r] ?? 0) > (before[r] ?? 0)) ? byReason : undefined;
+      },
+      5000,
+      'a dead letter of every reason',
+    );
     expect(after['malformed-json']).toBe((before['malformed-json'] ?? 0) + 1);
 
     const listed = await sut.api('/api/dead-letters?reason=future-timestamp');
-    expect(listed.body[0]).toMatchObject({ reason: 'future-timestamp', deviceId, topic: `sites/${enterpriseId}/devices/${deviceId}/telemetry` });
+    expect(listed.body[0]).toMatchObject({
+      reason: 'future-timestamp',
+      deviceId,
+      topic: `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+    });
     expect(listed.body[0].detail).toContain('future');
 
-    const readings = await waitFor(async () => {
-      const { body } = await sut.api(`/api/devices/${deviceId}/readings?from=${new Date(now - 60_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`);
-      return body.points.length > 0 ? body.points : undefined;
-    }, 3000, 'the valid reading stored');
+    const readings = await waitFor(
+      async () => {
+        const { body } = await sut.api(
+          `/api/devices/${deviceId}/readings?from=${new Date(now - 60_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}`,
+        );
+        return body.points.length > 0 ? body.points : undefined;
+      },
+      3000,
+      'the valid reading stored',
+    );
     expect(readings).toEqual([expect.objectContaining({ metric: 'temperature', avg: 20 })]);
     expect((await sut.api('/health', { token: null })).status).toBe(200);
   });
@@ -239,10 +304,14 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     await sut.start();
     device = await sut.device();
 
-    const escalated = await waitFor(async () => {
-      const { body } = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
-      return body.escalations.some((e) => e.milestone === 'acknowledged') ? body : undefined;
-    }, 3000, 'the overdue escalation after restart');
+    const escalated = await waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
+        return body.escalations.some((e) => e.milestone === 'acknowledged') ? body : undefined;
+      },
+      3000,
+      'the overdue escalation after restart',
+    );
     const e = escalated.escalations.find((x) => x.milestone === 'acknowledged')!;
     expect(Date.parse(e.at) - dueAt).toBeGreaterThanOrEqual(1000);
     const open = await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`);

@@ -28,7 +28,15 @@ describe('dashboard in headless Chromium', () => {
     device = await sut.device();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -42,8 +50,14 @@ describe('dashboard in headless Chromium', () => {
     const { body } = await sut.api(`/api/enterprises/${enterpriseId}`);
     const detector = body.devices.find((d: { type: string }) => d.type === 'smoke_detector' || d.type === 'gas_detector');
     const readings = detector.type === 'smoke_detector' ? { smoke: true } : { gas_lel: 60 };
-    await device.publishAsync(`sites/${enterpriseId}/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), { qos: 1 });
-    return waitFor(async () => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0], 5000, `an incident at ${enterpriseId}`);
+    await device.publishAsync(`sites/${enterpriseId}/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), {
+      qos: 1,
+    });
+    return waitFor(
+      async () => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0],
+      5000,
+      `an incident at ${enterpriseId}`,
+    );
   }
 
   async function open(token: string): Promise<Page> {
@@ -93,7 +107,8 @@ describe('dashboard in headless Chromium', () => {
   it('gives a viewer the picture but no buttons, and a substation buttons only on its own incidents', async () => {
     const [incident] = (await sut.api<IncidentView[]>('/api/incidents?status=open&enterpriseId=E0005')).body;
     const other = incident.substationId === 'S1' ? 'S2' : 'S1';
-    const issue = async (body: object) => (await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify(body) })).body.token as string;
+    const issue = async (body: object) =>
+      (await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify(body) })).body.token as string;
 
     const viewer = await open(await issue({ role: 'viewer', name: 'duty viewer' }));
     const viewerRow = viewer.locator(`tr[data-incident="${incident.id}"]`);

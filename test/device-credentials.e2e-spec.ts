@@ -39,7 +39,8 @@ describe('device credentials on the embedded broker', () => {
     const line = new RegExp(`^zone_mqtt_refused_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(body);
     return line ? Number(line[1]) : 0;
   };
-  const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
+  const closed = (client: MqttClient) =>
+    new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
   // Up to 10 minutes ahead: a scenario run faster than real time stamps its readings ahead of the clock.
   const readingsOf = async (deviceId: string) => {
     const window = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 600_000).toISOString()}`;
@@ -50,7 +51,8 @@ describe('device credentials on the embedded broker', () => {
 
   beforeAll(async () => {
     await sut.start();
-    const devicesOf = async (enterpriseId: string) => (await sut.api<{ devices: Device[] }>(`/api/enterprises/${enterpriseId}`)).body.devices;
+    const devicesOf = async (enterpriseId: string) =>
+      (await sut.api<{ devices: Device[] }>(`/api/enterprises/${enterpriseId}`)).body.devices;
     const own = (await devicesOf('E0003')).filter((d) => d.type === 'smoke_detector' || d.type === 'heat_detector');
     [device, neighbour] = own;
     foreign = (await devicesOf('E0004')).find((d) => d.type === 'smoke_detector' || d.type === 'heat_detector')!;
@@ -68,15 +70,23 @@ describe('device credentials on the embedded broker', () => {
 
     const client = await connect(credentials.username, credentials.password);
     await client.publishAsync(telemetry(device), reading(21.5), { qos: 1 });
-    const points = await waitFor(async () => {
-      const p = await readingsOf(device.id);
-      return p.length > 0 ? p : undefined;
-    }, 5000, 'the reading stored');
+    const points = await waitFor(
+      async () => {
+        const p = await readingsOf(device.id);
+        return p.length > 0 ? p : undefined;
+      },
+      5000,
+      'the reading stored',
+    );
     expect(points).toEqual([expect.objectContaining({ metric: 'temperature', avg: 21.5 })]);
   });
 
   it('refuses a wrong password, a device without a secret and a connection without credentials (CONNACK 5), and counts them', async () => {
-    const before = { bad: await refused('bad-credentials'), none: await refused('no-credentials'), unknown: await refused('unknown-device') };
+    const before = {
+      bad: await refused('bad-credentials'),
+      none: await refused('no-credentials'),
+      unknown: await refused('unknown-device'),
+    };
     await expect(connect(device.id, `${credentials.password}x`)).rejects.toMatchObject({ code: 5 });
     await expect(connect(neighbour.id, credentials.password)).rejects.toMatchObject({ code: 5 });
     await expect(connect()).rejects.toMatchObject({ code: 5 });
@@ -121,7 +131,15 @@ describe('device credentials on the embedded broker', () => {
       'short.json',
     );
     const run = (issueCredentials?: { apiUrl: string; token: string }) =>
-      runScenario({ scenario, url: `mqtt://127.0.0.1:${sut.mqttPort}`, speed: 10, zoneSize: 20, seed: 1, avoidEnterprises: new Set(['E0003', 'E0004']), issueCredentials });
+      runScenario({
+        scenario,
+        url: `mqtt://127.0.0.1:${sut.mqttPort}`,
+        speed: 10,
+        zoneSize: 20,
+        seed: 1,
+        avoidEnterprises: new Set(['E0003', 'E0004']),
+        issueCredentials,
+      });
 
     it('is turned away without credentials', async () => {
       await expect(run()).rejects.toThrow(/Not authorized/i);

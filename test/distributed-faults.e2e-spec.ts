@@ -43,14 +43,21 @@ async function publishStream(
   for (let i = 0; i < perDevice; i++) {
     for (const d of devices) {
       const ts = start + i * 1000 + devices.indexOf(d);
-      const readings: Record<string, number | boolean> = d.type === 'smoke_detector' ? { smoke: false, temperature: 20 + (i % 5) } : { temperature: 21 + (i % 3) };
-      await client.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts, seq: i + 1, readings }), { qos: 1 });
+      const readings: Record<string, number | boolean> =
+        d.type === 'smoke_detector' ? { smoke: false, temperature: 20 + (i % 5) } : { temperature: 21 + (i % 3) };
+      await client.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts, seq: i + 1, readings }), {
+        qos: 1,
+      });
       keys.add(`${d.id}@${ts}`);
       expectedRows += Object.keys(readings).length;
       sent++;
       if (sent === Math.floor(total / 3)) await midway();
       if (sent === Math.floor(total / 2)) {
-        await client.publishAsync(`sites/${fireDevice.enterpriseId}/devices/${fireDevice.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true } }), { qos: 1 });
+        await client.publishAsync(
+          `sites/${fireDevice.enterpriseId}/devices/${fireDevice.id}/telemetry`,
+          JSON.stringify({ ts: Date.now(), readings: { smoke: true } }),
+          { qos: 1 },
+        );
       }
       if (sent % 50 === 0) await new Promise((r) => setTimeout(r, 100));
     }
@@ -83,12 +90,19 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
 
   const expectStoredExactlyOnce = async (devices: Array<{ id: string }>, stream: Stream) => {
     const ids = devices.map((d) => d.id);
-    const rows = await waitFor(async () => {
-      const [{ n }] = await sut.query<{ n: number }>(`SELECT count(*)::int AS n FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
-      return n >= stream.expectedRows ? n : undefined;
-    }, 90_000, `${stream.expectedRows} reading rows`);
+    const rows = await waitFor(
+      async () => {
+        const [{ n }] = await sut.query<{ n: number }>(`SELECT count(*)::int AS n FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
+        return n >= stream.expectedRows ? n : undefined;
+      },
+      90_000,
+      `${stream.expectedRows} reading rows`,
+    );
     expect(rows).toBe(stream.expectedRows);
-    const stored = await sut.query<{ device_id: string; ts: Date }>(`SELECT DISTINCT device_id, ts FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
+    const stored = await sut.query<{ device_id: string; ts: Date }>(
+      `SELECT DISTINCT device_id, ts FROM readings WHERE device_id = ANY($1::text[])`,
+      [ids],
+    );
     expect(new Set(stored.map((r) => `${r.device_id}@${r.ts.getTime()}`))).toEqual(stream.keys);
   };
 
@@ -100,10 +114,14 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
       await sut.start('risk-engine', 'risk');
     });
     await expectStoredExactlyOnce(devices, stream);
-    const incidents = await waitFor(async () => {
-      const rows = await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`);
-      return rows.length > 0 ? rows : undefined;
-    }, 30_000, 'the incident of the fire');
+    const incidents = await waitFor(
+      async () => {
+        const rows = await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`);
+        return rows.length > 0 ? rows : undefined;
+      },
+      30_000,
+      'the incident of the fire',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     expect(await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0008'`)).toHaveLength(incidents.length);
     expect(incidents).toHaveLength(1);
@@ -118,7 +136,11 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
       await sut.start('ingest');
     });
     await expectStoredExactlyOnce(devices, stream);
-    await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0016'`)).length === 1, 30_000, 'the incident of the fire');
+    await waitFor(
+      async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0016'`)).length === 1,
+      30_000,
+      'the incident of the fire',
+    );
   }, 180_000);
 
   it('loses nothing when the Kafka broker restarts mid-stream', async () => {
@@ -131,7 +153,11 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
       execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'inherit' });
     });
     await expectStoredExactlyOnce(devices, stream);
-    await waitFor(async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0012'`)).length === 1, 60_000, 'the incident of the fire after the restart');
+    await waitFor(
+      async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0012'`)).length === 1,
+      60_000,
+      'the incident of the fire after the restart',
+    );
     const health = await fetch(sut.url('ingest', '/health')).then((r) => r.json() as Promise<any>);
     expect(health.checks.bus.status).toBe('up');
   }, 180_000);

@@ -9,7 +9,10 @@ import { DistributedHarness, KAFKA_BROKERS, MQTT_URL, TOKEN } from './support/di
 const TIMELINE = [3, 6, 9];
 
 async function smokeDetectorOf(sut: DistributedHarness, enterpriseId: string): Promise<string> {
-  const rows = await sut.query<{ id: string }>(`SELECT id FROM devices WHERE enterprise_id = $1 AND type = 'smoke_detector' ORDER BY id LIMIT 1`, [enterpriseId]);
+  const rows = await sut.query<{ id: string }>(
+    `SELECT id FROM devices WHERE enterprise_id = $1 AND type = 'smoke_detector' ORDER BY id LIMIT 1`,
+    [enterpriseId],
+  );
   if (!rows[0]) throw new Error(`${enterpriseId} has no smoke detector`);
   return rows[0].id;
 }
@@ -52,11 +55,17 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
     await admin.connect();
     try {
       const group = `t${sut.run}.risk-engine.telemetry.v1`;
-      const described = await waitFor(async () => {
-        const { groups } = await admin.describeGroups([group]);
-        return groups[0].state === 'Stable' && groups[0].members.length === 2 ? groups[0] : undefined;
-      }, 30_000, 'two stable members in the risk-engine group');
-      const assigned = described.members.map((m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment[`t${sut.run}.telemetry.v1`] ?? []);
+      const described = await waitFor(
+        async () => {
+          const { groups } = await admin.describeGroups([group]);
+          return groups[0].state === 'Stable' && groups[0].members.length === 2 ? groups[0] : undefined;
+        },
+        30_000,
+        'two stable members in the risk-engine group',
+      );
+      const assigned = described.members.map(
+        (m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment[`t${sut.run}.telemetry.v1`] ?? [],
+      );
       expect(assigned.every((partitions) => partitions.length > 0)).toBe(true);
       expect(assigned.flat().sort()).toEqual([0, 1, 2, 3]);
     } finally {
@@ -68,20 +77,35 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
     const enterpriseId = 'E0001';
     const deviceId = await smokeDetectorOf(sut, enterpriseId);
     const publishedAt = Date.now();
-    await device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: publishedAt, readings: { smoke: true, temperature: 75 } }), { qos: 1 });
+    await device.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+      JSON.stringify({ ts: publishedAt, readings: { smoke: true, temperature: 75 } }),
+      { qos: 1 },
+    );
 
-    const opened = await waitFor(() => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId), 15_000, 'incident.opened on the live stream');
+    const opened = await waitFor(
+      () => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId),
+      15_000,
+      'incident.opened on the live stream',
+    );
     const latencyMs = Date.parse(opened.data.incident.dispatchedAt) - publishedAt;
     process.stdout.write(`distributed publish → incident dispatched: ${latencyMs} ms\n`);
     expect(latencyMs).toBeLessThan(5000);
 
     const incidentId: string = opened.data.incidentId;
-    await waitFor(async () => {
-      const { body } = await sut.api<IncidentView>('command-center', `/api/incidents/${incidentId}`);
-      return body.escalations.length === 3 ? body : undefined;
-    }, TIMELINE[2] * 1000 + 10_000, 'three escalations');
+    await waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentView>('command-center', `/api/incidents/${incidentId}`);
+        return body.escalations.length === 3 ? body : undefined;
+      },
+      TIMELINE[2] * 1000 + 10_000,
+      'three escalations',
+    );
     await new Promise((r) => setTimeout(r, 1500));
-    const escalations = await sut.query<{ milestone: string }>(`SELECT milestone FROM incident_escalations WHERE incident_id = $1 ORDER BY at`, [incidentId]);
+    const escalations = await sut.query<{ milestone: string }>(
+      `SELECT milestone FROM incident_escalations WHERE incident_id = $1 ORDER BY at`,
+      [incidentId],
+    );
     expect(escalations.map((e) => e.milestone)).toEqual(['acknowledged', 'onScene', 'underControl']);
     const incidents = await sut.query(`SELECT id FROM incidents WHERE enterprise_id = $1`, [enterpriseId]);
     expect(incidents).toHaveLength(1);
@@ -94,9 +118,15 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
     const opened = stream.ofType('incident.opened').find((e) => e.data.enterpriseId === 'E0001');
     const correlationId: string = opened!.data.correlationId;
     const logOf = (names: string[]) => names.map((n) => readFileSync(join(sut.logDir, `${n}.log`), 'utf8')).join('\n');
-    const lines = (names: string[]) => logOf(names).split('\n').filter((l) => l.includes(`"correlationId":"${correlationId}"`)).map((l) => JSON.parse(l));
+    const lines = (names: string[]) =>
+      logOf(names)
+        .split('\n')
+        .filter((l) => l.includes(`"correlationId":"${correlationId}"`))
+        .map((l) => JSON.parse(l));
     await waitFor(() => lines(['dispatch-1', 'dispatch-2']).length >= 4 || undefined, 5000, 'dispatch log lines');
-    expect(lines(['risk-engine-1', 'risk-engine-2']).map((l) => l.msg)).toContainEqual(expect.stringMatching(/^alarm (red|orange): smoke detected/));
+    expect(lines(['risk-engine-1', 'risk-engine-2']).map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(/^alarm (red|orange): smoke detected/),
+    );
     const dispatched = lines(['dispatch-1', 'dispatch-2']).map((l) => l.msg);
     expect(dispatched.filter((m) => m.includes('dispatched to'))).toHaveLength(1);
     expect(dispatched.filter((m) => / missed (acknowledged|onScene|underControl);/.test(m))).toHaveLength(3);
@@ -113,11 +143,26 @@ describe('distributed mode: every app its own process on Mosquitto + Kafka + Pos
   it('takes substation actions through the command center process', async () => {
     const enterpriseId = 'E0002';
     const deviceId = await smokeDetectorOf(sut, enterpriseId);
-    await device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true } }), { qos: 1 });
-    const opened = await waitFor(() => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId), 15_000, 'the second incident');
-    const ack = await sut.api<IncidentView>('command-center', `/api/incidents/${opened.data.incidentId}/acknowledge`, { method: 'POST', body: '{}' });
+    await device.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+      JSON.stringify({ ts: Date.now(), readings: { smoke: true } }),
+      { qos: 1 },
+    );
+    const opened = await waitFor(
+      () => stream.ofType('incident.opened').find((e) => e.data.enterpriseId === enterpriseId),
+      15_000,
+      'the second incident',
+    );
+    const ack = await sut.api<IncidentView>('command-center', `/api/incidents/${opened.data.incidentId}/acknowledge`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(ack.status).toBe(200);
     expect(ack.body.milestones[0].met).toBe(true);
-    await waitFor(() => stream.ofType('incident.milestone').some((e) => e.data.incidentId === opened.data.incidentId), 5000, 'the milestone on the live stream');
+    await waitFor(
+      () => stream.ofType('incident.milestone').some((e) => e.data.incidentId === opened.data.incidentId),
+      5000,
+      'the milestone on the live stream',
+    );
   });
 });

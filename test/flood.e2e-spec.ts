@@ -58,7 +58,11 @@ describe('a flooding device is rate-limited without delaying another device’s 
   /** Publishes a fire and resolves with the ms until its alarm is on the live stream. */
   async function fireAlarmLatency(enterpriseId: string, deviceId: string): Promise<number> {
     const t0 = performance.timeOrigin + performance.now();
-    await detector.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true, temperature: 75 } }), { qos: 1 });
+    await detector.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+      JSON.stringify({ ts: Date.now(), readings: { smoke: true, temperature: 75 } }),
+      { qos: 1 },
+    );
     const alarm = await waitFor(
       () => stream.ofType('alarm.raised').find((e) => e.data.deviceId === deviceId && e.data.ruleId === 'smoke.alarm'),
       10_000,
@@ -78,10 +82,18 @@ describe('a flooding device is rate-limited without delaying another device’s 
     const floodTopic = `sites/${target.enterpriseId}/devices/${target.other}/telemetry`;
     const floodStarted = Date.now();
     const flood = Promise.all(
-      Array.from({ length: FLOOD }, (_, i) => flooder.publishAsync(floodTopic, JSON.stringify({ ts: floodStarted + i, seq: i + 1, readings: { temperature: 21 } }), { qos: 1 })),
+      Array.from({ length: FLOOD }, (_, i) =>
+        flooder.publishAsync(floodTopic, JSON.stringify({ ts: floodStarted + i, seq: i + 1, readings: { temperature: 21 } }), { qos: 1 }),
+      ),
     );
     // The fire starts once the flood is being refused.
-    await waitFor(async () => counter((await sut.api<string>('/metrics', { token: null })).body, 'zone_dead_letters_total', 'reason="rate-limited"') > refusedBefore + 500, 20_000, 'the flood being refused');
+    await waitFor(
+      async () =>
+        counter((await sut.api<string>('/metrics', { token: null })).body, 'zone_dead_letters_total', 'reason="rate-limited"') >
+        refusedBefore + 500,
+      20_000,
+      'the flood being refused',
+    );
     const floodedMs = await fireAlarmLatency(target.enterpriseId, target.smoke);
     await flood;
     const floodSeconds = (Date.now() - floodStarted) / 1000;
@@ -99,13 +111,22 @@ describe('a flooding device is rate-limited without delaying another device’s 
     expect(accepted).toBeGreaterThanOrEqual(200);
     expect(accepted).toBeLessThanOrEqual(200 + 20 * Math.ceil(floodSeconds + 1));
     // Refused, not lost: each is kept with its reason and what the device sent.
-    const stats = await waitFor(async () => {
-      const { body } = await sut.api<{ byReason: Record<string, number> }>('/api/dead-letters/stats');
-      return (body.byReason['rate-limited'] ?? 0) >= refused ? body : undefined;
-    }, 20_000, 'the rate-limited dead letters stored');
+    const stats = await waitFor(
+      async () => {
+        const { body } = await sut.api<{ byReason: Record<string, number> }>('/api/dead-letters/stats');
+        return (body.byReason['rate-limited'] ?? 0) >= refused ? body : undefined;
+      },
+      20_000,
+      'the rate-limited dead letters stored',
+    );
     expect(stats.byReason['rate-limited']).toBe(refused);
-    const { body: kept } = await sut.api<Array<{ deviceId: string; detail: string; payload: string }>>('/api/dead-letters?reason=rate-limited&limit=1');
-    expect(kept[0]).toMatchObject({ deviceId: target.other, detail: `device ${target.other} is over its limit of 20 messages/s (burst 200)` });
+    const { body: kept } = await sut.api<Array<{ deviceId: string; detail: string; payload: string }>>(
+      '/api/dead-letters?reason=rate-limited&limit=1',
+    );
+    expect(kept[0]).toMatchObject({
+      deviceId: target.other,
+      detail: `device ${target.other} is over its limit of 20 messages/s (burst 200)`,
+    });
     expect(JSON.parse(kept[0].payload)).toMatchObject({ readings: { temperature: 21 } });
   });
 });

@@ -64,10 +64,14 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
   describe('the document at /docs-json', () => {
     it('is OpenAPI 3 and has every endpoint of SPEC.md with its method and query parameters', () => {
       expect(doc.openapi).toMatch(/^3\./);
-      const documented = Object.entries(doc.paths).flatMap(([path, item]) => (['get', 'post', 'put', 'patch', 'delete'] as const).filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`));
+      const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+        (['get', 'post', 'put', 'patch', 'delete'] as const).filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`),
+      );
       expect(documented).toEqual(expect.arrayContaining(SPEC_ENDPOINTS));
       for (const [endpoint, names] of Object.entries(SPEC_QUERY_PARAMETERS)) {
-        const query = (operation(endpoint).parameters ?? []).filter((p) => 'in' in p && p.in === 'query').map((p) => ('name' in p ? p.name : ''));
+        const query = (operation(endpoint).parameters ?? [])
+          .filter((p) => 'in' in p && p.in === 'query')
+          .map((p) => ('name' in p ? p.name : ''));
         expect({ endpoint, query }).toEqual({ endpoint, query: expect.arrayContaining(names) });
       }
     });
@@ -81,7 +85,12 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
           if (!op) continue;
           const where = `${method.toUpperCase()} ${path}`;
           for (const [status, response] of Object.entries(op.responses)) {
-            if (Number(status) >= 400 && path.startsWith('/api')) expect({ where, status, schema: (response as any).content?.['application/json']?.schema }).toEqual({ where, status, schema: errorRef });
+            if (Number(status) >= 400 && path.startsWith('/api'))
+              expect({ where, status, schema: (response as any).content?.['application/json']?.schema }).toEqual({
+                where,
+                status,
+                schema: errorRef,
+              });
           }
           if (!path.startsWith('/api')) {
             expect({ where, security: op.security }).toEqual({ where, security: undefined });
@@ -92,19 +101,28 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
           expect({ where, roles: op.description }).toEqual({ where, roles: expect.stringMatching(/Roles: /) });
         }
       }
-      expect(operation('POST /api/incidents/{id}/acknowledge')).toMatchObject({ 'x-roles': ['operator', 'substation'], responses: { 400: {}, 403: {}, 404: {}, 409: {} } });
+      expect(operation('POST /api/incidents/{id}/acknowledge')).toMatchObject({
+        'x-roles': ['operator', 'substation'],
+        responses: { 400: {}, 403: {}, 404: {}, 409: {} },
+      });
       expect(operation('POST /api/devices/{id}/credentials')).toMatchObject({ 'x-roles': ['operator'], responses: { 403: {}, 404: {} } });
       expect(operation('GET /api/alarms').responses['400']).toBeDefined();
     });
 
     it('takes request bodies and query parameters from the zod schemas the API validates with', () => {
       const body = (operation('POST /api/incidents/{id}/acknowledge').requestBody as any).content['application/json'].schema;
-      expect(body).toMatchObject({ type: 'object', additionalProperties: false, properties: { substationId: { type: 'string' }, by: { type: 'string' } } });
+      expect(body).toMatchObject({
+        type: 'object',
+        additionalProperties: false,
+        properties: { substationId: { type: 'string' }, by: { type: 'string' } },
+      });
       const grade = operation('GET /api/alarms').parameters!.find((p) => 'name' in p && p.name === 'grade') as any;
       expect(grade).toMatchObject({ in: 'query', required: false, schema: { type: 'string', enum: ['red', 'orange', 'yellow', 'blue'] } });
       const limit = operation('GET /api/incidents').parameters!.find((p) => 'name' in p && p.name === 'limit') as any;
       expect(limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 1000, default: 100 });
-      expect(doc.components?.schemas?.Incident).toMatchObject({ properties: { milestones: { type: 'array', items: { $ref: '#/components/schemas/Milestone' } } } });
+      expect(doc.components?.schemas?.Incident).toMatchObject({
+        properties: { milestones: { type: 'array', items: { $ref: '#/components/schemas/Milestone' } } },
+      });
     });
 
     it('and Swagger UI at /docs, with its assets, need no token', async () => {
@@ -132,7 +150,11 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(grade.message).toContain('grade');
       const from = await expectError(await sut.api('/api/devices/x/readings?from=notadate'), 400, 'VALIDATION_FAILED');
       expect(from.details).toEqual([{ path: 'from', message: 'not an ISO-8601 date-time' }]);
-      const body = await expectError(await sut.api('/api/incidents/x/acknowledge', { method: 'POST', body: JSON.stringify({ substationId: 5, extra: 1 }) }), 400, 'VALIDATION_FAILED');
+      const body = await expectError(
+        await sut.api('/api/incidents/x/acknowledge', { method: 'POST', body: JSON.stringify({ substationId: 5, extra: 1 }) }),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(body.details!.map((d) => d.path).sort()).toEqual(['request', 'substationId']);
       await expectError(await sut.api('/api/incidents?cursor=bm90LWEtY3Vyc29y'), 400, 'VALIDATION_FAILED');
     });
@@ -140,12 +162,24 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
     it('answers 401, 403, 404, 413 and malformed JSON with the same body', async () => {
       await expectError(await sut.api('/api/incidents', { token: null }), 401, 'UNAUTHORIZED');
       const viewer = await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'docs viewer' }) });
-      await expectError(await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'x' }), token: viewer.body.token }), 403, 'FORBIDDEN');
+      await expectError(
+        await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'x' }), token: viewer.body.token }),
+        403,
+        'FORBIDDEN',
+      );
       await expectError(await sut.api('/api/incidents/nope'), 404, 'NOT_FOUND');
       await expectError(await sut.api('/api/no-such-route'), 404, 'NOT_FOUND');
       await expectError(await sut.api('/api/tokens', { method: 'POST', body: '{"role": ' }), 400, 'BAD_REQUEST');
-      await expectError(await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'x'.repeat(100 * 1024) }) }), 413, 'PAYLOAD_TOO_LARGE');
-      await expectError(await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'substation', name: 'ghost', substationId: 'S99' }) }), 400, 'VALIDATION_FAILED');
+      await expectError(
+        await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'x'.repeat(100 * 1024) }) }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
+      await expectError(
+        await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'substation', name: 'ghost', substationId: 'S99' }) }),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
   });
 
@@ -155,7 +189,13 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
     let detectorId = '';
 
     /** Fetches, and checks the document names `schema` for this answer and the answer has that schema. */
-    const check = async (method: Method, path: string, template: string, schema: z.ZodType, options: { isArray?: boolean; status?: number; body?: unknown } = {}) => {
+    const check = async (
+      method: Method,
+      path: string,
+      template: string,
+      schema: z.ZodType,
+      options: { isArray?: boolean; status?: number; body?: unknown } = {},
+    ) => {
       const { isArray = false, status = method === 'post' ? 201 : 200 } = options;
       const res = await sut.api(path, method === 'post' ? { method: 'POST', body: JSON.stringify(options.body ?? {}) } : {});
       expect({ path, status: res.status }).toEqual({ path, status });
@@ -189,7 +229,9 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', `/api/incidents/${incidentId}`, '/api/incidents/{id}', schemas.incident);
       await check('post', `/api/incidents/${incidentId}/acknowledge`, '/api/incidents/{id}/acknowledge', schemas.incident, { status: 200 });
       await check('post', `/api/incidents/${incidentId}/arrive`, '/api/incidents/{id}/arrive', schemas.incident, { status: 200 });
-      const resolved = await check('post', `/api/incidents/${incidentId}/resolve`, '/api/incidents/{id}/resolve', schemas.incident, { status: 200 });
+      const resolved = await check('post', `/api/incidents/${incidentId}/resolve`, '/api/incidents/{id}/resolve', schemas.incident, {
+        status: 200,
+      });
       expect(resolved.milestones.every((m: { at: string | null }) => m.at !== null)).toBe(true);
       const again = await sut.api(`/api/incidents/${incidentId}/resolve`, { method: 'POST', body: '{}' });
       expect(again.status).toBe(409);
@@ -204,7 +246,12 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', '/api/enterprises/E0006/grades', '/api/enterprises/{id}/grades', schemas.gradeChange, { isArray: true });
       await check('get', '/api/enterprises/E0006/readings?bucket=60', '/api/enterprises/{id}/readings', schemas.enterpriseReadings);
       const each = await check('get', `/api/devices/${detectorId}/readings`, '/api/devices/{id}/readings', schemas.deviceReadings);
-      const bucketed = await check('get', `/api/devices/${detectorId}/readings?bucket=300`, '/api/devices/{id}/readings', schemas.deviceReadings);
+      const bucketed = await check(
+        'get',
+        `/api/devices/${detectorId}/readings?bucket=300`,
+        '/api/devices/{id}/readings',
+        schemas.deviceReadings,
+      );
       expect(Math.min(each.points.length, bucketed.points.length)).toBeGreaterThan(0);
       await check('post', `/api/devices/${detectorId}/credentials`, '/api/devices/{id}/credentials', schemas.deviceCredentials);
       await check('get', '/api/substations', '/api/substations', schemas.substation, { isArray: true });
@@ -217,7 +264,9 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(report.zone.incidents).toBeGreaterThan(0);
       await check('get', '/api/rules', '/api/rules', schemas.ruleSet);
       await check('get', '/api/me', '/api/me', schemas.principal);
-      await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, { body: { role: 'substation', name: 'chief', substationId: 'S1' } });
+      await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, {
+        body: { role: 'substation', name: 'chief', substationId: 'S1' },
+      });
       const health = await sut.api('/health', { token: null });
       expect(healthBody.parse(health.body)).toEqual(health.body);
     });
@@ -227,7 +276,7 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
     /** Follows Link rel="next" from `path` and gives every page's ids. */
     const follow = async (path: string, idsOf: (body: any) => string[]) => {
       const pages: string[][] = [];
-      for (let next: string | null = path; next; ) {
+      for (let next: string | null = path; next;) {
         const res = await raw(next, { headers: { authorization: `Bearer ${TOKEN}` } });
         expect(res.status).toBe(200);
         pages.push(idsOf(await res.json()));
@@ -251,8 +300,14 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
         const { body } = await sut.api(`/api/enterprises/${enterpriseId}`);
         const detector = body.devices.find((d: { type: string }) => d.type === 'smoke_detector' || d.type === 'gas_detector');
         const readings = detector.type === 'smoke_detector' ? { smoke: true } : { gas_lel: 60 };
-        await device.publishAsync(`sites/${enterpriseId}/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), { qos: 1 });
-        await waitFor(async () => (await sut.api(`/api/incidents?enterpriseId=${enterpriseId}`)).body.length === 1, 5000, `an incident at ${enterpriseId}`);
+        await device.publishAsync(`sites/${enterpriseId}/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), {
+          qos: 1,
+        });
+        await waitFor(
+          async () => (await sut.api(`/api/incidents?enterpriseId=${enterpriseId}`)).body.length === 1,
+          5000,
+          `an incident at ${enterpriseId}`,
+        );
       };
       const ids = async (path: string) => (await sut.api(path)).body.map((x: { id: string }) => x.id) as string[];
       await fire('E0007');
@@ -273,7 +328,9 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect((await follow('/api/alarms?limit=1', (body) => body.map((a: { id: string }) => a.id))).flat()).toEqual(alarms);
 
       // An enterprise cursor means nothing to the incident list.
-      const enterpriseCursor = (await raw('/api/enterprises?limit=1', { headers: { authorization: `Bearer ${TOKEN}` } })).headers.get('x-next-cursor');
+      const enterpriseCursor = (await raw('/api/enterprises?limit=1', { headers: { authorization: `Bearer ${TOKEN}` } })).headers.get(
+        'x-next-cursor',
+      );
       const refused = await sut.api(`/api/incidents?cursor=${enterpriseCursor}`);
       expect(refused.status).toBe(400);
       expect(refused.body.details).toEqual([{ path: 'cursor', message: 'not a cursor this list gave out (X-Next-Cursor)' }]);

@@ -30,8 +30,16 @@ describe('distributed mode across MQTT broker restarts', () => {
     await sut.createDatabase();
     await Promise.all([sut.start('ingest'), sut.start('risk-engine', 'risk'), sut.start('dispatch')]);
     // Devices back off for seconds before reconnecting; ingest comes back within a quarter of a second.
-    device = await connectAsync(broker.url, { protocolVersion: 5, clientId: `restart-sim-${sut.run}`, clean: false, properties: { sessionExpiryInterval: 3600 }, reconnectPeriod: 2000 });
-    devices = await sut.query(`SELECT id, enterprise_id AS "enterpriseId" FROM devices WHERE enterprise_id IN ('E0005', 'E0006') AND type IN ('smoke_detector', 'heat_detector') ORDER BY id`);
+    device = await connectAsync(broker.url, {
+      protocolVersion: 5,
+      clientId: `restart-sim-${sut.run}`,
+      clean: false,
+      properties: { sessionExpiryInterval: 3600 },
+      reconnectPeriod: 2000,
+    });
+    devices = await sut.query(
+      `SELECT id, enterprise_id AS "enterpriseId" FROM devices WHERE enterprise_id IN ('E0005', 'E0006') AND type IN ('smoke_detector', 'heat_detector') ORDER BY id`,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -49,7 +57,11 @@ describe('distributed mode across MQTT broker restarts', () => {
     return Promise.all(
       devices.map(async (d, n) => {
         const ts = base + r * 1000 + n;
-        await device.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts, readings: { temperature: 21 } }), { qos: 1 });
+        await device.publishAsync(
+          `sites/${d.enterpriseId}/devices/${d.id}/telemetry`,
+          JSON.stringify({ ts, readings: { temperature: 21 } }),
+          { qos: 1 },
+        );
         return `${d.id}@${ts}`;
       }),
     );
@@ -58,15 +70,29 @@ describe('distributed mode across MQTT broker restarts', () => {
     const ids = devices.map((d) => d.id);
     const want = new Set(keys);
     let missing: string[] = [];
-    await waitFor(async () => {
-      const rows = await sut.query<{ device_id: string; ts: Date }>(`SELECT device_id, ts FROM readings WHERE device_id = ANY($1::text[])`, [ids]);
-      const have = new Set(rows.map((row) => `${row.device_id}@${row.ts.getTime()}`));
-      missing = [...want].filter((k) => !have.has(k));
-      return missing.length === 0 || undefined;
-    }, 30_000, `${want.size} readings stored`).catch(async (e: Error) => {
+    await waitFor(
+      async () => {
+        const rows = await sut.query<{ device_id: string; ts: Date }>(
+          `SELECT device_id, ts FROM readings WHERE device_id = ANY($1::text[])`,
+          [ids],
+        );
+        const have = new Set(rows.map((row) => `${row.device_id}@${row.ts.getTime()}`));
+        missing = [...want].filter((k) => !have.has(k));
+        return missing.length === 0 || undefined;
+      },
+      30_000,
+      `${want.size} readings stored`,
+    ).catch(async (e: Error) => {
       const dead = await sut.query(`SELECT reason, detail FROM dead_letters ORDER BY received_at DESC LIMIT 3`).catch(() => []);
-      const metrics = await fetch(sut.url('ingest', '/metrics')).then((r) => r.text()).catch(() => '');
-      throw new Error(`${e.message}; missing ${missing.length}: ${missing.join(' ')}; dead letters ${JSON.stringify(dead)}; ${metrics.split('\n').filter((l) => l.startsWith('zone_mqtt_messages_total') || l.startsWith('zone_readings_accepted')).join(' ')}`);
+      const metrics = await fetch(sut.url('ingest', '/metrics'))
+        .then((r) => r.text())
+        .catch(() => '');
+      throw new Error(
+        `${e.message}; missing ${missing.length}: ${missing.join(' ')}; dead letters ${JSON.stringify(dead)}; ${metrics
+          .split('\n')
+          .filter((l) => l.startsWith('zone_mqtt_messages_total') || l.startsWith('zone_readings_accepted'))
+          .join(' ')}`,
+      );
     });
   }
   const ingestHealth = async () => ((await (await fetch(sut.url('ingest', '/health'))).json()) as any).checks.mqttIngest.status as string;

@@ -14,9 +14,15 @@ describe('all-in-one: a device that falls silent is an offline finding until it 
   let deviceId = '';
   let otherDeviceIds: string[] = [];
   const report = () =>
-    device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: false, temperature: 24 } }), { qos: 1 });
+    device.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+      JSON.stringify({ ts: Date.now(), readings: { smoke: false, temperature: 24 } }),
+      { qos: 1 },
+    );
   const openOfflineAlarms = async () => {
-    const { body } = await sut.api<{ id: string; deviceId: string; ruleId: string }[]>(`/api/alarms?status=open&enterpriseId=${enterpriseId}`);
+    const { body } = await sut.api<{ id: string; deviceId: string; ruleId: string }[]>(
+      `/api/alarms?status=open&enterpriseId=${enterpriseId}`,
+    );
     return body.filter((a) => a.ruleId === 'device.offline');
   };
   const streamed = (type: string) => stream.ofType(type).filter((e) => e.data.deviceId === deviceId && e.data.ruleId === 'device.offline');
@@ -31,7 +37,9 @@ describe('all-in-one: a device that falls silent is an offline finding until it 
     deviceId = detectors[0].id;
     otherDeviceIds = body.devices.map((d: { id: string }) => d.id).filter((id: string) => id !== deviceId);
     // Three missed reports of a 30 s detector would make this a two-minute test.
-    await sut.app!.get<SqlClient>(SQL_CLIENT).query('UPDATE devices SET report_interval_s = $2 WHERE id = $1', [deviceId, REPORT_INTERVAL_S]);
+    await sut
+      .app!.get<SqlClient>(SQL_CLIENT)
+      .query('UPDATE devices SET report_interval_s = $2 WHERE id = $1', [deviceId, REPORT_INTERVAL_S]);
   });
 
   afterAll(async () => {
@@ -42,19 +50,29 @@ describe('all-in-one: a device that falls silent is an offline finding until it 
 
   it('raises a blue device.offline alarm once the device has missed three reports, shows it as a finding and streams it', async () => {
     await report();
-    const seenAt = await waitFor(async () => {
-      const { body } = await sut.api(`/api/enterprises/${enterpriseId}`);
-      const d = body.devices.find((x: { id: string }) => x.id === deviceId);
-      return d?.online === true ? Date.parse(d.lastSeenAt) : undefined;
-    }, 5000, 'the device to be seen online');
+    const seenAt = await waitFor(
+      async () => {
+        const { body } = await sut.api(`/api/enterprises/${enterpriseId}`);
+        const d = body.devices.find((x: { id: string }) => x.id === deviceId);
+        return d?.online === true ? Date.parse(d.lastSeenAt) : undefined;
+      },
+      5000,
+      'the device to be seen online',
+    );
 
-    const [alarm] = await waitFor(async () => {
-      const open = await openOfflineAlarms();
-      return open.length > 0 ? open : undefined;
-    }, 3 * REPORT_INTERVAL_S * 1000 + 5000, 'an open device.offline alarm');
+    const [alarm] = await waitFor(
+      async () => {
+        const open = await openOfflineAlarms();
+        return open.length > 0 ? open : undefined;
+      },
+      3 * REPORT_INTERVAL_S * 1000 + 5000,
+      'an open device.offline alarm',
+    );
     expect(Date.now() - seenAt).toBeGreaterThan(3 * REPORT_INTERVAL_S * 1000);
     expect(alarm).toMatchObject({ deviceId, enterpriseId, ruleId: 'device.offline', metric: 'offline', grade: 'blue', status: 'open' });
-    expect((alarm as unknown as { message: string }).message).toMatch(new RegExp(`^device ${deviceId} silent for \\d+ s \\(reports every 1 s\\)$`));
+    expect((alarm as unknown as { message: string }).message).toMatch(
+      new RegExp(`^device ${deviceId} silent for \\d+ s \\(reports every 1 s\\)$`),
+    );
 
     const { body: enterprise } = await sut.api(`/api/enterprises/${enterpriseId}`);
     expect(enterprise.why.findings).toEqual([expect.objectContaining({ id: alarm.id, ruleId: 'device.offline', deviceId })]);

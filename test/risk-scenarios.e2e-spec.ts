@@ -30,7 +30,9 @@ describe('risk scenarios: the grade and alarm an expert would expect', () => {
       const { body: detail } = await sut.api(`/api/enterprises/${e.id}`);
       const d = detail.devices.find((x: { type: string }) => x.type === type);
       const h = detail.hazards;
-      const hazards = [h.threeInOne, h.multiTenant && h.tenants >= 3, h.unauthorisedStructures, h.fireLaneBlocked, h.noSprinklers].filter(Boolean).length;
+      const hazards = [h.threeInOne, h.multiTenant && h.tenants >= 3, h.unauthorisedStructures, h.fireLaneBlocked, h.noSprinklers].filter(
+        Boolean,
+      ).length;
       if (d) candidates.push({ enterpriseId: e.id, deviceId: d.id, hazards });
     }
     candidates.sort((a, b) => a.hazards - b.hazards);
@@ -42,11 +44,13 @@ describe('risk scenarios: the grade and alarm an expert would expect', () => {
   const send = (target: { enterpriseId: string; deviceId: string }, ts: number, readings: Record<string, number | boolean>) =>
     device.publishAsync(`sites/${target.enterpriseId}/devices/${target.deviceId}/telemetry`, JSON.stringify({ ts, readings }), { qos: 1 });
 
-  const openAlarms = async (enterpriseId: string) => (await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`)).body as Array<{ ruleId: string; grade: string }>;
+  const openAlarms = async (enterpriseId: string) =>
+    (await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`)).body as Array<{ ruleId: string; grade: string }>;
   const alarm = (enterpriseId: string, ruleId: string) =>
     waitFor(async () => (await openAlarms(enterpriseId)).find((a) => a.ruleId === ruleId), 5000, `${ruleId} on ${enterpriseId}`);
   const gradeOf = async (enterpriseId: string) => (await sut.api(`/api/enterprises/${enterpriseId}`)).body.grade as string | null;
-  const openIncident = async (enterpriseId: string) => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0];
+  const openIncident = async (enterpriseId: string) =>
+    (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0];
 
   it('factory fire: smoke with a fast temperature rise → orange alarms, red (confirmed fire), an incident', async () => {
     const target = await deviceOfType('smoke_detector');

@@ -17,7 +17,11 @@ describe('roles on every write endpoint', () => {
     const detector = body.devices.find((d: { type: string }) => d.type === 'smoke_detector' || d.type === 'gas_detector');
     const readings = detector.type === 'smoke_detector' ? { smoke: true } : { gas_lel: 60 };
     await device.publishAsync(`sites/E0005/devices/${detector.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), { qos: 1 });
-    incident = await waitFor(async () => (await sut.api<IncidentView[]>('/api/incidents?status=open&enterpriseId=E0005')).body[0], 5000, 'an incident');
+    incident = await waitFor(
+      async () => (await sut.api<IncidentView[]>('/api/incidents?status=open&enterpriseId=E0005')).body[0],
+      5000,
+      'an incident',
+    );
     const other = incident.substationId === 'S1' ? 'S2' : 'S1';
     for (const [key, body] of Object.entries({
       viewer: { role: 'viewer', name: 'duty viewer' },
@@ -35,7 +39,8 @@ describe('roles on every write endpoint', () => {
     await sut.dispose();
   });
 
-  const post = (path: string, token: string | null, body: unknown = {}) => sut.api(path, { method: 'POST', body: JSON.stringify(body), token });
+  const post = (path: string, token: string | null, body: unknown = {}) =>
+    sut.api(path, { method: 'POST', body: JSON.stringify(body), token });
 
   it.each(['acknowledge', 'arrive', 'resolve'])('refuses %s without a token (401) and to a viewer (403)', async (action) => {
     expect((await post(`/api/incidents/${incident.id}/${action}`, null)).status).toBe(401);
@@ -59,9 +64,15 @@ describe('roles on every write endpoint', () => {
     expect((await post(path, tokens.viewer)).status).toBe(403);
     expect((await post(path, tokens.own)).status).toBe(403);
     const issued = await post(path, undefined as never);
-    expect(issued).toEqual({ status: 201, body: { deviceId: enterprise.devices[0].id, username: enterprise.devices[0].id, password: expect.any(String) } });
+    expect(issued).toEqual({
+      status: 201,
+      body: { deviceId: enterprise.devices[0].id, username: enterprise.devices[0].id, password: expect.any(String) },
+    });
     const unknown = await post('/api/devices/E0999-D99/credentials', undefined as never);
-    expect(unknown).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'device E0999-D99 not found' } });
+    expect(unknown).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'device E0999-D99 not found' },
+    });
   });
 
   it('lets a viewer read', async () => {

@@ -37,7 +37,9 @@ describe('simulators: scenarios checked against the running system, record and r
       expect: { apiUrl: sut.baseUrl, token: TOKEN },
       log: (l) => lines.push(l),
     });
-    Object.values(result.cast.enterprises).flat().forEach((id) => used.add(id));
+    Object.values(result.cast.enterprises)
+      .flat()
+      .forEach((id) => used.add(id));
     expect(result.stats.errors).toBe(0);
     // On failure the whole PASS/FAIL list shows what the system did instead.
     expect({ passed: result.passed, log: lines }).toEqual({ passed: true, log: expect.any(Array) });

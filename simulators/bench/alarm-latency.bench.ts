@@ -28,7 +28,15 @@ function percentile(sorted: number[], p: number): number {
 export async function benchAlarmLatency(options: { ratePerS: number; seconds: number }): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-latency-'));
   // The probe and the load publish for many devices on anonymous connections.
-  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', OPERATOR_TOKEN: TOKEN, MQTT_DEVICE_AUTH: 'off' });
+  const config = loadConfig({
+    PORT: '0',
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    OPERATOR_TOKEN: TOKEN,
+    MQTT_DEVICE_AUTH: 'off',
+  });
   const app = await startApp(AllInOneModule.forRoot(config), config);
   const stream = new SseRecorder();
   try {
@@ -38,7 +46,14 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     const detectors = generateZone({ enterprises: config.SEED_ENTERPRISES }).devices.filter((d) => d.type === 'smoke_detector');
     const probe = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-probe' });
     // Paced: the window only keeps the pace from waiting on acknowledgements.
-    const load = loadInWorker({ url, connections: 32, window: 100, messages: options.ratePerS * options.seconds, zoneSize: config.SEED_ENTERPRISES, ratePerS: options.ratePerS });
+    const load = loadInWorker({
+      url,
+      connections: 32,
+      window: 100,
+      messages: options.ratePerS * options.seconds,
+      zoneSize: config.SEED_ENTERPRISES,
+      ratePerS: options.ratePerS,
+    });
     await load.connected;
     const sentAt = new Map<string, number>();
     const probes = Math.floor(options.seconds * 10) - 20;
@@ -46,7 +61,11 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     for (let i = 0; i < probes; i++) {
       const d = detectors[(i * 97) % detectors.length];
       sentAt.set(d.id, performance.now() + performance.timeOrigin);
-      void probe.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings: { smoke: true } }), { qos: 1 });
+      void probe.publishAsync(
+        `sites/${d.enterpriseId}/devices/${d.id}/telemetry`,
+        JSON.stringify({ ts: Date.now(), readings: { smoke: true } }),
+        { qos: 1 },
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
     const publishMs = await load.done;
@@ -59,7 +78,13 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     latencies.sort((a, b) => a - b);
     // What the load reached: below the asked rate, the system could not keep up (every message waits for storage).
     const achieved = Math.round((options.ratePerS * options.seconds * 1000) / publishMs);
-    const extra = { load_readings_per_s: options.ratePerS, load_achieved_readings_per_s: achieved, probes: sentAt.size, alarms_seen: latencies.length, mode: 'embedded' };
+    const extra = {
+      load_readings_per_s: options.ratePerS,
+      load_achieved_readings_per_s: achieved,
+      probes: sentAt.size,
+      alarms_seen: latencies.length,
+      mode: 'embedded',
+    };
     emit('alarm_latency_p50_ms', percentile(latencies, 0.5), 'ms', extra);
     emit('alarm_latency_p99_ms', percentile(latencies, 0.99), 'ms', extra);
     await probe.endAsync();

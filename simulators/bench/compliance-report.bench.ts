@@ -15,7 +15,14 @@ const YEAR_MS = 365 * 86_400_000;
  */
 export async function benchComplianceReport(incidents: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-report-'));
-  const config = loadConfig({ PORT: '0', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_ENTERPRISES: '2300', LOG_LEVEL: 'error' });
+  const config = loadConfig({
+    PORT: '0',
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_ENTERPRISES: '2300',
+    LOG_LEVEL: 'error',
+  });
   const app = await startApp(AllInOneModule.forRoot(config), config);
   try {
     const sql = app.get<SqlClient>(SQL_CLIENT);

@@ -50,14 +50,28 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
       INGEST_CLIENT_ID: `bench-${run}-${app}`,
       LOG_LEVEL: 'error',
     };
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', app, 'src', 'main.js')], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(child);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200, 120_000, `${app} healthy`);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => null))?.status === 200,
+      120_000,
+      `${app} healthy`,
+    );
   };
   try {
     await start('command-center');
     await Promise.all([start('ingest'), start('risk-engine'), start('dispatch')]);
-    const load = loadInWorker({ url: options.mqttUrl, connections: options.connections, window: 100, messages: options.messages, zoneSize: 2300, protocolVersion: 5 });
+    const load = loadInWorker({
+      url: options.mqttUrl,
+      connections: options.connections,
+      window: 100,
+      messages: options.messages,
+      zoneSize: 2300,
+      protocolVersion: 5,
+    });
     await load.connected;
     const started = performance.now();
     const publishMs = await load.done;
@@ -66,12 +80,16 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
     let stored = 0;
     let lastChange = performance.now();
     try {
-      await waitFor(async () => {
-        const n = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM readings')).rows[0].n;
-        if (n !== stored) lastChange = performance.now();
-        stored = n;
-        return n >= options.messages || performance.now() - lastChange > 10_000;
-      }, 900_000, 'every reading stored');
+      await waitFor(
+        async () => {
+          const n = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM readings')).rows[0].n;
+          if (n !== stored) lastChange = performance.now();
+          stored = n;
+          return n >= options.messages || performance.now() - lastChange > 10_000;
+        },
+        900_000,
+        'every reading stored',
+      );
     } finally {
       await db.end();
     }

@@ -13,7 +13,14 @@ export interface TimerBenchOptions {
   windowSeconds: number;
 }
 
-const HAZARDS = JSON.stringify({ threeInOne: false, multiTenant: false, tenants: 1, unauthorisedStructures: false, fireLaneBlocked: false, noSprinklers: false });
+const HAZARDS = JSON.stringify({
+  threeInOne: false,
+  multiTenant: false,
+  tenants: 1,
+  unauthorisedStructures: false,
+  fireLaneBlocked: false,
+  noSprinklers: false,
+});
 
 /**
  * 100,000 open incidents, every one with pending deadlines, in the all-in-one
@@ -71,7 +78,14 @@ export async function benchEscalationTimers(options: TimerBenchOptions): Promise
       [windowEnd],
     );
     const expected = Math.floor(options.windowSeconds * options.escalationsPerSecond);
-    const extra = { open_incidents: n, seeded_s_before_first_due: Math.round((firstDue - seededAt) / 100) / 10, escalations: stats.n, expected_escalations: expected, rate_per_s: options.escalationsPerSecond, mode: 'embedded' };
+    const extra = {
+      open_incidents: n,
+      seeded_s_before_first_due: Math.round((firstDue - seededAt) / 100) / 10,
+      escalations: stats.n,
+      expected_escalations: expected,
+      rate_per_s: options.escalationsPerSecond,
+      mode: 'embedded',
+    };
     emit('escalation_lateness_p50_ms', Number(stats.p50), 'ms', extra);
     emit('escalation_lateness_p99_ms', Number(stats.p99), 'ms', extra);
     emit('escalation_lateness_max_ms', Number(stats.max), 'ms', extra);

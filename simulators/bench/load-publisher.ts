@@ -77,7 +77,19 @@ class LoadConnection {
     socket.on('error', (e) => this.fail(e));
     socket.on('close', () => this.fail(new Error('connection closed by the broker')));
     socket.once('connect', () =>
-      socket.write(generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: this.protocolVersion, clientId: this.clientId, clean: true, keepalive: 60 }, this.encoding)),
+      socket.write(
+        generate(
+          {
+            cmd: 'connect',
+            protocolId: 'MQTT',
+            protocolVersion: this.protocolVersion,
+            clientId: this.clientId,
+            clean: true,
+            keepalive: 60,
+          },
+          this.encoding,
+        ),
+      ),
     );
     await Promise.race([connack, this.failure]);
     if (this.failed) throw this.failed;
@@ -89,7 +101,7 @@ class LoadConnection {
    * Resolves when everything sent is acknowledged.
    */
   async run(window: number, take: () => LoadMessage | typeof LATER | null): Promise<void> {
-    for (let done = false; !done; ) {
+    for (let done = false; !done;) {
       if (this.failed) throw this.failed;
       const room = Math.min(window - this.inFlight, WRITE_CHUNK);
       if (room <= 0) {
@@ -104,7 +116,12 @@ class LoadConnection {
         else if (m === LATER) later = true;
         else {
           this.nextId = (this.nextId % 65535) + 1;
-          packets.push(generate({ cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId: this.nextId, retain: false, dup: false }, this.encoding));
+          packets.push(
+            generate(
+              { cmd: 'publish', topic: m.topic, payload: m.payload, qos: 1, messageId: this.nextId, retain: false, dup: false },
+              this.encoding,
+            ),
+          );
         }
       }
       if (packets.length > 0) {
@@ -151,7 +168,10 @@ export class LoadPublisher {
 
   async connect(): Promise<void> {
     const url = new URL(this.options.url);
-    this.connections = Array.from({ length: this.options.connections }, (_, i) => new LoadConnection(url, `bench-${process.pid}-${i}`, this.options.protocolVersion ?? 4));
+    this.connections = Array.from(
+      { length: this.options.connections },
+      (_, i) => new LoadConnection(url, `bench-${process.pid}-${i}`, this.options.protocolVersion ?? 4),
+    );
     await Promise.all(this.connections.map((c) => c.open()));
   }
 

@@ -14,7 +14,12 @@ export interface LoadWorkerData {
 
 /** The sensors' side of a benchmark, on a thread of its own so it does not eat the system's event loop. */
 async function run(data: LoadWorkerData): Promise<void> {
-  const publisher = new LoadPublisher({ url: data.url, connections: data.connections, window: data.window, protocolVersion: data.protocolVersion });
+  const publisher = new LoadPublisher({
+    url: data.url,
+    connections: data.connections,
+    window: data.window,
+    protocolVersion: data.protocolVersion,
+  });
   await publisher.connect();
   parentPort!.postMessage({ type: 'connected' });
   const started = performance.now();

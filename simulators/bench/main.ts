@@ -52,9 +52,13 @@ async function main(): Promise<void> {
     const ratio = (metric: string, rate: number) => {
       if (reference) emit(metric, rate / reference, 'ratio', { reference: 'mqtt_passthrough_msgs_per_s' });
     };
-    if (run('embedded')) ratio('embedded_to_passthrough_ratio', await benchEmbeddedThroughput({ messages, connections, window: Number(values['in-flight']) }));
+    if (run('embedded'))
+      ratio('embedded_to_passthrough_ratio', await benchEmbeddedThroughput({ messages, connections, window: Number(values['in-flight']) }));
     if (run('distributed')) {
-      if (!process.env.KAFKA_BROKERS) execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (!process.env.KAFKA_BROKERS)
+        execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
       const rate = await benchDistributedThroughput({
         messages: Number(values['distributed-messages']),
         connections,

@@ -8,9 +8,16 @@ import { loadInWorker } from './load-in-worker';
  * received per second; what Mosquitto dropped on the way (its per-client queue
  * limit, max_queued_messages) is reported beside it.
  */
-export async function benchMqttPassthrough(options: { url: string; messages: number; connections: number; zoneSize: number }): Promise<number> {
+export async function benchMqttPassthrough(options: {
+  url: string;
+  messages: number;
+  connections: number;
+  zoneSize: number;
+}): Promise<number> {
   const { hostname, port } = new URL(options.url);
-  const sub = spawn('mosquitto_sub', ['-h', hostname, '-p', port || '1883', '-t', 'sites/#', '-q', '1', '-F', '%m'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sub = spawn('mosquitto_sub', ['-h', hostname, '-p', port || '1883', '-t', 'sites/#', '-q', '1', '-F', '%m'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let received = 0;
   let lastAt = 0;
   sub.stdout!.on('data', (chunk: Buffer) => {
@@ -20,7 +27,13 @@ export async function benchMqttPassthrough(options: { url: string; messages: num
   const exited = new Promise<void>((resolve) => sub.once('exit', () => resolve()));
   try {
     await new Promise((r) => setTimeout(r, 500));
-    const load = loadInWorker({ url: options.url, connections: options.connections, window: 100, messages: options.messages, zoneSize: options.zoneSize });
+    const load = loadInWorker({
+      url: options.url,
+      connections: options.connections,
+      window: 100,
+      messages: options.messages,
+      zoneSize: options.zoneSize,
+    });
     await load.connected;
     const started = performance.now();
     await load.done;
@@ -28,7 +41,14 @@ export async function benchMqttPassthrough(options: { url: string; messages: num
       await new Promise((r) => setTimeout(r, 100));
     }
     const rate = (received * 1000) / Math.max(1, lastAt - started);
-    emit('mqtt_passthrough_msgs_per_s', rate, 'msgs/s', { messages: options.messages, received, dropped_by_broker: options.messages - received, connections: options.connections, broker: options.url, subscriber: 'mosquitto_sub' });
+    emit('mqtt_passthrough_msgs_per_s', rate, 'msgs/s', {
+      messages: options.messages,
+      received,
+      dropped_by_broker: options.messages - received,
+      connections: options.connections,
+      broker: options.url,
+      subscriber: 'mosquitto_sub',
+    });
     return rate;
   } finally {
     sub.kill();

@@ -51,7 +51,10 @@ export class DeviceLinks {
     // unless the devices log in: a broker that wants credentials lets no anonymous connection in.
     const sharedCount = this.options.credentials ? 0 : this.options.connectionPerDevice ? 1 : Math.max(1, this.options.connections);
     for (let i = 0; i < sharedCount; i++) {
-      const client = await connectAsync(this.options.url, this.clientOptions(null, `${this.options.clientIdPrefix ?? 'simulator'}-${process.pid}-${i}`));
+      const client = await connectAsync(
+        this.options.url,
+        this.clientOptions(null, `${this.options.clientIdPrefix ?? 'simulator'}-${process.pid}-${i}`),
+      );
       client.on('error', (e) => this.stats.failed(e));
       this.shared.push(client);
     }
@@ -122,7 +125,11 @@ export class DeviceLinks {
     // Devices with credentials have no shared connection: a message sent on behalf of nobody goes out as the device its topic names.
     const named = this.own.get(DEVICE_OF_TOPIC.exec(key)?.[1] ?? '');
     if (named) return named;
-    throw new Error(this.options.credentials ? `no connection may publish ${key}: with device credentials a message goes out on its device's own connection` : 'no MQTT connection open');
+    throw new Error(
+      this.options.credentials
+        ? `no connection may publish ${key}: with device credentials a message goes out on its device's own connection`
+        : 'no MQTT connection open',
+    );
   }
 
   private clientOptions(device: DeviceSeed | null, clientId: string): IClientOptions {

@@ -42,7 +42,16 @@ export class Fleet {
     // Sequence numbers continue across runs instead of restarting at 1: ingest refuses a repeat of the last one it saw.
     const seqBase = Math.floor(clock.timestampAt(0) / 1000);
     for (const s of seeds) {
-      const d: SimulatedDevice = { seed: s, generator: new ReadingGenerator(s, seed), overrides: new Map(), last: {}, intervalS: s.reportIntervalS, seq: seqBase, online: true, generation: 0 };
+      const d: SimulatedDevice = {
+        seed: s,
+        generator: new ReadingGenerator(s, seed),
+        overrides: new Map(),
+        last: {},
+        intervalS: s.reportIntervalS,
+        seq: seqBase,
+        online: true,
+        generation: 0,
+      };
       this.devices.set(s.id, d);
       this.queue.push(phase() * s.reportIntervalS, { id: s.id, generation: 0 });
     }
@@ -74,7 +83,8 @@ export class Fleet {
   /** Holds metrics at values; the devices report at once (detectors report on change). */
   set(ids: readonly string[], values: Partial<Record<MetricName, ReadingValue>>, s: number): void {
     for (const d of this.pick(ids)) {
-      for (const [metric, value] of Object.entries(values) as Array<[MetricName, ReadingValue]>) d.overrides.set(metric, { kind: 'set', value });
+      for (const [metric, value] of Object.entries(values) as Array<[MetricName, ReadingValue]>)
+        d.overrides.set(metric, { kind: 'set', value });
       this.reportNow(d, s);
     }
   }
@@ -83,7 +93,9 @@ export class Fleet {
   ramp(ids: readonly string[], ramps: Partial<Record<MetricName, { from?: number; to: number; overS: number }>>, s: number): void {
     for (const d of this.pick(ids)) {
       for (const [metric, r] of Object.entries(ramps) as Array<[MetricName, { from?: number; to: number; overS: number }]>) {
-        const current = d.overrides.has(metric) ? overrideValue(d.overrides.get(metric)!, s) : (d.last[metric] ?? d.generator.next(this.clock.timestampAt(s))[metric]);
+        const current = d.overrides.has(metric)
+          ? overrideValue(d.overrides.get(metric)!, s)
+          : (d.last[metric] ?? d.generator.next(this.clock.timestampAt(s))[metric]);
         const from = r.from ?? (typeof current === 'number' ? current : 0);
         d.overrides.set(metric, { kind: 'ramp', from, to: r.to, startS: s, overS: r.overS });
       }

@@ -2,8 +2,7 @@ import { ReadingValue } from '@app/contracts';
 
 /** A scenario's hold on one metric of one device: a fixed value, or a linear ramp in scenario time. */
 export type MetricOverride =
-  | { kind: 'set'; value: ReadingValue }
-  | { kind: 'ramp'; from: number; to: number; startS: number; overS: number };
+  { kind: 'set'; value: ReadingValue } | { kind: 'ramp'; from: number; to: number; startS: number; overS: number };
 
 export function overrideValue(override: MetricOverride, scenarioS: number): ReadingValue {
   if (override.kind === 'set') return override.value;

@@ -32,6 +32,8 @@ export class ProgressLine {
     this.lastAt = now;
     const s = this.stats;
     const label = this.label();
-    this.out.write(`\r\x1b[K${Math.round((now - s.startedAt) / 1000)} s  devices ${s.online}/${s.devices}  ${Math.round(rate)} msg/s  sent ${s.sent}  errors ${s.errors}${label ? `  ${label}` : ''}`);
+    this.out.write(
+      `\r\x1b[K${Math.round((now - s.startedAt) / 1000)} s  devices ${s.online}/${s.devices}  ${Math.round(rate)} msg/s  sent ${s.sent}  errors ${s.errors}${label ? `  ${label}` : ''}`,
+    );
   }
 }

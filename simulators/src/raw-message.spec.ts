@@ -5,7 +5,11 @@ const device: DeviceSeed = { id: 'E0007-D03', enterpriseId: 'E0007', type: 'smok
 
 describe('rawMessage', () => {
   it('fills the device into the topic and a timestamp, shifted by seconds, into a json payload as a number', () => {
-    const m = rawMessage({ topic: 'sites/{enterprise}/devices/{device}/telemetry', json: { ts: '{ts+60}', readings: { smoke: true } } }, device, 1_000);
+    const m = rawMessage(
+      { topic: 'sites/{enterprise}/devices/{device}/telemetry', json: { ts: '{ts+60}', readings: { smoke: true } } },
+      device,
+      1_000,
+    );
     expect(m.topic).toBe('sites/E0007/devices/E0007-D03/telemetry');
     expect(JSON.parse(m.payload.toString())).toEqual({ ts: 61_000, readings: { smoke: true } });
   });

@@ -28,7 +28,16 @@ const PROFILES: Record<Exclude<MetricName, 'fire_lane_blocked' | 'fire_door_open
   co: { base: 2, spread: 3, dailyAmplitude: 1, noise: 0.8, driftPerMinute: 0.1, driftBound: 2, min: 0, decimals: 0 },
   residual_current: { base: 120, spread: 50, dailyAmplitude: 20, noise: 4, driftPerMinute: 1, driftBound: 15, min: 0, decimals: 0 },
   cable_temperature: { base: 34, spread: 6, dailyAmplitude: 6, noise: 0.4, driftPerMinute: 0.1, driftBound: 2, min: -20, decimals: 1 },
-  hydrant_pressure: { base: 0.3, spread: 0.04, dailyAmplitude: 0.004, noise: 0.002, driftPerMinute: 0.0005, driftBound: 0.008, min: 0, decimals: 3 },
+  hydrant_pressure: {
+    base: 0.3,
+    spread: 0.04,
+    dailyAmplitude: 0.004,
+    noise: 0.002,
+    driftPerMinute: 0.0005,
+    driftBound: 0.008,
+    min: 0,
+    decimals: 3,
+  },
 };
 
 // The zone is in Zhejiang (UTC+8); the daily cycle peaks at 15:00 local time.
@@ -75,7 +84,7 @@ export class ReadingGenerator {
   next(ts: number): Readings {
     const minutes = this.lastTs === null ? 0 : Math.max(0, ts - this.lastTs) / 60_000;
     this.lastTs = ts;
-    const localHour = (((ts + LOCAL_OFFSET_H * 3_600_000) % DAY_MS) + DAY_MS) % DAY_MS / 3_600_000;
+    const localHour = ((((ts + LOCAL_OFFSET_H * 3_600_000) % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000;
     const daily = Math.cos((2 * Math.PI * (localHour - PEAK_HOUR)) / 24);
     const readings: Readings = {};
     for (const metric of DEVICE_TYPES[this.device.type].metrics) {

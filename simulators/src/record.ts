@@ -27,10 +27,18 @@ async function main(): Promise<number> {
   }
   if (!values.out) throw new UsageError('--out FILE is required');
   const seconds = numberOption('seconds', values.seconds, positive);
-  const recording = await startRecording({ url: values.url, out: values.out, topic: values.topic, username: values.username, password: values.password });
+  const recording = await startRecording({
+    url: values.url,
+    out: values.out,
+    topic: values.topic,
+    username: values.username,
+    password: values.password,
+  });
   const started = Date.now();
   process.stderr.write(`recording ${values.topic} from ${values.url} to ${values.out}${seconds ? ` for ${seconds} s` : ' until Ctrl-C'}\n`);
-  const progress = process.stderr.isTTY ? setInterval(() => process.stderr.write(`\r\x1b[K${Math.round((Date.now() - started) / 1000)} s  ${recording.count} messages`), 1000) : null;
+  const progress = process.stderr.isTTY
+    ? setInterval(() => process.stderr.write(`\r\x1b[K${Math.round((Date.now() - started) / 1000)} s  ${recording.count} messages`), 1000)
+    : null;
   await new Promise<void>((resolve) => {
     const timer = seconds ? setTimeout(resolve, seconds * 1000) : null;
     const done = () => {

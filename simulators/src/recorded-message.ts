@@ -36,7 +36,8 @@ export function parseRecording(text: string, source = 'recording'): RecordedMess
       throw new Error(`${source}:${i + 1}: not JSON: ${(e as Error).message}`);
     }
     const parsed = recordedMessageSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${source}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${source}:${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
     messages.push(parsed.data);
   });
   return messages;

@@ -1,7 +1,8 @@
 import { RecordedMessage, parseRecording, payloadBytes, recordMessage } from './recorded-message';
 import { replayKey, replaySchedule } from './replay-schedule';
 
-const msg = (t: number, device: string): RecordedMessage => recordMessage(t, `sites/E0001/devices/${device}/telemetry`, Buffer.from(`{"t":${t}}`), 1, false);
+const msg = (t: number, device: string): RecordedMessage =>
+  recordMessage(t, `sites/E0001/devices/${device}/telemetry`, Buffer.from(`{"t":${t}}`), 1, false);
 
 describe('replaySchedule', () => {
   const recording = [msg(0, 'E0001-D01'), msg(500, 'E0001-D02'), msg(500, 'E0001-D01'), msg(2000, 'E0001-D03'), msg(1200, 'E0001-D02')];
@@ -23,7 +24,11 @@ describe('replaySchedule', () => {
   });
 
   it('puts each device on one connection, so its order holds', () => {
-    const sut = replaySchedule([...recording, msg(3000, 'E0001-D01'), msg(3100, 'E0001-D02')], { speed: 1, asFastAsPossible: false, lanes: 4 });
+    const sut = replaySchedule([...recording, msg(3000, 'E0001-D01'), msg(3100, 'E0001-D02')], {
+      speed: 1,
+      asFastAsPossible: false,
+      lanes: 4,
+    });
     const lanes = new Map<string, Set<number>>();
     for (const s of sut) lanes.set(replayKey(s.message.topic), (lanes.get(replayKey(s.message.topic)) ?? new Set()).add(s.lane));
     for (const used of lanes.values()) expect(used.size).toBe(1);

@@ -30,7 +30,9 @@ export function castScenario(scenario: Scenario, zone: ZoneSeed, options: CastOp
   Object.entries(scenario.enterprises).forEach(([name, sel], index) => {
     const ids = index === 0 && options.enterpriseIds ? options.enterpriseIds : sel.ids;
     if (ids) {
-      for (const id of ids) if (!byEnterprise.has(id)) throw new Error(`enterprise alias "${name}": ${id} is not in a zone of ${zone.enterprises.length} enterprises`);
+      for (const id of ids)
+        if (!byEnterprise.has(id))
+          throw new Error(`enterprise alias "${name}": ${id} is not in a zone of ${zone.enterprises.length} enterprises`);
       enterprises[name] = [...ids];
       ids.forEach((id) => taken.add(id));
       return;
@@ -43,7 +45,9 @@ export function castScenario(scenario: Scenario, zone: ZoneSeed, options: CastOp
     });
     if (fits.length < sel.count) {
       const wants = [...Object.entries(sel.with).map(([t, n]) => `${n} × ${t}`), ...(sel.noStandingHazards ? ['no standing hazard'] : [])];
-      throw new Error(`enterprise alias "${name}": ${fits.length} of the ${sel.count} enterprises wanted (${wants.join(', ') || 'any'}) in a zone of ${zone.enterprises.length}`);
+      throw new Error(
+        `enterprise alias "${name}": ${fits.length} of the ${sel.count} enterprises wanted (${wants.join(', ') || 'any'}) in a zone of ${zone.enterprises.length}`,
+      );
     }
     enterprises[name] = fits.slice(0, sel.count).map((e) => e.id);
     enterprises[name].forEach((id) => taken.add(id));
@@ -55,7 +59,8 @@ export function castScenario(scenario: Scenario, zone: ZoneSeed, options: CastOp
       const matching = (byEnterprise.get(e) ?? []).filter((d) => !g.types || g.types.includes(d.type));
       return matching.slice(0, g.count ?? matching.length).map((d) => d.id);
     });
-    if (groups[name].length === 0) throw new Error(`device group "${name}": no ${g.types?.join(' or ') ?? 'device'} in ${enterprises[g.enterprise].join(', ')}`);
+    if (groups[name].length === 0)
+      throw new Error(`device group "${name}": no ${g.types?.join(' or ') ?? 'device'} in ${enterprises[g.enterprise].join(', ')}`);
   }
   const devices = Object.values(enterprises).flatMap((ids) => ids.flatMap((id) => byEnterprise.get(id) ?? []));
   return { enterprises, groups, devices };

@@ -34,26 +34,43 @@ export async function evaluateChecks(
         const alarms = (await Promise.all(ids.map((id) => api.openAlarms(id)))).flat();
         const n = alarms.filter((a) => (!check.ruleId || a.ruleId === check.ruleId) && (!check.grade || a.grade === check.grade)).length;
         const what = `${check.ruleId ?? 'any rule'}${check.grade ? ` ${check.grade}` : ''}`;
-        results.push({ check, passed: withinCount(n, check), detail: `open alarms ${what} on ${check.enterprise} (${ids.join(', ')}): ${n}, want ${countText(check)}` });
+        results.push({
+          check,
+          passed: withinCount(n, check),
+          detail: `open alarms ${what} on ${check.enterprise} (${ids.join(', ')}): ${n}, want ${countText(check)}`,
+        });
         break;
       }
       case 'openIncidents': {
         const ids = enterprises[check.enterprise];
         const n = (await Promise.all(ids.map((id) => api.openIncidents(id)))).flat().length;
-        results.push({ check, passed: withinCount(n, check), detail: `open incidents on ${check.enterprise} (${ids.join(', ')}): ${n}, want ${countText(check)}` });
+        results.push({
+          check,
+          passed: withinCount(n, check),
+          detail: `open incidents on ${check.enterprise} (${ids.join(', ')}): ${n}, want ${countText(check)}`,
+        });
         break;
       }
       case 'enterpriseGrade': {
         const ids = enterprises[check.enterprise];
         const grades = await Promise.all(ids.map((id) => api.enterpriseGrade(id)));
-        const ok = (g: string | null) => (check.is ? check.is.includes(g as Grade | null) : gradeRank(g as Grade | null) >= gradeRank(check.atLeast));
+        const ok = (g: string | null) =>
+          check.is ? check.is.includes(g as Grade | null) : gradeRank(g as Grade | null) >= gradeRank(check.atLeast);
         const want = check.is ? `one of ${check.is.map(String).join(', ')}` : `at least ${check.atLeast}`;
-        results.push({ check, passed: grades.every(ok), detail: `grade of ${check.enterprise}: ${ids.map((id, i) => `${id} ${grades[i] ?? 'none'}`).join(', ')}, want ${want}` });
+        results.push({
+          check,
+          passed: grades.every(ok),
+          detail: `grade of ${check.enterprise}: ${ids.map((id, i) => `${id} ${grades[i] ?? 'none'}`).join(', ')}, want ${want}`,
+        });
         break;
       }
       case 'deadLetters': {
         const n = (deadLetters[check.reason] ?? 0) - (deadLettersBefore[check.reason] ?? 0);
-        results.push({ check, passed: withinCount(n, check), detail: `dead letters ${check.reason} since the start: ${n}, want ${countText(check)}` });
+        results.push({
+          check,
+          passed: withinCount(n, check),
+          detail: `dead letters ${check.reason} since the start: ${n}, want ${countText(check)}`,
+        });
         break;
       }
     }

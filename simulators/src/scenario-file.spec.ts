@@ -24,7 +24,15 @@ const parse = (patch: (s: any) => void) => {
 
 describe('scenario files', () => {
   it('ships the scenarios the issue asks for', () => {
-    expect(files.sort()).toEqual(['alarm-storm.json', 'bad-devices.json', 'factory-fire.json', 'hydrant-pressure-loss.json', 'mass-power-cut.json', 'normal-day.json', 'slow-gas-leak.json']);
+    expect(files.sort()).toEqual([
+      'alarm-storm.json',
+      'bad-devices.json',
+      'factory-fire.json',
+      'hydrant-pressure-loss.json',
+      'mass-power-cut.json',
+      'normal-day.json',
+      'slow-gas-leak.json',
+    ]);
   });
 
   it.each(files)('%s is valid, has expectations and casts in the 20-enterprise test zone', (file) => {
@@ -46,14 +54,30 @@ describe('scenario files', () => {
     ['a missing field', parse((s) => delete s.durationS), /durationS/],
     ['an unknown step', parse((s) => (s.timeline[0].do = 'explode')), /timeline\.0\.do/],
     ['an unknown metric', parse((s) => (s.timeline[0].metrics = { humidity: 3 })), /timeline\.0\.metrics/],
-    ['a metric the group does not report', parse((s) => (s.timeline[0].metrics = { gas_lel: 30 })), /timeline\.0\.metrics\.gas_lel: no device of group "smoke" \(smoke_detector\) reports gas_lel/],
+    [
+      'a metric the group does not report',
+      parse((s) => (s.timeline[0].metrics = { gas_lel: 30 })),
+      /timeline\.0\.metrics\.gas_lel: no device of group "smoke" \(smoke_detector\) reports gas_lel/,
+    ],
     ['a step after the end', parse((s) => (s.timeline[0].at = 61)), /timeline\.0\.at: at 61 s is after the end/],
     ['an unknown device group', parse((s) => (s.timeline[0].devices = 'heat')), /timeline\.0\.devices: no device group "heat"/],
-    ['an unknown enterprise alias', parse((s) => (s.expect.checks[0].enterprise = 'other')), /expect\.checks\.0\.enterprise: no enterprise alias "other"/],
+    [
+      'an unknown enterprise alias',
+      parse((s) => (s.expect.checks[0].enterprise = 'other')),
+      /expect\.checks\.0\.enterprise: no enterprise alias "other"/,
+    ],
     ['an unknown device type', parse((s) => (s.enterprises.plant.with = { toaster: 1 })), /enterprises\.plant\.with/],
     ['a count check without bounds', parse((s) => delete s.expect.checks[0].min), /expect\.checks\.0: give min, max or both/],
-    ['an unknown dead-letter reason', parse((s) => (s.expect.checks[0] = { check: 'deadLetters', reason: 'gremlins', min: 1 })), /expect\.checks\.0\.reason/],
-    ['a raw step with two payloads', parse((s) => (s.timeline[0] = { at: 1, do: 'raw', topic: 't', payload: 'a', bytes: 3 })), /exactly one of payload, json, base64 or bytes/],
+    [
+      'an unknown dead-letter reason',
+      parse((s) => (s.expect.checks[0] = { check: 'deadLetters', reason: 'gremlins', min: 1 })),
+      /expect\.checks\.0\.reason/,
+    ],
+    [
+      'a raw step with two payloads',
+      parse((s) => (s.timeline[0] = { at: 1, do: 'raw', topic: 't', payload: 'a', bytes: 3 })),
+      /exactly one of payload, json, base64 or bytes/,
+    ],
     ['an unknown field', parse((s) => (s.colour = 'red')), /colour/],
   ])('refuses %s with an error naming the field', (_what, run, message) => {
     expect(run).toThrow(ScenarioFileError);
@@ -62,7 +86,9 @@ describe('scenario files', () => {
 
   it('says which enterprise alias cannot be cast in a zone', () => {
     const scenario = parse((s) => (s.enterprises.plant = { with: { gas_detector: 9 } }))();
-    expect(() => castScenario(scenario, generateZone({ enterprises: 20, seed: 1 }))).toThrow(/enterprise alias "plant": 0 of the 1 enterprises wanted \(9 × gas_detector\)/);
+    expect(() => castScenario(scenario, generateZone({ enterprises: 20, seed: 1 }))).toThrow(
+      /enterprise alias "plant": 0 of the 1 enterprises wanted \(9 × gas_detector\)/,
+    );
   });
 
   it('gives each enterprise one part and skips those to avoid', () => {

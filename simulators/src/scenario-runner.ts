@@ -44,7 +44,10 @@ const POLL_MS = 500;
 export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunResult> {
   const log = o.log ?? (() => undefined);
   const { scenario } = o;
-  const cast = castScenario(scenario, generateZone({ enterprises: o.zoneSize, seed: o.seed }), { enterpriseIds: o.enterpriseIds, avoid: o.avoidEnterprises });
+  const cast = castScenario(scenario, generateZone({ enterprises: o.zoneSize, seed: o.seed }), {
+    enterpriseIds: o.enterpriseIds,
+    avoid: o.avoidEnterprises,
+  });
   const api = o.expect ? new CommandCenterClient(o.expect.apiUrl, o.expect.token) : null;
   if (o.expect && !scenario.expect) throw new Error(`scenario ${scenario.name} has no expect section`);
   const deadLettersBefore = api ? await api.deadLettersByReason() : {};
@@ -52,19 +55,29 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRes
   const stats = new PublishStats();
   let link = o.link;
   if (o.issueCredentials) {
-    const credentials = await issueDeviceCredentials(new CommandCenterClient(o.issueCredentials.apiUrl, o.issueCredentials.token), cast.devices.map((d) => d.id));
+    const credentials = await issueDeviceCredentials(
+      new CommandCenterClient(o.issueCredentials.apiUrl, o.issueCredentials.token),
+      cast.devices.map((d) => d.id),
+    );
     log(`${scenario.name}: issued MQTT credentials for ${credentials.size} devices through ${o.issueCredentials.apiUrl}`);
     link = { ...link, credentials };
   }
   const links = new DeviceLinks({ connectionPerDevice: false, connections: 4, ...link, url: o.url }, stats);
   const progress = new ProgressLine(stats, () => scenario.name);
-  log(`${scenario.name}: ${Object.entries(cast.enterprises).map(([a, ids]) => `${a}=${ids.join(',')}`).join(' ')}; ${cast.devices.length} devices, ${scenario.durationS} s at speed ${o.speed ?? 1} → ${o.url}`);
+  log(
+    `${scenario.name}: ${Object.entries(cast.enterprises)
+      .map(([a, ids]) => `${a}=${ids.join(',')}`)
+      .join(' ')}; ${cast.devices.length} devices, ${scenario.durationS} s at speed ${o.speed ?? 1} → ${o.url}`,
+  );
   try {
     await links.open(cast.devices);
     const clock = new ScenarioClock(Date.now(), o.speed ?? 1, scenario.durationS);
     const fleet = new Fleet(cast.devices, o.seed, clock, links, stats);
     const byId = new Map(cast.devices.map((d) => [d.id, d]));
-    const actions: TimedAction[] = scenario.timeline.map((step) => ({ at: step.at, run: () => perform(step, fleet, links, cast, byId, clock) }));
+    const actions: TimedAction[] = scenario.timeline.map((step) => ({
+      at: step.at,
+      run: () => perform(step, fleet, links, cast, byId, clock),
+    }));
     if (o.progress) progress.start();
     await driveFleet({ fleet, clock, stats, durationS: scenario.durationS, actions });
   } finally {
@@ -86,7 +99,14 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRes
   return { cast, stats, checks, passed: checks.every((c) => c.passed) };
 }
 
-async function perform(step: ScenarioStep, fleet: Fleet, links: DeviceLinks, cast: ScenarioCast, byId: Map<string, DeviceSeed>, clock: ScenarioClock): Promise<void> {
+async function perform(
+  step: ScenarioStep,
+  fleet: Fleet,
+  links: DeviceLinks,
+  cast: ScenarioCast,
+  byId: Map<string, DeviceSeed>,
+  clock: ScenarioClock,
+): Promise<void> {
   const ids = step.devices === undefined ? [] : cast.groups[step.devices];
   switch (step.do) {
     case 'set':

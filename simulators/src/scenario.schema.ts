@@ -9,7 +9,10 @@ const seconds = z.number().finite().nonnegative();
 /** Which enterprises of the zone play a part: named ones, or the first that fit. */
 const enterpriseSelector = z
   .object({
-    ids: z.array(z.string().regex(/^E\d{4}$/, 'an enterprise id looks like E0001')).min(1).optional(),
+    ids: z
+      .array(z.string().regex(/^E\d{4}$/, 'an enterprise id looks like E0001'))
+      .min(1)
+      .optional(),
     count: z.number().int().min(1).max(10_000).default(1),
     /** At least this many devices of each type. */
     with: z.partialRecord(deviceType, z.number().int().min(1)).default({}),
@@ -39,7 +42,12 @@ const rawMessage = z
     payload: z.string().optional(),
     json: z.unknown().optional(),
     base64: z.string().optional(),
-    bytes: z.number().int().min(1).max(16 * 1024 * 1024).optional(),
+    bytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(16 * 1024 * 1024)
+      .optional(),
     repeat: z.number().int().min(1).max(100_000).default(1),
     qos: z.union([z.literal(0), z.literal(1)]).default(1),
   })
@@ -49,12 +57,17 @@ const rawMessage = z
   });
 
 export const scenarioStepSchema = z.discriminatedUnion('do', [
-  z.object({ ...step, do: z.literal('set'), metrics: z.partialRecord(metric, readingValue), intervalS: z.number().positive().optional() }).strict(),
+  z
+    .object({ ...step, do: z.literal('set'), metrics: z.partialRecord(metric, readingValue), intervalS: z.number().positive().optional() })
+    .strict(),
   z
     .object({
       ...step,
       do: z.literal('ramp'),
-      metrics: z.partialRecord(metric, z.object({ from: z.number().finite().optional(), to: z.number().finite(), overS: z.number().positive() }).strict()),
+      metrics: z.partialRecord(
+        metric,
+        z.object({ from: z.number().finite().optional(), to: z.number().finite(), overS: z.number().positive() }).strict(),
+      ),
       intervalS: z.number().positive().optional(),
     })
     .strict(),
@@ -70,10 +83,17 @@ const count = { min: z.number().int().min(0).optional(), max: z.number().int().m
 
 export const scenarioCheckSchema = z.discriminatedUnion('check', [
   /** Open alarms summed over the alias's enterprises. */
-  z.object({ check: z.literal('openAlarms'), enterprise: alias, ruleId: z.string().optional(), grade: grade.optional(), ...count }).strict(),
+  z
+    .object({ check: z.literal('openAlarms'), enterprise: alias, ruleId: z.string().optional(), grade: grade.optional(), ...count })
+    .strict(),
   /** Every enterprise of the alias has a grade in `is`, or at least `atLeast`. */
   z
-    .object({ check: z.literal('enterpriseGrade'), enterprise: alias, is: z.array(grade.nullable()).min(1).optional(), atLeast: grade.optional() })
+    .object({
+      check: z.literal('enterpriseGrade'),
+      enterprise: alias,
+      is: z.array(grade.nullable()).min(1).optional(),
+      atLeast: grade.optional(),
+    })
     .strict()
     .refine((c) => (c.is === undefined) !== (c.atLeast === undefined), { message: 'give exactly one of is or atLeast' }),
   /** Open incidents summed over the alias's enterprises. */
@@ -105,7 +125,8 @@ export const scenarioSchema = z
   .superRefine((s, ctx) => {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     for (const [name, g] of Object.entries(s.devices)) {
-      if (!(g.enterprise in s.enterprises)) issue(['devices', name, 'enterprise'], `no enterprise alias "${g.enterprise}" (have: ${Object.keys(s.enterprises).join(', ')})`);
+      if (!(g.enterprise in s.enterprises))
+        issue(['devices', name, 'enterprise'], `no enterprise alias "${g.enterprise}" (have: ${Object.keys(s.enterprises).join(', ')})`);
     }
     s.timeline.forEach((t, i) => {
       if (t.at > s.durationS) issue(['timeline', i, 'at'], `at ${t.at} s is after the end of the scenario (durationS ${s.durationS})`);
@@ -116,16 +137,25 @@ export const scenarioSchema = z
       if ((t.do === 'set' || t.do === 'ramp') && t.devices !== undefined) {
         const types = s.devices[t.devices].types ?? DEVICE_TYPE_NAMES;
         for (const m of Object.keys(t.metrics)) {
-          if (!types.some((type) => (DEVICE_TYPES[type as keyof typeof DEVICE_TYPES].metrics as readonly MetricName[]).includes(m as MetricName))) {
+          if (
+            !types.some((type) =>
+              (DEVICE_TYPES[type as keyof typeof DEVICE_TYPES].metrics as readonly MetricName[]).includes(m as MetricName),
+            )
+          ) {
             issue(['timeline', i, 'metrics', m], `no device of group "${t.devices}" (${types.join(', ')}) reports ${m}`);
           }
         }
       }
     });
     s.expect?.checks.forEach((c, i) => {
-      if ('enterprise' in c && !(c.enterprise in s.enterprises)) issue(['expect', 'checks', i, 'enterprise'], `no enterprise alias "${c.enterprise}"`);
+      if ('enterprise' in c && !(c.enterprise in s.enterprises))
+        issue(['expect', 'checks', i, 'enterprise'], `no enterprise alias "${c.enterprise}"`);
       if ('min' in c && c.min !== undefined && c.max !== undefined && c.min > c.max) issue(['expect', 'checks', i], 'min is above max');
-      if ((c.check === 'openAlarms' || c.check === 'openIncidents' || c.check === 'deadLetters') && c.min === undefined && c.max === undefined) {
+      if (
+        (c.check === 'openAlarms' || c.check === 'openIncidents' || c.check === 'deadLetters') &&
+        c.min === undefined &&
+        c.max === undefined
+      ) {
         issue(['expect', 'checks', i], 'give min, max or both');
       }
     });

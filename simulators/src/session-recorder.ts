@@ -22,7 +22,13 @@ export interface Recording {
 export async function startRecording(o: RecordOptions): Promise<Recording> {
   const file = createWriteStream(o.out, { flags: 'w' });
   await once(file, 'open');
-  const client = await connectAsync(o.url, { protocolVersion: 4, clientId: `recorder-${process.pid}-${Date.now()}`, username: o.username, password: o.password, clean: true });
+  const client = await connectAsync(o.url, {
+    protocolVersion: 4,
+    clientId: `recorder-${process.pid}-${Date.now()}`,
+    username: o.username,
+    password: o.password,
+    clean: true,
+  });
   let count = 0;
   let startedAt = 0;
   client.on('message', (topic, payload, packet) => {

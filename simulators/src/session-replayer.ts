@@ -25,7 +25,12 @@ export async function replaySession(messages: readonly RecordedMessage[], o: Rep
   const clients: MqttClient[] = [];
   try {
     for (let i = 0; i < timing.lanes; i++) {
-      const client = await connectAsync(o.url, { protocolVersion: 4, clientId: `replay-${process.pid}-${i}`, username: o.username, password: o.password });
+      const client = await connectAsync(o.url, {
+        protocolVersion: 4,
+        clientId: `replay-${process.pid}-${i}`,
+        username: o.username,
+        password: o.password,
+      });
       client.on('error', (e) => stats.failed(e));
       clients.push(client);
     }

@@ -98,7 +98,10 @@ async function main(): Promise<number> {
     username: values.username,
     password: values.password,
   };
-  const enterpriseIds = values.enterprise?.split(',').map((s) => s.trim()).filter(Boolean);
+  const enterpriseIds = values.enterprise
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const issue = values['issue-credentials'];
   if (issue && !values.token) throw new UsageError('--issue-credentials needs --token or OPERATOR_TOKEN');
@@ -119,14 +122,23 @@ async function main(): Promise<number> {
       log,
       progress: true,
     });
-    if (values.expect) log(`${result.passed ? 'PASS' : 'FAIL'}  ${scenario.name}: ${result.checks.filter((c) => c.passed).length}/${result.checks.length} checks`);
+    if (values.expect)
+      log(
+        `${result.passed ? 'PASS' : 'FAIL'}  ${scenario.name}: ${result.checks.filter((c) => c.passed).length}/${result.checks.length} checks`,
+      );
     return result.passed ? 0 : 1;
   }
 
-  const devices = selectFleet(generateZone({ enterprises: zoneSize, seed }), { enterpriseIds, enterprises: numberOption('enterprises', values.enterprises, positiveInteger) });
+  const devices = selectFleet(generateZone({ enterprises: zoneSize, seed }), {
+    enterpriseIds,
+    enterprises: numberOption('enterprises', values.enterprises, positiveInteger),
+  });
   if (devices.length === 0) throw new UsageError('no devices chosen');
   if (issue) {
-    link.credentials = await issueDeviceCredentials(new CommandCenterClient(values.api, values.token!), devices.map((d) => d.id));
+    link.credentials = await issueDeviceCredentials(
+      new CommandCenterClient(values.api, values.token!),
+      devices.map((d) => d.id),
+    );
     log(`fleet: issued MQTT credentials for ${link.credentials.size} devices through ${values.api}`);
   }
   const seconds = numberOption('seconds', values.seconds, positive) ?? Infinity;
@@ -136,13 +148,23 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  log(`fleet: ${devices.length} devices of ${new Set(devices.map((d) => d.enterpriseId)).size} enterprises → ${values.url}${link.connectionPerDevice || link.credentials ? ' (a connection each)' : ` (${link.connections} connections)`}`);
+  log(
+    `fleet: ${devices.length} devices of ${new Set(devices.map((d) => d.enterpriseId)).size} enterprises → ${values.url}${link.connectionPerDevice || link.credentials ? ' (a connection each)' : ` (${link.connections} connections)`}`,
+  );
   try {
     await links.open(devices);
     const clock = new ScenarioClock(Date.now(), 1, seconds);
     const fleet = new Fleet(devices, seed, clock, links, stats);
     const perDay = numberOption('outages', values.outages, nonNegative)!;
-    const outages = perDay > 0 ? new RandomOutages(fleet, devices.map((d) => d.id), perDay, seed) : null;
+    const outages =
+      perDay > 0
+        ? new RandomOutages(
+            fleet,
+            devices.map((d) => d.id),
+            perDay,
+            seed,
+          )
+        : null;
     progress.start();
     await driveFleet({ fleet, clock, stats, durationS: seconds, onTick: (s) => outages?.tick(s), signal: stop.signal });
   } finally {
@@ -158,7 +180,9 @@ main().then(
   (e) => {
     process.stderr.write(`simulate: ${(e as Error).message}\n`);
     if (/not authorized|bad user ?name or password/i.test((e as Error).message)) {
-      process.stderr.write('the broker wants device credentials (MQTT_DEVICE_AUTH=required): add --issue-credentials --token $OPERATOR_TOKEN\n');
+      process.stderr.write(
+        'the broker wants device credentials (MQTT_DEVICE_AUTH=required): add --issue-credentials --token $OPERATOR_TOKEN\n',
+      );
     }
     if (e instanceof UsageError) process.stderr.write('run with --help for the options\n');
     process.exit(e instanceof UsageError || e instanceof ScenarioFileError ? 2 : 1);

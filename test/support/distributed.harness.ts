@@ -78,11 +78,15 @@ export class DistributedHarness {
     this.apps.set(name, running);
     let gone = false;
     void exited.then(() => (gone = true));
-    await waitFor(async () => {
-      if (gone) throw new Error(`${name} exited during start; see ${this.logDir}/${name}.log`);
-      const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-      return res?.status === 200;
-    }, 60_000, `${name} to become healthy`);
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`${name} exited during start; see ${this.logDir}/${name}.log`);
+        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+        return res?.status === 200;
+      },
+      60_000,
+      `${name} to become healthy`,
+    );
     return running;
   }
 
@@ -91,10 +95,13 @@ export class DistributedHarness {
     if (!app) return;
     app.process.kill(signal);
     // A process that does not finish its shutdown in 10 s is killed, so a hang cannot stall the suite (the log says so).
-    const force = signal === 'SIGKILL' ? undefined : setTimeout(() => {
-      process.stderr.write(`${name} did not stop within 10 s of ${signal}: SIGKILL\n`);
-      app.process.kill('SIGKILL');
-    }, 10_000);
+    const force =
+      signal === 'SIGKILL'
+        ? undefined
+        : setTimeout(() => {
+            process.stderr.write(`${name} did not stop within 10 s of ${signal}: SIGKILL\n`);
+            app.process.kill('SIGKILL');
+          }, 10_000);
     await app.exited;
     clearTimeout(force);
     this.apps.delete(name);
@@ -111,7 +118,10 @@ export class DistributedHarness {
   }
 
   async api<T = any>(name: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(this.url(name, path), { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+    const res = await fetch(this.url(name, path), {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }

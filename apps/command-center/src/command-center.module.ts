@@ -19,7 +19,18 @@ import { LiveStreamService } from './live/live-stream.service';
 import { setupApiDocs } from './openapi/api-docs';
 
 @Module({
-  controllers: [DashboardController, MeController, TokensController, ZoneController, DeviceCredentialsController, AlarmsController, IncidentsController, ReportsController, RulesController, LiveStreamController],
+  controllers: [
+    DashboardController,
+    MeController,
+    TokensController,
+    ZoneController,
+    DeviceCredentialsController,
+    AlarmsController,
+    IncidentsController,
+    ReportsController,
+    RulesController,
+    LiveStreamController,
+  ],
   providers: [
     TokenStore,
     AuthGuard,

@@ -7,5 +7,11 @@ import { CommandCenterModule } from './command-center.module';
 
 void runMain('command-center', (config) => ({
   module: CommandCenterModule,
-  imports: [ConfigModule.forRoot(config), ObservabilityModule, LoggerModule.forRoot(config, 'command-center'), StorageModule.forRoot(), BusModule.forRoot()],
+  imports: [
+    ConfigModule.forRoot(config),
+    ObservabilityModule,
+    LoggerModule.forRoot(config, 'command-center'),
+    StorageModule.forRoot(),
+    BusModule.forRoot(),
+  ],
 }));

@@ -36,7 +36,10 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap(): Promise<void> {
     await this.poll();
-    this.poller = setInterval(() => void this.poll().catch((e: Error) => this.logger.warn(`deadline poll failed: ${e.message}`)), this.config.DEADLINE_POLL_MS);
+    this.poller = setInterval(
+      () => void this.poll().catch((e: Error) => this.logger.warn(`deadline poll failed: ${e.message}`)),
+      this.config.DEADLINE_POLL_MS,
+    );
   }
 
   onModuleDestroy(): void {

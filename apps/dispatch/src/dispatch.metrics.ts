@@ -9,12 +9,40 @@ function metric<M>(name: string, make: () => M): M {
 
 @Injectable()
 export class DispatchMetrics {
-  readonly incidentsOpened = metric('zone_incidents_opened_total', () => new Counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] }));
-  readonly escalations = metric('zone_milestones_missed_total', () => new Counter({ name: 'zone_milestones_missed_total', help: 'Missed milestones escalated, by milestone', labelNames: ['milestone'] }));
-  readonly renotifications = metric('zone_renotifications_total', () => new Counter({ name: 'zone_renotifications_total', help: 'Re-notifications of escalated milestones still unmet', labelNames: ['milestone'] }));
-  readonly alarmsJoined = metric('zone_incident_alarms_joined_total', () => new Counter({ name: 'zone_incident_alarms_joined_total', help: 'Alarms that joined an open incident of their enterprise instead of opening another (storm control)' }));
-  readonly escalationLateness = metric('zone_escalation_lateness_seconds', () =>
-    new Histogram({ name: 'zone_escalation_lateness_seconds', help: 'How long after its deadline an escalation fired', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300] }),
+  readonly incidentsOpened = metric(
+    'zone_incidents_opened_total',
+    () => new Counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] }),
+  );
+  readonly escalations = metric(
+    'zone_milestones_missed_total',
+    () =>
+      new Counter({ name: 'zone_milestones_missed_total', help: 'Missed milestones escalated, by milestone', labelNames: ['milestone'] }),
+  );
+  readonly renotifications = metric(
+    'zone_renotifications_total',
+    () =>
+      new Counter({
+        name: 'zone_renotifications_total',
+        help: 'Re-notifications of escalated milestones still unmet',
+        labelNames: ['milestone'],
+      }),
+  );
+  readonly alarmsJoined = metric(
+    'zone_incident_alarms_joined_total',
+    () =>
+      new Counter({
+        name: 'zone_incident_alarms_joined_total',
+        help: 'Alarms that joined an open incident of their enterprise instead of opening another (storm control)',
+      }),
+  );
+  readonly escalationLateness = metric(
+    'zone_escalation_lateness_seconds',
+    () =>
+      new Histogram({
+        name: 'zone_escalation_lateness_seconds',
+        help: 'How long after its deadline an escalation fired',
+        buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+      }),
   );
 }
 

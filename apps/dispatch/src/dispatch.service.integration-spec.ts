@@ -55,7 +55,10 @@ class Barrier {
     if (this.arrived >= this.parties) return;
     this.found.push(rowsFound);
     if (++this.arrived === this.parties) this.release();
-    await Promise.race([this.released, new Promise((_, reject) => setTimeout(() => reject(new Error('racers never met at the barrier')), 5000).unref())]);
+    await Promise.race([
+      this.released,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('racers never met at the barrier')), 5000).unref()),
+    ]);
   }
 }
 
@@ -91,7 +94,16 @@ async function dispatchProcess(sql: SqlClient): Promise<DispatchProcess> {
   const zone = new ZoneRepository(sql);
   const tracked: IncidentView[] = [];
   const scheduler = { track: (incident: IncidentView) => void tracked.push(incident) } as unknown as DeadlineScheduler;
-  const sut = new DispatchService(bus, clock, config, incidents, zone, new SubstationSnapshots(zone, incidents, clock), scheduler, new DispatchMetrics());
+  const sut = new DispatchService(
+    bus,
+    clock,
+    config,
+    incidents,
+    zone,
+    new SubstationSnapshots(zone, incidents, clock),
+    scheduler,
+    new DispatchMetrics(),
+  );
   await sut.onApplicationBootstrap();
   return { sut, bus, tracked };
 }
@@ -116,7 +128,9 @@ function alarm(enterpriseId: string, alarmId: string, grade: 'orange' | 'red' = 
 }
 
 async function openIncidents(sql: SqlClient, enterpriseId: string): Promise<string[]> {
-  const rows = await sql.query<{ id: string }>(`SELECT id FROM incidents WHERE enterprise_id = $1 AND status <> 'resolved'`, [enterpriseId]);
+  const rows = await sql.query<{ id: string }>(`SELECT id FROM incidents WHERE enterprise_id = $1 AND status <> 'resolved'`, [
+    enterpriseId,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -175,12 +189,18 @@ describe('exactly one incident per fire with two dispatch processes (PostgreSQL,
       const first = await dispatchProcess(pausingAfterCheck(a, barrier));
       const second = await dispatchProcess(pausingAfterCheck(b, barrier));
 
-      await Promise.all([first.sut.handleAlarms([alarm(enterpriseId, alarms[0])]), second.sut.handleAlarms([alarm(enterpriseId, alarms[1])])]);
+      await Promise.all([
+        first.sut.handleAlarms([alarm(enterpriseId, alarms[0])]),
+        second.sut.handleAlarms([alarm(enterpriseId, alarms[1])]),
+      ]);
 
       expect(barrier.found).toEqual([0, 0]);
       const open = await openIncidents(a, enterpriseId);
       expect(open).toHaveLength(1);
-      const [{ alarm_ids }] = await a.query<{ alarm_ids: string[] }>(`SELECT array_agg(alarm_id ORDER BY alarm_id) AS alarm_ids FROM incident_alarms WHERE incident_id = $1`, [open[0]]);
+      const [{ alarm_ids }] = await a.query<{ alarm_ids: string[] }>(
+        `SELECT array_agg(alarm_id ORDER BY alarm_id) AS alarm_ids FROM incident_alarms WHERE incident_id = $1`,
+        [open[0]],
+      );
       expect(alarm_ids).toEqual([...new Set(alarms)].sort());
     }
 
@@ -192,8 +212,12 @@ describe('exactly one incident per fire with two dispatch processes (PostgreSQL,
         [id, new Date(T0), JSON.stringify(DEFAULT_TIMELINE_POLICY)],
       );
     await expect(insert('direct-duplicate')).rejects.toMatchObject({ code: '23505', constraint: 'incidents_active_enterprise_uq' });
-    const [index] = await a.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname = 'incidents_active_enterprise_uq'`);
-    expect(index.indexdef).toMatch(/CREATE UNIQUE INDEX .* ON public\.incidents USING btree \(enterprise_id\) WHERE \(status <> 'resolved'::text\)/);
+    const [index] = await a.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE indexname = 'incidents_active_enterprise_uq'`,
+    );
+    expect(index.indexdef).toMatch(
+      /CREATE UNIQUE INDEX .* ON public\.incidents USING btree \(enterprise_id\) WHERE \(status <> 'resolved'::text\)/,
+    );
   });
 
   it('opens two for one fire in that same interleaving once the index is gone', async () => {

@@ -58,10 +58,20 @@ export class DispatchService implements OnApplicationBootstrap {
 
   /** The policy frozen into each incident it opens. */
   private policy(): TimelinePolicy {
-    return { ...this.config.TIMELINE_SECONDS, renotifyS: this.config.TIMELINE_RENOTIFY_S, maxRenotifications: this.config.TIMELINE_MAX_RENOTIFICATIONS };
+    return {
+      ...this.config.TIMELINE_SECONDS,
+      renotifyS: this.config.TIMELINE_RENOTIFY_S,
+      maxRenotifications: this.config.TIMELINE_MAX_RENOTIFICATIONS,
+    };
   }
 
-  private async openOrJoin(enterpriseId: string, grade: Grade, alarmId: string | null, openedByKey: string, correlationId: string): Promise<void> {
+  private async openOrJoin(
+    enterpriseId: string,
+    grade: Grade,
+    alarmId: string | null,
+    openedByKey: string,
+    correlationId: string,
+  ): Promise<void> {
     const place = this.places.get(enterpriseId) ?? (await this.zone.getEnterprise(enterpriseId));
     if (!place) {
       this.logger.warn(`no incident for unknown enterprise ${enterpriseId}`);
@@ -85,7 +95,10 @@ export class DispatchService implements OnApplicationBootstrap {
     if (result.created) {
       this.snapshots.invalidate();
       this.metrics.incidentsOpened.inc({ grade });
-      this.logger.log({ correlationId, incidentId: incident.id, enterpriseId }, `incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`);
+      this.logger.log(
+        { correlationId, incidentId: incident.id, enterpriseId },
+        `incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`,
+      );
       this.scheduler.track(incident);
     }
     const event: IncidentEventV1 = {

@@ -76,8 +76,15 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     for (let i = 0; i < ids.length; i++) expect([outcomes[2 * i], outcomes[2 * i + 1]].filter(Boolean)).toHaveLength(1);
 
     const events = [...busA.published, ...busB.published].map((m) => m.value);
-    expect(events.filter((e) => e.type === 'incident.escalation').map((e) => e.incidentId).sort()).toEqual([...ids].sort());
-    const rows = await a.query<{ incident_id: string; n: number }>(`SELECT incident_id, count(*)::int AS n FROM incident_escalations GROUP BY incident_id`);
+    expect(
+      events
+        .filter((e) => e.type === 'incident.escalation')
+        .map((e) => e.incidentId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    const rows = await a.query<{ incident_id: string; n: number }>(
+      `SELECT incident_id, count(*)::int AS n FROM incident_escalations GROUP BY incident_id`,
+    );
     expect(rows).toHaveLength(ids.length);
     expect(rows.every((r) => r.n === 1)).toBe(true);
     const levels = await a.query<{ level: number }>(`SELECT DISTINCT level FROM incidents WHERE id = ANY($1::text[])`, [ids]);

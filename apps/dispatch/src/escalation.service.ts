@@ -41,7 +41,14 @@ export class EscalationService {
       const next = escalate(locked.state, milestone, now, backup?.substationId ?? null);
       const dueAt = next.milestones.find((m) => m.name === milestone)!.dueAt;
       const lateByMs = Math.max(0, now - dueAt);
-      const recorded = await this.incidents.recordEscalation(tx, { incidentId, milestone, at: now, dueAt, backupSubstationId: backup?.substationId ?? null, lateByMs });
+      const recorded = await this.incidents.recordEscalation(tx, {
+        incidentId,
+        milestone,
+        at: now,
+        dueAt,
+        backupSubstationId: backup?.substationId ?? null,
+        lateByMs,
+      });
       if (!recorded) return null;
       await this.incidents.save(tx, incidentId, next);
       return { backupSubstationId: backup?.substationId ?? null, lateByMs, correlationId: locked.correlationId };
@@ -51,7 +58,10 @@ export class EscalationService {
     this.metrics.escalations.inc({ milestone });
     this.metrics.escalationLateness.observe(outcome.lateByMs / 1000);
     const late = outcome.lateByMs > 1000 ? ` (fired ${outcome.lateByMs} ms late)` : '';
-    this.logger.warn({ correlationId: outcome.correlationId, incidentId, milestone, lateByMs: outcome.lateByMs }, `incident ${incidentId} missed ${milestone}; backup ${outcome.backupSubstationId ?? 'none'} dispatched${late}`);
+    this.logger.warn(
+      { correlationId: outcome.correlationId, incidentId, milestone, lateByMs: outcome.lateByMs },
+      `incident ${incidentId} missed ${milestone}; backup ${outcome.backupSubstationId ?? 'none'} dispatched${late}`,
+    );
     const event: IncidentEventV1 = {
       v: 1,
       type: 'incident.escalation',
@@ -82,7 +92,10 @@ export class EscalationService {
     if (!outcome) return false;
     const incident = (await this.incidents.view(incidentId))!;
     this.metrics.renotifications.inc({ milestone });
-    this.logger.warn({ correlationId: outcome.correlationId, incidentId, milestone }, `incident ${incidentId} still has not reached ${milestone}: re-notification ${outcome.count}`);
+    this.logger.warn(
+      { correlationId: outcome.correlationId, incidentId, milestone },
+      `incident ${incidentId} still has not reached ${milestone}: re-notification ${outcome.count}`,
+    );
     const event: IncidentEventV1 = {
       v: 1,
       type: 'incident.renotify',

@@ -7,5 +7,11 @@ import { DispatchModule } from './dispatch.module';
 
 void runMain('dispatch', (config) => ({
   module: DispatchModule,
-  imports: [ConfigModule.forRoot(config), ObservabilityModule, LoggerModule.forRoot(config, 'dispatch'), StorageModule.forRoot(), BusModule.forRoot()],
+  imports: [
+    ConfigModule.forRoot(config),
+    ObservabilityModule,
+    LoggerModule.forRoot(config, 'dispatch'),
+    StorageModule.forRoot(),
+    BusModule.forRoot(),
+  ],
 }));

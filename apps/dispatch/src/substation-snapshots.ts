@@ -38,6 +38,12 @@ export class SubstationSnapshots {
   private async read(): Promise<SubstationSnapshot[]> {
     const [stations, loads] = await Promise.all([this.zone.listSubstations(), this.incidents.substationLoads()]);
     const active = new Map(loads.map((l) => [l.id, l.activeIncidents]));
-    return stations.map((s) => ({ id: s.id, location: s.location, capacity: s.capacity, available: s.available, activeIncidents: active.get(s.id) ?? 0 }));
+    return stations.map((s) => ({
+      id: s.id,
+      location: s.location,
+      capacity: s.capacity,
+      available: s.available,
+      activeIncidents: active.get(s.id) ?? 0,
+    }));
   }
 }

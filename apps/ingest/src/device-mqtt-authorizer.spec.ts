@@ -20,7 +20,9 @@ function setup(env: Record<string, string> = {}) {
   const stored = new Map<string, string>([['E0001-D01', hashToken(SECRET)]]);
   const listeners: Array<(deviceId: string) => void> = [];
   const credentials = {
-    find: jest.fn(async (deviceId: string) => (stored.has(deviceId) ? { deviceId, secretHash: stored.get(deviceId)!, issuedAt: new Date(T0) } : null)),
+    find: jest.fn(async (deviceId: string) =>
+      stored.has(deviceId) ? { deviceId, secretHash: stored.get(deviceId)!, issuedAt: new Date(T0) } : null,
+    ),
     onIssued: jest.fn((listener: (deviceId: string) => void) => {
       listeners.push(listener);
       return () => listeners.splice(listeners.indexOf(listener), 1);
@@ -136,20 +138,26 @@ describe('DeviceMqttAuthorizer', () => {
       sut.onModuleDestroy();
     });
 
-    it.each<Record<string, string>>([{ MQTT_DEVICE_AUTH: 'off' }, { MQTT_URL: 'mqtt://broker:1883' }])('does not guard the broker with %j', (env) => {
-      const { sut, broker, credentials } = setup(env);
-      sut.onApplicationBootstrap();
-      expect(broker.authorizeWith).not.toHaveBeenCalled();
-      expect(credentials.onIssued).not.toHaveBeenCalled();
-    });
+    it.each<Record<string, string>>([{ MQTT_DEVICE_AUTH: 'off' }, { MQTT_URL: 'mqtt://broker:1883' }])(
+      'does not guard the broker with %j',
+      (env) => {
+        const { sut, broker, credentials } = setup(env);
+        sut.onApplicationBootstrap();
+        expect(broker.authorizeWith).not.toHaveBeenCalled();
+        expect(credentials.onIssued).not.toHaveBeenCalled();
+      },
+    );
   });
 
   describe('authorizePublish', () => {
-    it.each(['sites/E0001/devices/E0001-D01/telemetry', 'sites/E0001/devices/E0001-D01/status'])('lets a device publish on its own %s', (topic) => {
-      const { sut, refusals } = setup();
-      expect(sut.authorizePublish(D01, topic)).toBe(true);
-      expect(refusals()).toEqual([]);
-    });
+    it.each(['sites/E0001/devices/E0001-D01/telemetry', 'sites/E0001/devices/E0001-D01/status'])(
+      'lets a device publish on its own %s',
+      (topic) => {
+        const { sut, refusals } = setup();
+        expect(sut.authorizePublish(D01, topic)).toBe(true);
+        expect(refusals()).toEqual([]);
+      },
+    );
 
     it.each([
       ['another device of its enterprise', 'sites/E0001/devices/E0001-D02/telemetry'],
@@ -178,7 +186,12 @@ describe('DeviceMqttAuthorizer', () => {
   describe('logging', () => {
     it('never writes a secret, nor a username that is no device id (it may be a secret in the wrong field)', async () => {
       const { sut, clock } = setup();
-      const attempts = [login('E0001-D01', 'wrong-secret-1234'), login(SECRET, SECRET), login('E0001-D01', undefined), login(undefined, SECRET)];
+      const attempts = [
+        login('E0001-D01', 'wrong-secret-1234'),
+        login(SECRET, SECRET),
+        login('E0001-D01', undefined),
+        login(undefined, SECRET),
+      ];
       for (const attempt of attempts) {
         await sut.authenticate(attempt);
         clock.advance(60_000);

@@ -59,11 +59,13 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
   }
 
   async authenticate({ clientId, username, password }: MqttLogin): Promise<MqttDevice | null> {
-    if (!username || !password || password.length === 0) return this.refuse('no-credentials', `client ${clip(clientId)} gave no username or no password`);
+    if (!username || !password || password.length === 0)
+      return this.refuse('no-credentials', `client ${clip(clientId)} gave no username or no password`);
     const device = await this.registry.findOrReload(username, this.clock);
     // The username is not echoed: what is not a device id may be a secret typed into the wrong field.
     if (!device) return this.refuse('unknown-device', `a username of ${username.length} characters is not a registered device`);
-    if (!(await this.verify(device.id, password))) return this.refuse('bad-credentials', `device ${device.id}: wrong secret, or none issued`);
+    if (!(await this.verify(device.id, password)))
+      return this.refuse('bad-credentials', `device ${device.id}: wrong secret, or none issued`);
     return { deviceId: device.id, enterpriseId: device.enterpriseId, topicPrefix: `sites/${device.enterpriseId}/devices/${device.id}/` };
   }
 

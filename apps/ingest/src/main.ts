@@ -7,5 +7,12 @@ import { IngestModule } from './ingest.module';
 
 void runMain('ingest', (config) => ({
   module: IngestModule,
-  imports: [ConfigModule.forRoot(config), ObservabilityModule, LoggerModule.forRoot(config, 'ingest'), StorageModule.forRoot(), BusModule.forRoot(), MqttBrokerModule.forRoot()],
+  imports: [
+    ConfigModule.forRoot(config),
+    ObservabilityModule,
+    LoggerModule.forRoot(config, 'ingest'),
+    StorageModule.forRoot(),
+    BusModule.forRoot(),
+    MqttBrokerModule.forRoot(),
+  ],
 }));

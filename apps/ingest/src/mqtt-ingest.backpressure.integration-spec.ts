@@ -10,7 +10,12 @@ import { IngestMetrics } from './ingest.metrics';
 import { MqttIngestService } from './mqtt-ingest.service';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
-const DEVICES = Array.from({ length: 20 }, (_, i) => ({ id: `E0001-D${String(i + 1).padStart(2, '0')}`, enterpriseId: 'E0001', type: 'heat_detector', reportIntervalS: 30 }));
+const DEVICES = Array.from({ length: 20 }, (_, i) => ({
+  id: `E0001-D${String(i + 1).padStart(2, '0')}`,
+  enterpriseId: 'E0001',
+  type: 'heat_detector',
+  reportIntervalS: 30,
+}));
 const zone = { listDevices: async () => DEVICES } as unknown as ZoneRepository;
 const ticks = async (n = 20) => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
@@ -18,13 +23,21 @@ const ticks = async (n = 20) => {
 
 async function ingest(bus: Bus, maxInFlight: number): Promise<MqttIngestService> {
   const clock = new ManualClock(NOW);
-  const config = loadConfig({ INGEST_MAX_IN_FLIGHT: String(maxInFlight), INGEST_DEVICE_RATE_PER_S: '0', INGEST_ENTERPRISE_RATE_PER_S: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    INGEST_MAX_IN_FLIGHT: String(maxInFlight),
+    INGEST_DEVICE_RATE_PER_S: '0',
+    INGEST_ENTERPRISE_RATE_PER_S: '0',
+    LOG_LEVEL: 'silent',
+  });
   const registry = new DeviceRegistry(zone);
   await registry.load(NOW);
   return new MqttIngestService(bus, clock, config, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
 }
 
-const reading = (n: number) => ({ topic: `sites/E0001/devices/${DEVICES[n % DEVICES.length].id}/telemetry`, payload: JSON.stringify({ ts: NOW - 1000, seq: n + 1, readings: { temperature: 20 + (n % 10) } }) });
+const reading = (n: number) => ({
+  topic: `sites/E0001/devices/${DEVICES[n % DEVICES.length].id}/telemetry`,
+  payload: JSON.stringify({ ts: NOW - 1000, seq: n + 1, readings: { temperature: 20 + (n % 10) } }),
+});
 
 /** A bus that takes nothing until it is opened: Kafka down or slow, as far as ingest can tell. */
 class GateBus implements Bus {
@@ -127,7 +140,9 @@ describe('ingest back-pressure: a slow bus holds messages back, in-flight stays 
       await Promise.all(sent);
       clearInterval(sampler);
       await waitFor(() => stored.length >= SENT, 10_000, 'every reading stored');
-      process.stdout.write(`back-pressure: ${SENT} sent at once; peak in flight ${peakInFlight} (limit ${MAX_IN_FLIGHT}), peak taken in by the broker ${peakHeld}\n`);
+      process.stdout.write(
+        `back-pressure: ${SENT} sent at once; peak in flight ${peakInFlight} (limit ${MAX_IN_FLIGHT}), peak taken in by the broker ${peakHeld}\n`,
+      );
 
       expect(peakInFlight).toBeLessThanOrEqual(MAX_IN_FLIGHT);
       // The broker stopped reading the connection while ingest was busy: most messages stayed with the device, unacknowledged.

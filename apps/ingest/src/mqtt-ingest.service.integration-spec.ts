@@ -81,9 +81,16 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(edgeMessage, { minLength: 50, maxLength: 50 }), async (messages) => {
         for (const m of messages) {
-          const inputs = m.kind === 'garbage' ? [{ topic: m.topic, payload: m.payload.bytes }, { topic: m.deviceTopic, payload: m.payload.bytes }] : [];
+          const inputs =
+            m.kind === 'garbage'
+              ? [
+                  { topic: m.topic, payload: m.payload.bytes },
+                  { topic: m.deviceTopic, payload: m.payload.bytes },
+                ]
+              : [];
           const sent = m.kind === 'good' ? goodWire(m, nextSeq) : [];
-          if (m.kind === 'good') inputs.push({ topic: goodTopic(m), payload: Buffer.from(JSON.stringify(sent.length > 1 || m.batch ? sent : sent[0])) });
+          if (m.kind === 'good')
+            inputs.push({ topic: goodTopic(m), payload: Buffer.from(JSON.stringify(sent.length > 1 || m.batch ? sent : sent[0])) });
           for (const input of inputs) {
             fed++;
             const from = bus.published.length;
@@ -93,7 +100,9 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
             // One input, one correlation id on everything it produced, in the header as in the body.
             const ids = new Set(out.map(({ message }) => (message.value as { correlationId: string }).correlationId));
             expect(ids.size).toBe(1);
-            expect(out.every(({ message }) => message.headers?.correlationId === (message.value as { correlationId: string }).correlationId)).toBe(true);
+            expect(
+              out.every(({ message }) => message.headers?.correlationId === (message.value as { correlationId: string }).correlationId),
+            ).toBe(true);
             for (const { topic, message } of out) {
               expect([Topics.telemetry, Topics.deviceStatus, Topics.deadLetters]).toContain(topic);
               if (topic !== Topics.deadLetters) continue;
@@ -106,7 +115,12 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
             const readings = out.filter((o) => o.topic === Topics.telemetry).map((o) => o.message.value as TelemetryReadingV1);
             expect(out).toHaveLength(sent.length);
             const want = sent.map((o, i) => ({ deviceId: m.device.id, ts: m.objects[i].ts, seq: o.seq, readings: m.objects[i].readings }));
-            expect(isDeepStrictEqual(readings.map((r) => ({ deviceId: r.deviceId, ts: r.ts, seq: r.seq, readings: r.readings })), want)).toBe(true);
+            expect(
+              isDeepStrictEqual(
+                readings.map((r) => ({ deviceId: r.deviceId, ts: r.ts, seq: r.seq, readings: r.readings })),
+                want,
+              ),
+            ).toBe(true);
           }
         }
       }),
@@ -117,7 +131,8 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
     const byTopic = (topic: string) => bus.published.filter((p) => p.topic === topic).length;
     expect(fed).toBeGreaterThanOrEqual(3000);
     // What was published is what the consumers got.
-    for (const topic of [Topics.telemetry, Topics.deviceStatus, Topics.deadLetters]) expect(delivered.get(topic)!.length).toBe(byTopic(topic));
+    for (const topic of [Topics.telemetry, Topics.deviceStatus, Topics.deadLetters])
+      expect(delivered.get(topic)!.length).toBe(byTopic(topic));
     expect(byTopic(Topics.deadLetters)).toBeGreaterThan(fed / 2);
     expect(byTopic(Topics.telemetry)).toBeGreaterThan(0);
     // ... and /metrics counted every message and every refusal by its reason.
@@ -129,6 +144,8 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
       counted.set(reason, (counted.get(reason) ?? 0) + 1);
     }
     for (const [reason, n] of counted) expect([reason, (deadAfter.get(reason) ?? 0) - (deadBefore.get(reason) ?? 0)]).toEqual([reason, n]);
-    process.stdout.write(`MqttIngestService took ${fed} generated inputs without throwing; dead letters by reason: ${JSON.stringify(Object.fromEntries(counted))}\n`);
+    process.stdout.write(
+      `MqttIngestService took ${fed} generated inputs without throwing; dead letters by reason: ${JSON.stringify(Object.fromEntries(counted))}\n`,
+    );
   });
 });

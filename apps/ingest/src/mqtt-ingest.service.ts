@@ -123,14 +123,29 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     const tasks: Promise<void>[] = [];
     if (result.readings.length) {
       this.metrics.readings.inc(result.readings.length);
-      tasks.push(this.publish(Topics.telemetry, result.readings.map((r) => ({ key: r.deviceId, value: r, headers: { correlationId: r.correlationId } }))));
+      tasks.push(
+        this.publish(
+          Topics.telemetry,
+          result.readings.map((r) => ({ key: r.deviceId, value: r, headers: { correlationId: r.correlationId } })),
+        ),
+      );
     }
     if (result.statuses.length) {
-      tasks.push(this.publish(Topics.deviceStatus, result.statuses.map((s) => ({ key: s.deviceId, value: s, headers: { correlationId: s.correlationId } }))));
+      tasks.push(
+        this.publish(
+          Topics.deviceStatus,
+          result.statuses.map((s) => ({ key: s.deviceId, value: s, headers: { correlationId: s.correlationId } })),
+        ),
+      );
     }
     if (result.deadLetters.length) {
       for (const d of result.deadLetters) this.metrics.deadLetters.inc({ reason: d.reason });
-      tasks.push(this.publish(Topics.deadLetters, result.deadLetters.map((d) => ({ key: d.deviceId ?? d.topic, value: d, headers: { correlationId: d.correlationId } }))));
+      tasks.push(
+        this.publish(
+          Topics.deadLetters,
+          result.deadLetters.map((d) => ({ key: d.deviceId ?? d.topic, value: d, headers: { correlationId: d.correlationId } })),
+        ),
+      );
     }
     await Promise.all(tasks);
   }
@@ -146,7 +161,8 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
         return await this.bus.publish(topic, messages, { durable: true });
       } catch (e) {
         if (this.stopping) throw e;
-        if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
+        if (attempt === 1 || attempt % 10 === 0)
+          this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
       }
     }

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { DEAD_LETTER_REASONS, DEVICE_TYPES, DeviceStatusV1, MAX_PAYLOAD_BYTES, METRICS, MetricName, parseDeviceTopic, TelemetryReadingV1 } from '@app/contracts';
+import {
+  DEAD_LETTER_REASONS,
+  DEVICE_TYPES,
+  DeviceStatusV1,
+  MAX_PAYLOAD_BYTES,
+  METRICS,
+  MetricName,
+  parseDeviceTopic,
+  TelemetryReadingV1,
+} from '@app/contracts';
 import { EDGE_DEVICES, EDGE_LIMITS, EDGE_NOW as NOW, edgeMessage, GoodObject, goodTopic, goodWire } from '@app/testing/mqtt-edge-inputs';
 import { IncomingMessage, TelemetryValidator, ValidationResult } from './telemetry-validator';
 
@@ -32,7 +41,10 @@ const inTimeWindow = (ts: number) => Number.isInteger(ts) && ts >= NOW - LIMITS.
  * outcomes, and a failure still names the message fast-check then shrinks.
  */
 function check(ok: boolean, what: string, subject: unknown): void {
-  if (!ok) throw new Error(`${what}: ${JSON.stringify(subject, (_k, v) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v))}`);
+  if (!ok)
+    throw new Error(
+      `${what}: ${JSON.stringify(subject, (_k, v) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…` : v))}`,
+    );
 }
 
 /** What holds for the outcome of any message at all. */
@@ -42,10 +54,15 @@ function checkAnyResult(msg: IncomingMessage, result: ValidationResult): void {
     check(REASONS.includes(d.reason), 'unknown reason', d);
     check(d.detail.length > 0, 'empty detail', d);
     check(d.v === 1 && d.source === 'mqtt' && d.receivedAt === NOW && d.correlationId === msg.correlationId, 'dead letter envelope', d);
-    check(d.payload.length <= PAYLOAD_KEEP_CHARS && d.topic.length <= 512, 'dead letter too large', { topic: d.topic.length, payload: d.payload.length });
+    check(d.payload.length <= PAYLOAD_KEEP_CHARS && d.topic.length <= 512, 'dead letter too large', {
+      topic: d.topic.length,
+      payload: d.payload.length,
+    });
   }
-  if (msg.payload.length > MAX_PAYLOAD_BYTES) check(result.deadLetters.length === 1 && result.deadLetters[0].reason === 'oversized', 'oversize passed', result.deadLetters);
-  else if (!parseDeviceTopic(msg.topic)) check(result.deadLetters.length === 1 && result.deadLetters[0].reason === 'unknown-topic', 'wrong topic passed', result);
+  if (msg.payload.length > MAX_PAYLOAD_BYTES)
+    check(result.deadLetters.length === 1 && result.deadLetters[0].reason === 'oversized', 'oversize passed', result.deadLetters);
+  else if (!parseDeviceTopic(msg.topic))
+    check(result.deadLetters.length === 1 && result.deadLetters[0].reason === 'unknown-topic', 'wrong topic passed', result);
   for (const r of result.readings) checkReading(msg, r);
   for (const s of result.statuses) checkStatus(msg, s);
 }
@@ -53,7 +70,15 @@ function checkAnyResult(msg: IncomingMessage, result: ValidationResult): void {
 function checkReading(msg: IncomingMessage, r: TelemetryReadingV1): void {
   const d = byId.get(r.deviceId);
   check(d !== undefined && msg.topic === `sites/${d.enterpriseId}/devices/${d.id}/telemetry`, 'reading of another device or topic', r);
-  check(r.v === 1 && r.enterpriseId === d!.enterpriseId && r.deviceType === d!.type && r.receivedAt === NOW && r.correlationId === msg.correlationId, 'reading envelope', r);
+  check(
+    r.v === 1 &&
+      r.enterpriseId === d!.enterpriseId &&
+      r.deviceType === d!.type &&
+      r.receivedAt === NOW &&
+      r.correlationId === msg.correlationId,
+    'reading envelope',
+    r,
+  );
   check(inTimeWindow(r.ts), 'reading time out of the window', r);
   check(r.seq === undefined || (Number.isSafeInteger(r.seq) && r.seq >= 0), 'bad seq', r);
   const allowed: readonly string[] = DEVICE_TYPES[d!.type].metrics;
@@ -63,7 +88,11 @@ function checkReading(msg: IncomingMessage, r: TelemetryReadingV1): void {
     check(allowed.includes(name), 'metric the device does not report', r);
     const kind = METRICS[name as MetricName].kind;
     const finite = typeof value === 'number' && Number.isFinite(value);
-    check(kind === 'number' ? finite : kind === 'boolean' ? typeof value === 'boolean' : finite || typeof value === 'boolean', 'value of the wrong type', r);
+    check(
+      kind === 'number' ? finite : kind === 'boolean' ? typeof value === 'boolean' : finite || typeof value === 'boolean',
+      'value of the wrong type',
+      r,
+    );
   }
 }
 
@@ -101,7 +130,12 @@ describe('TelemetryValidator under generated input', () => {
           const send = (body: unknown) => {
             fed++;
             goodFed++;
-            const msg = { topic: goodTopic(m), payload: Buffer.from(JSON.stringify(body)), receivedAt: NOW, correlationId: `c-${++correlation}` };
+            const msg = {
+              topic: goodTopic(m),
+              payload: Buffer.from(JSON.stringify(body)),
+              receivedAt: NOW,
+              correlationId: `c-${++correlation}`,
+            };
             const result = validator.validate(msg);
             checkAnyResult(msg, result);
             for (const d of result.deadLetters) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + 1);
@@ -129,10 +163,18 @@ describe('TelemetryValidator under generated input', () => {
           const again = { ...last, seq: m.then === 'duplicate' ? last.seq : last.seq - 1 };
           const replay = send(again);
           if (m.then === 'duplicate') {
-            check(replay.result.readings.length === 0 && replay.result.deadLetters.map((d) => d.reason).join() === 'duplicate', 'duplicate accepted', replay.result);
+            check(
+              replay.result.readings.length === 0 && replay.result.deadLetters.map((d) => d.reason).join() === 'duplicate',
+              'duplicate accepted',
+              replay.result,
+            );
           } else {
             const older = expected(m.objects[m.objects.length - 1], again.seq, replay.correlationId);
-            check(replay.result.deadLetters.length === 0 && isDeepStrictEqual(replay.result.readings, [older]), 'out-of-order reading refused or changed', replay.result);
+            check(
+              replay.result.deadLetters.length === 0 && isDeepStrictEqual(replay.result.readings, [older]),
+              'out-of-order reading refused or changed',
+              replay.result,
+            );
           }
         }
       }),
@@ -140,7 +182,9 @@ describe('TelemetryValidator under generated input', () => {
     );
 
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`fuzzed the MQTT edge with ${fed} payloads (${goodFed} known-good) in ${seconds.toFixed(1)} s; dead letters by reason: ${JSON.stringify(Object.fromEntries(reasons))}\n`);
+    process.stdout.write(
+      `fuzzed the MQTT edge with ${fed} payloads (${goodFed} known-good) in ${seconds.toFixed(1)} s; dead letters by reason: ${JSON.stringify(Object.fromEntries(reasons))}\n`,
+    );
     expect(fed).toBeGreaterThanOrEqual(100_000);
     expect(goodFed).toBeGreaterThan(5_000);
     // The garbage reaches every check of the edge, not just the first one.

@@ -25,7 +25,15 @@ describe('TelemetryValidator', () => {
     const b = run(sut, { ts: NOW - 1000, seq: 7, readings: { smoke: 0.02 } });
     expect(a.deadLetters).toEqual([]);
     expect(a.readings).toEqual([
-      expect.objectContaining({ v: 1, deviceId: 'E0001-D01', enterpriseId: 'E0001', deviceType: 'smoke_detector', ts: NOW - 1000, readings: { smoke: false, temperature: 21.5 }, correlationId: 'c-1' }),
+      expect.objectContaining({
+        v: 1,
+        deviceId: 'E0001-D01',
+        enterpriseId: 'E0001',
+        deviceType: 'smoke_detector',
+        ts: NOW - 1000,
+        readings: { smoke: false, temperature: 21.5 },
+        correlationId: 'c-1',
+      }),
     ]);
     expect(b.readings[0]).toMatchObject({ seq: 7, ts: NOW - 1000 });
   });
@@ -90,7 +98,10 @@ describe('TelemetryValidator', () => {
   it('dead-letters what the fuzz test found: times beyond a Date, nesting beyond JSON.stringify, a "__proto__" metric', () => {
     const sut = makeSut();
     const farFuture = run(sut, { ts: 9e15, readings: { temperature: 20 } });
-    expect(farFuture.deadLetters[0]).toMatchObject({ reason: 'future-timestamp', detail: expect.stringContaining('9000000000000000 ms after the epoch') });
+    expect(farFuture.deadLetters[0]).toMatchObject({
+      reason: 'future-timestamp',
+      detail: expect.stringContaining('9000000000000000 ms after the epoch'),
+    });
 
     const deep = '['.repeat(30_000) + ']'.repeat(30_000);
     const batch = run(sut, `[${deep},{"ts":${NOW},"readings":{"temperature":21}}]`);
@@ -112,19 +123,30 @@ describe('TelemetryValidator', () => {
 
   it('refuses whole messages of a device over its rate as rate-limited, keeping what it sent, and lets it through again at its rate', () => {
     const clock = new ManualClock(NOW);
-    const sut = new TelemetryValidator((id) => devices[id], { maxClockSkewMs: 300_000, maxReadingAgeMs: 86_400_000 }, new FloodLimiter(
-      { device: { ratePerS: 1, burst: 2 }, enterprise: { ratePerS: 100, burst: 100 } },
-      clock,
-    ));
+    const sut = new TelemetryValidator(
+      (id) => devices[id],
+      { maxClockSkewMs: 300_000, maxReadingAgeMs: 86_400_000 },
+      new FloodLimiter({ device: { ratePerS: 1, burst: 2 }, enterprise: { ratePerS: 100, burst: 100 } }, clock),
+    );
     const send = (device = 'E0001-D01', payload: unknown = { ts: NOW, readings: { temperature: 20 } }) =>
       sut.validate({ topic: topic(device), payload: Buffer.from(JSON.stringify(payload)), receivedAt: clock.now(), correlationId: 'c-1' });
 
     expect(send().readings).toHaveLength(1);
-    expect(send(undefined, [{ ts: NOW - 1, readings: { temperature: 20 } }, { ts: NOW, readings: { smoke: true } }]).readings).toHaveLength(2);
+    expect(
+      send(undefined, [
+        { ts: NOW - 1, readings: { temperature: 20 } },
+        { ts: NOW, readings: { smoke: true } },
+      ]).readings,
+    ).toHaveLength(2);
     const refused = send(undefined, { ts: NOW, readings: { smoke: true } });
     expect(refused.readings).toEqual([]);
     expect(refused.deadLetters).toEqual([
-      expect.objectContaining({ reason: 'rate-limited', deviceId: 'E0001-D01', detail: 'device E0001-D01 is over its limit of 1 messages/s (burst 2)', payload: `{"ts":${NOW},"readings":{"smoke":true}}` }),
+      expect.objectContaining({
+        reason: 'rate-limited',
+        deviceId: 'E0001-D01',
+        detail: 'device E0001-D01 is over its limit of 1 messages/s (burst 2)',
+        payload: `{"ts":${NOW},"readings":{"smoke":true}}`,
+      }),
     ]);
     // Its neighbour is not affected, and the device itself gets its rate.
     expect(send('E0001-D02', { ts: NOW, readings: { gas_lel: 3 } }).readings).toHaveLength(1);
@@ -132,7 +154,10 @@ describe('TelemetryValidator', () => {
     expect(send().readings).toHaveLength(1);
     expect(send().deadLetters.map((d) => d.reason)).toEqual(['rate-limited']);
     // Buckets exist only for registered devices: made-up ids cannot grow the limiter's map.
-    expect(sut.validate({ topic: topic('E0009-D99', 'E0009'), payload: Buffer.from('{}'), receivedAt: clock.now(), correlationId: 'c' }).deadLetters[0].reason).toBe('unknown-device');
+    expect(
+      sut.validate({ topic: topic('E0009-D99', 'E0009'), payload: Buffer.from('{}'), receivedAt: clock.now(), correlationId: 'c' })
+        .deadLetters[0].reason,
+    ).toBe('unknown-device');
   });
 
   it('reads a status message, with or without a timestamp', () => {

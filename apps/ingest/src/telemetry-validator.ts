@@ -72,7 +72,11 @@ export class TelemetryValidator {
       return reject('oversized', `payload of ${msg.payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`);
     }
     const parsed = parseDeviceTopic(msg.topic);
-    if (!parsed) return reject('unknown-topic', `topic ${JSON.stringify(msg.topic.slice(0, 200))} is not sites/{enterpriseId}/devices/{deviceId}/telemetry|status`);
+    if (!parsed)
+      return reject(
+        'unknown-topic',
+        `topic ${JSON.stringify(msg.topic.slice(0, 200))} is not sites/{enterpriseId}/devices/{deviceId}/telemetry|status`,
+      );
     const device = this.findDevice(parsed.deviceId);
     if (!device) return reject('unknown-device', `device ${parsed.deviceId} is not registered`, null);
     if (device.enterpriseId !== parsed.enterpriseId) {
@@ -82,7 +86,11 @@ export class TelemetryValidator {
     const refused = this.flood?.admit(device.id, device.enterpriseId);
     if (refused) {
       const { ratePerS, burst } = refused.limit;
-      return reject('rate-limited', `${refused.scope} ${refused.key} is over its limit of ${ratePerS} messages/s (burst ${burst})`, device.id);
+      return reject(
+        'rate-limited',
+        `${refused.scope} ${refused.key} is over its limit of ${ratePerS} messages/s (burst ${burst})`,
+        device.id,
+      );
     }
     let json: unknown;
     try {
@@ -174,12 +182,21 @@ export class TelemetryValidator {
       return { reason: 'future-timestamp', detail: `ts ${describeTime(ts)} is ${Math.round((ts - receivedAt) / 1000)} s in the future` };
     }
     if (ts < receivedAt - this.limits.maxReadingAgeMs) {
-      return { reason: 'stale-timestamp', detail: `ts ${describeTime(ts)} is older than ${Math.round(this.limits.maxReadingAgeMs / 1000)} s` };
+      return {
+        reason: 'stale-timestamp',
+        detail: `ts ${describeTime(ts)} is older than ${Math.round(this.limits.maxReadingAgeMs / 1000)} s`,
+      };
     }
     return null;
   }
 
-  private deadLetter(msg: IncomingMessage, reason: DeadLetterReason, detail: string, deviceId: string | null, part?: unknown): DeadLetterV1 {
+  private deadLetter(
+    msg: IncomingMessage,
+    reason: DeadLetterReason,
+    detail: string,
+    deviceId: string | null,
+    part?: unknown,
+  ): DeadLetterV1 {
     const payload = (part === undefined ? undefined : serialise(part)) ?? msg.payload.subarray(0, PAYLOAD_KEEP_BYTES).toString('utf8');
     return {
       v: 1,

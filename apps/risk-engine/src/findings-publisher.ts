@@ -26,10 +26,27 @@ export class FindingsPublisher {
     for (const [enterpriseId, correlationId] of touched) {
       const change = await this.gradeChanges.regrade(enterpriseId, gradeEnterprise, this.clock.now(), correlationId);
       if (change) {
-        gradeEvents.push({ v: 1, type: 'grade.changed', enterpriseId, from: change.from, to: change.to, reasons: change.reasons, at: change.at.getTime(), correlationId });
+        gradeEvents.push({
+          v: 1,
+          type: 'grade.changed',
+          enterpriseId,
+          from: change.from,
+          to: change.to,
+          reasons: change.reasons,
+          at: change.at.getTime(),
+          correlationId,
+        });
       }
     }
-    await this.bus.publish(Topics.alarms, alarmEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })), { durable: true });
-    await this.bus.publish(Topics.grades, gradeEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })), { durable: true });
+    await this.bus.publish(
+      Topics.alarms,
+      alarmEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })),
+      { durable: true },
+    );
+    await this.bus.publish(
+      Topics.grades,
+      gradeEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })),
+      { durable: true },
+    );
   }
 }

@@ -7,5 +7,11 @@ import { RiskEngineModule } from './risk-engine.module';
 
 void runMain('risk-engine', (config) => ({
   module: RiskEngineModule,
-  imports: [ConfigModule.forRoot(config), ObservabilityModule, LoggerModule.forRoot(config, 'risk-engine'), StorageModule.forRoot(), BusModule.forRoot()],
+  imports: [
+    ConfigModule.forRoot(config),
+    ObservabilityModule,
+    LoggerModule.forRoot(config, 'risk-engine'),
+    StorageModule.forRoot(),
+    BusModule.forRoot(),
+  ],
 }));

@@ -58,7 +58,12 @@ function setup(silent: SilentDevice[] = []) {
   return { sut, clock, presence, findings, published };
 }
 
-const device = (id: string, lastSeenAt: number, reportIntervalS = 30): SilentDevice => ({ id, enterpriseId: `E-${id}`, lastSeenAt: new Date(lastSeenAt), reportIntervalS });
+const device = (id: string, lastSeenAt: number, reportIntervalS = 30): SilentDevice => ({
+  id,
+  enterpriseId: `E-${id}`,
+  lastSeenAt: new Date(lastSeenAt),
+  reportIntervalS,
+});
 
 describe('OfflineMonitor', () => {
   let warn: jest.SpyInstance;
@@ -129,7 +134,18 @@ describe('OfflineMonitor', () => {
   describe('reported', () => {
     it('clears the findings of devices that come back, with the correlation id of their latest report', async () => {
       const { sut, presence, published } = setup();
-      const open = alarmRow({ id: 'a-1', deviceId: 'd-1', enterpriseId: 'E1', ruleId: OFFLINE_RULE_ID, metric: 'offline', grade: 'blue', value: null, message: 'silent', at: T0, correlationId: 'c-raise' });
+      const open = alarmRow({
+        id: 'a-1',
+        deviceId: 'd-1',
+        enterpriseId: 'E1',
+        ruleId: OFFLINE_RULE_ID,
+        metric: 'offline',
+        grade: 'blue',
+        value: null,
+        message: 'silent',
+        at: T0,
+        correlationId: 'c-raise',
+      });
       presence.markReported.mockResolvedValueOnce([{ ...open, status: 'cleared', clearedAt: new Date(T0 + 7_000) }]);
       const reports = [
         { deviceId: 'd-1', at: T0 + 7_000, correlationId: 'c-late' },
@@ -208,7 +224,9 @@ describe('OfflineMonitor', () => {
       await sut.sweep();
       expect(presence.markReported).toHaveBeenCalledTimes(2);
       expect(presence.markReported).toHaveBeenLastCalledWith([at(5_000)], OFFLINE_RULE_ID);
-      expect(presence.markReported.mock.invocationCallOrder[1]).toBeLessThan(presence.markSilentDevicesOffline.mock.invocationCallOrder.at(-1)!);
+      expect(presence.markReported.mock.invocationCallOrder[1]).toBeLessThan(
+        presence.markSilentDevicesOffline.mock.invocationCallOrder.at(-1)!,
+      );
     });
 
     it('writes every held report at shutdown', async () => {
@@ -217,7 +235,10 @@ describe('OfflineMonitor', () => {
       clock.advance(2_000);
       await sut.reported([{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }]);
       await sut.onModuleDestroy();
-      expect(presence.markReported).toHaveBeenLastCalledWith([{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }], OFFLINE_RULE_ID);
+      expect(presence.markReported).toHaveBeenLastCalledWith(
+        [{ deviceId: 'd-1', at: T0 + 2_000, correlationId: 'c1', reportIntervalS: 30 }],
+        OFFLINE_RULE_ID,
+      );
     });
 
     it('writes the next report of a device its own sweep flagged offline', async () => {

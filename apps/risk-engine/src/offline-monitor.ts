@@ -146,7 +146,13 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const events = cleared.map((alarm) => {
       this.metrics.alarms.inc({ type: 'cleared', grade: alarm.grade });
       const at = alarm.clearedAt?.getTime() ?? alarm.updatedAt.getTime();
-      return toEvent('alarm.cleared', alarm, `device ${alarm.deviceId} is back online`, at, latest.get(alarm.deviceId)?.correlationId ?? alarm.correlationId);
+      return toEvent(
+        'alarm.cleared',
+        alarm,
+        `device ${alarm.deviceId} is back online`,
+        at,
+        latest.get(alarm.deviceId)?.correlationId ?? alarm.correlationId,
+      );
     });
     await this.findings.publish(events);
   }

@@ -6,5 +6,8 @@ import { RiskEngineService } from './risk-engine.service';
 import { RiskMetrics } from './risk.metrics';
 import { ruleSetProvider, RULE_SET } from './rule-set.provider';
 
-@Module({ providers: [RiskEngineService, DeadLetterStore, RiskMetrics, FindingsPublisher, OfflineMonitor, ruleSetProvider], exports: [RULE_SET] })
+@Module({
+  providers: [RiskEngineService, DeadLetterStore, RiskMetrics, FindingsPublisher, OfflineMonitor, ruleSetProvider],
+  exports: [RULE_SET],
+})
 export class RiskEngineModule {}

@@ -1,12 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import {
-  AlarmEventV1,
-  DEVICE_TYPES,
-  DeviceStatusV1,
-  TelemetryReadingV1,
-  Topics,
-} from '@app/contracts';
+import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
 import { Clock, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
@@ -45,7 +39,10 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), { maxBatch: 5000, lingerMs: 20 });
+    await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), {
+      maxBatch: 5000,
+      lingerMs: 20,
+    });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
   }
 
@@ -75,7 +72,10 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       const published = this.clock.now();
       for (const { event: e, receivedAt } of raised) {
         this.metrics.publishToAlarm.observe(Math.max(0, published - receivedAt) / 1000);
-        this.logger.log({ correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade }, `alarm ${e.grade}: ${e.message}`);
+        this.logger.log(
+          { correlationId: e.correlationId, alarmId: e.alarmId, deviceId: e.deviceId, enterpriseId: e.enterpriseId, grade: e.grade },
+          `alarm ${e.grade}: ${e.message}`,
+        );
       }
       await this.saveRuleStates(false);
     } catch (error) {
@@ -86,7 +86,12 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     }
     // Presence is judged by arrival, not by the device's own clock (which may lag or replay old data).
     await this.offline.reported(
-      batch.map(({ value: r }) => ({ deviceId: r.deviceId, at: r.receivedAt, correlationId: r.correlationId, reportIntervalS: DEVICE_TYPES[r.deviceType]?.reportIntervalS })),
+      batch.map(({ value: r }) => ({
+        deviceId: r.deviceId,
+        at: r.receivedAt,
+        correlationId: r.correlationId,
+        reportIntervalS: DEVICE_TYPES[r.deviceType]?.reportIntervalS,
+      })),
     );
   }
 
@@ -106,7 +111,10 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     const windowsDue = force || now - this.windowsSavedAt >= this.config.RULE_WINDOW_SAVE_MS;
     if (rulesDue) this.ruleStatesSavedAt = now;
     if (windowsDue) this.windowsSavedAt = now;
-    const ids = new Set([...(rulesDue ? this.evaluator.takeChanged('rules') : []), ...(windowsDue ? this.evaluator.takeChanged('windows') : [])]);
+    const ids = new Set([
+      ...(rulesDue ? this.evaluator.takeChanged('rules') : []),
+      ...(windowsDue ? this.evaluator.takeChanged('windows') : []),
+    ]);
     if (ids.size === 0) return;
     try {
       await this.ruleStates.save(
@@ -149,7 +157,12 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     for (const { value: s } of batch) if (!s.online) this.offline.wentOffline(s.deviceId);
   }
 
-  private async applyTransition(deviceId: string, enterpriseId: string, t: RuleTransition, correlationId: string): Promise<AlarmEventV1 | null> {
+  private async applyTransition(
+    deviceId: string,
+    enterpriseId: string,
+    t: RuleTransition,
+    correlationId: string,
+  ): Promise<AlarmEventV1 | null> {
     const value = typeof t.value === 'boolean' ? (t.value ? 1 : 0) : t.value;
     if (t.type === 'cleared') {
       const cleared = await this.alarms.clear(deviceId, t.ruleId, t.at);
@@ -183,7 +196,20 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     raisedAt: number,
     correlationId: string,
   ): AlarmEventV1 {
-    return { v: 1, type, alarmId, deviceId, enterpriseId, ruleId: t.ruleId, metric: t.metric, grade: t.grade, value: t.value, message: t.message, raisedAt, at: t.at, correlationId };
+    return {
+      v: 1,
+      type,
+      alarmId,
+      deviceId,
+      enterpriseId,
+      ruleId: t.ruleId,
+      metric: t.metric,
+      grade: t.grade,
+      value: t.value,
+      message: t.message,
+      raisedAt,
+      at: t.at,
+      correlationId,
+    };
   }
-
 }

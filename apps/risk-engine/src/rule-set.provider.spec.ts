@@ -29,7 +29,9 @@ describe('ruleSetProvider', () => {
     rules.smoke_detector[0].levels[0].grade = 'purple' as 'red';
     writeFileSync(path, JSON.stringify({ version: '1', deviceTypes: rules }));
     expect(() => sut({ RULES_FILE: path })).toThrow(RuleFileError);
-    expect(() => sut({ RULES_FILE: path })).toThrow(`rule file ${path}: smoke_detector rule "smoke.alarm": levels[0].grade must be one of red, orange, yellow, blue`);
+    expect(() => sut({ RULES_FILE: path })).toThrow(
+      `rule file ${path}: smoke_detector rule "smoke.alarm": levels[0].grade must be one of red, orange, yellow, blue`,
+    );
   });
 
   it('stops a Nest module that provides it from starting on a bad file', async () => {
@@ -39,6 +41,8 @@ describe('ruleSetProvider', () => {
     writeFileSync(path, JSON.stringify({ version: '1', deviceTypes: rules }));
     @Module({ providers: [{ provide: APP_CONFIG, useValue: loadConfig({ RULES_FILE: path }) }, ruleSetProvider] })
     class AppModule {}
-    await expect(Test.createTestingModule({ imports: [AppModule] }).compile()).rejects.toThrow('count is required for a count-in-window rule');
+    await expect(Test.createTestingModule({ imports: [AppModule] }).compile()).rejects.toThrow(
+      'count is required for a count-in-window rule',
+    );
   });
 });

@@ -39,14 +39,25 @@ export const appConfigSchema = z.object({
   MAX_CLOCK_SKEW_S: positiveInt.default(300),
   MAX_READING_AGE_S: positiveInt.default(7 * 24 * 3600),
   KAFKA_CLIENT_ID: z.string().min(1).default('zone'),
-  KAFKA_NAME_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ., - and _ only').default(''),
+  KAFKA_NAME_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ., - and _ only')
+    .default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-  INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('zone-ingest'),
+  INGEST_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('zone-ingest'),
   INGEST_CLIENT_ID: optionalString,
   INGEST_MQTT_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(128),
   /** How long an external broker keeps ingest's sessions (and queues for them) after ingest is gone. */
-  INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).max(7 * 86400).default(3600),
+  INGEST_SESSION_EXPIRY_S: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400)
+    .default(3600),
   /**
    * Flood control at ingest, a token bucket per device and per enterprise:
    * messages per second and the burst allowed after a quiet spell; a rate of 0

@@ -23,7 +23,11 @@ function httpAppSetups(app: INestApplication): HttpAppSetup[] {
 }
 
 /** Creates and starts an app's HTTP side; the caller's module decides what runs in it. */
-export async function startApp(rootModule: DynamicModule, config: AppConfig, options: { listen?: boolean } = {}): Promise<INestApplication> {
+export async function startApp(
+  rootModule: DynamicModule,
+  config: AppConfig,
+  options: { listen?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });

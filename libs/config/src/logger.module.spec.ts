@@ -53,7 +53,9 @@ describe('HTTP request logs', () => {
     expect((await fetch(`${base}/api/stream?grade=red&access_token=${SECRET}-query`, { headers })).status).toBe(200);
     expect((await fetch(`${base}/api/broken?token=${SECRET}-dashboard`, { headers })).status).toBe(500);
 
-    const logged = lines.map((l) => JSON.parse(l) as { msg?: string; req?: { url: string; query: Record<string, string>; headers: Record<string, string> } });
+    const logged = lines.map(
+      (l) => JSON.parse(l) as { msg?: string; req?: { url: string; query: Record<string, string>; headers: Record<string, string> } },
+    );
     const connected = logged.find((l) => l.msg === 'client connected to the live stream');
     const failed = logged.find((l) => l.req?.url.startsWith('/api/broken'));
     expect(connected?.req).toMatchObject({

@@ -25,7 +25,15 @@ export function httpLoggerOptions(config: AppConfig, name: string): Options {
     level: config.LOG_LEVEL,
     autoLogging: false,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.query.access_token', 'req.query.token', '*.password', '*.secret', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.query.access_token',
+        'req.query.token',
+        '*.password',
+        '*.secret',
+        '*.token',
+      ],
       censor: REDACTED,
     },
     serializers: {

@@ -23,13 +23,21 @@ describe('loadRuleFile', () => {
   });
 
   it('names the file and the fault of a bad one', () => {
-    const path = file('bad.json', JSON.stringify({ version: '1', deviceTypes: { ...defaultRuleSet(), co_detector: [{ ...defaultRuleSet().co_detector[0], debounceS: -5 }] } }));
+    const path = file(
+      'bad.json',
+      JSON.stringify({
+        version: '1',
+        deviceTypes: { ...defaultRuleSet(), co_detector: [{ ...defaultRuleSet().co_detector[0], debounceS: -5 }] },
+      }),
+    );
     expect(() => loadRuleFile(path)).toThrow(RuleFileError);
     expect(() => loadRuleFile(path)).toThrow(`rule file ${path}: co_detector rule "co.high": debounceS must be a number >= 0`);
   });
 
   it('names a file it cannot read', () => {
     const path = join(dir, 'missing.json');
-    expect(() => loadRuleFile(path)).toThrow(new RuleFileError(`rule file ${path}: cannot be read (ENOENT: no such file or directory, open '${path}')`));
+    expect(() => loadRuleFile(path)).toThrow(
+      new RuleFileError(`rule file ${path}: cannot be read (ENOENT: no such file or directory, open '${path}')`),
+    );
   });
 });

@@ -7,9 +7,12 @@ export const MAX_METRICS_PER_READING = 32;
 
 const timestamp = z.union([
   z.number().int().nonnegative().finite(),
-  z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'not an ISO-8601 date-time',
-  }),
+  z
+    .string()
+    .max(40)
+    .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: 'not an ISO-8601 date-time',
+    }),
 ]);
 
 const readingValue = z.union([z.number().finite(), z.boolean()]);
@@ -29,9 +32,7 @@ export const telemetryPayloadSchema = z
   .strict();
 export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 
-export const statusPayloadSchema = z
-  .object({ online: z.boolean(), ts: timestamp.optional() })
-  .strict();
+export const statusPayloadSchema = z.object({ online: z.boolean(), ts: timestamp.optional() }).strict();
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
 
 export function timestampToMs(ts: number | string): number {

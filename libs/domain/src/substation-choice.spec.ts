@@ -23,7 +23,12 @@ describe('chooseSubstation', () => {
     ['home is missing', [station('S3', 2), station('S4', 1)], 'S4', 'home-unavailable-nearest'],
     ['the nearest is busy', [station('S1', 1, busy), station('S2', 3, busy), station('S3', 2)], 'S3', 'home-busy-nearest'],
     ['the nearest is unavailable', [station('S1', 1, down), station('S2', 3, busy), station('S3', 2)], 'S3', 'home-busy-nearest'],
-    ['every station is busy or unavailable', [station('S1', 1, busy), station('S2', 3, busy), station('S3', 2, down)], 'S2', 'all-busy-home'],
+    [
+      'every station is busy or unavailable',
+      [station('S1', 1, busy), station('S2', 3, busy), station('S3', 2, down)],
+      'S2',
+      'all-busy-home',
+    ],
     ['two equally near: lower id', [station('S2', 3, busy), station('S9', 2), station('S3', 2)], 'S3', 'home-busy-nearest'],
   ])('%s', (_, stations, id, reason) => {
     const choice = chooseSubstation(enterprise, stations);
@@ -46,7 +51,13 @@ describe('chooseBackup', () => {
     ['skips excluded ones', [station('S1', 1), station('S2', 3), station('S3', 2)], ['S2', 'S1'], 'S3', 'backup-nearest'],
     ['skips busy ones', [station('S1', 1, busy), station('S2', 3), station('S3', 2)], ['S2'], 'S3', 'backup-nearest'],
     ['skips unavailable ones', [station('S1', 1, down), station('S2', 3), station('S3', 2)], ['S2'], 'S3', 'backup-nearest'],
-    ['nearest at all when none is free', [station('S1', 1, down), station('S2', 3), station('S3', 2, busy)], ['S2'], 'S1', 'backup-busy-nearest'],
+    [
+      'nearest at all when none is free',
+      [station('S1', 1, down), station('S2', 3), station('S3', 2, busy)],
+      ['S2'],
+      'S1',
+      'backup-busy-nearest',
+    ],
     ['null when all are excluded', [station('S1', 1), station('S2', 3)], ['S1', 'S2'], null, null],
     ['null with no stations', [], [], null, null],
     ['ties broken by id', [station('S7', 2), station('S3', 2)], [], 'S3', 'backup-nearest'],

@@ -44,12 +44,18 @@ function nearest(from: GeoPoint, candidates: SubstationSnapshot[]): { station: S
  * none is free the home substation still gets it, queued behind its others.
  * distanceM is NaN if the home substation is missing from the snapshot.
  */
-export function chooseSubstation(enterprise: { location: GeoPoint; substationId: string }, substations: SubstationSnapshot[]): SubstationChoice {
+export function chooseSubstation(
+  enterprise: { location: GeoPoint; substationId: string },
+  substations: SubstationSnapshot[],
+): SubstationChoice {
   const home = substations.find((s) => s.id === enterprise.substationId);
   if (home !== undefined && isFree(home)) {
     return { substationId: home.id, reason: 'home-area', distanceM: distanceM(enterprise.location, home.location) };
   }
-  const other = nearest(enterprise.location, substations.filter((s) => s.id !== enterprise.substationId && isFree(s)));
+  const other = nearest(
+    enterprise.location,
+    substations.filter((s) => s.id !== enterprise.substationId && isFree(s)),
+  );
   if (other !== null) {
     const reason = home !== undefined && home.available ? 'home-busy-nearest' : 'home-unavailable-nearest';
     return { substationId: other.station.id, reason, distanceM: other.distanceM };
@@ -62,7 +68,11 @@ export function chooseSubstation(enterprise: { location: GeoPoint; substationId:
 }
 
 /** The nearest free substation not excluded; if none is free, the nearest not excluded at all; null if none is left. */
-export function chooseBackup(enterprise: { location: GeoPoint }, substations: SubstationSnapshot[], exclude: string[]): SubstationChoice | null {
+export function chooseBackup(
+  enterprise: { location: GeoPoint },
+  substations: SubstationSnapshot[],
+  exclude: string[],
+): SubstationChoice | null {
   const candidates = substations.filter((s) => !exclude.includes(s.id));
   const free = nearest(enterprise.location, candidates.filter(isFree));
   if (free !== null) return { substationId: free.station.id, reason: 'backup-nearest', distanceM: free.distanceM };

@@ -158,9 +158,7 @@ export class AlarmsRepository {
   }
 
   async openAll(): Promise<AlarmRow[]> {
-    const rows = await this.sql.query<AlarmRecord>(
-      `SELECT ${ALARM_COLUMNS} FROM alarms WHERE status = 'open' ORDER BY raised_at, id`,
-    );
+    const rows = await this.sql.query<AlarmRecord>(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE status = 'open' ORDER BY raised_at, id`);
     return rows.map(toAlarm);
   }
 }

@@ -1,8 +1,21 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MilestoneName } from '@app/contracts';
-import { applyAction, DEFAULT_TIMELINE_POLICY, dueEscalations, escalate, generateZone, openTimeline, type TimelineAction } from '@app/domain';
-import { ComplianceReportRepository, type ComplianceFigures, type ComplianceReport, type MilestoneCompliance } from './compliance-report.repository';
+import {
+  applyAction,
+  DEFAULT_TIMELINE_POLICY,
+  dueEscalations,
+  escalate,
+  generateZone,
+  openTimeline,
+  type TimelineAction,
+} from '@app/domain';
+import {
+  ComplianceReportRepository,
+  type ComplianceFigures,
+  type ComplianceReport,
+  type MilestoneCompliance,
+} from './compliance-report.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
 import { openPgClient } from './pg-client';
@@ -138,7 +151,14 @@ class DispatchDesk {
       const backupSubstationId = BACKUP[locked.state.substationId];
       const next = escalate(locked.state, milestone, now, backupSubstationId);
       const dueAt = next.milestones.find((m) => m.name === milestone)!.dueAt;
-      const recorded = await this.incidents.recordEscalation(tx, { incidentId, milestone, at: now, dueAt, backupSubstationId, lateByMs: Math.max(0, now - dueAt) });
+      const recorded = await this.incidents.recordEscalation(tx, {
+        incidentId,
+        milestone,
+        at: now,
+        dueAt,
+        backupSubstationId,
+        lateByMs: Math.max(0, now - dueAt),
+      });
       expect(recorded).toBe(true);
       await this.incidents.save(tx, incidentId, next);
     });
@@ -198,7 +218,14 @@ async function seedZone(sql: SqlClient): Promise<void> {
   await new ZoneRepository(sql).seedIfEmpty(zone);
 }
 
-const m = (judged: number, met: number, share: number | null, p50S: number | null, p90S: number | null, reached: number): MilestoneCompliance => ({
+const m = (
+  judged: number,
+  met: number,
+  share: number | null,
+  p50S: number | null,
+  p90S: number | null,
+  reached: number,
+): MilestoneCompliance => ({
   judged,
   met,
   share,
@@ -249,7 +276,11 @@ const S1: ComplianceFigures = {
 const S2: ComplianceFigures = {
   incidents: 3,
   escalations: 3,
-  milestones: { acknowledged: m(3, 2, 0.667, 40, 56, 2), onScene: m(3, 2, 0.667, 139.5, 171.1, 2), underControl: m(3, 2, 0.667, 270, 294, 2) },
+  milestones: {
+    acknowledged: m(3, 2, 0.667, 40, 56, 2),
+    onScene: m(3, 2, 0.667, 139.5, 171.1, 2),
+    underControl: m(3, 2, 0.667, 270, 294, 2),
+  },
 };
 const S5: ComplianceFigures = {
   incidents: 5,
@@ -259,7 +290,11 @@ const S5: ComplianceFigures = {
 const S6: ComplianceFigures = {
   incidents: 3,
   escalations: 5,
-  milestones: { acknowledged: m(3, 2, 0.667, 59, 63.8, 3), onScene: m(3, 1, 0.333, 185, 229, 3), underControl: m(3, 1, 0.333, 310, 350, 3) },
+  milestones: {
+    acknowledged: m(3, 2, 0.667, 59, 63.8, 3),
+    onScene: m(3, 1, 0.333, 185, 229, 3),
+    underControl: m(3, 1, 0.333, 310, 350, 3),
+  },
 };
 const DAY_REPORT: ComplianceReport = {
   from: '2026-03-02T00:00:00.000Z',
@@ -268,7 +303,11 @@ const DAY_REPORT: ComplianceReport = {
   zone: {
     incidents: 16,
     escalations: 12,
-    milestones: { acknowledged: m(16, 13, 0.813, 40, 63, 15), onScene: m(15, 11, 0.733, 165, 195.5, 14), underControl: m(15, 10, 0.667, 290, 350, 13) },
+    milestones: {
+      acknowledged: m(16, 13, 0.813, 40, 63, 15),
+      onScene: m(15, 11, 0.733, 165, 195.5, 14),
+      underControl: m(15, 10, 0.667, 290, 350, 13),
+    },
   },
   substations: [
     { substationId: 'S1', ...S1 },
@@ -308,21 +347,44 @@ describe.each(BACKENDS)('ComplianceReportRepository on $name', (backend) => {
         `SELECT incident_id, milestone, late_by_ms FROM incident_escalations ORDER BY incident_id, due_at`,
       );
       expect(rows.map((r) => `${r.incident_id}:${r.milestone}`)).toEqual([
-        'A3:onScene', 'A3:underControl', 'A4:acknowledged', 'A5:underControl',
-        'B3:acknowledged', 'B3:onScene', 'B3:underControl',
-        'D1:acknowledged', 'D1:onScene', 'D1:underControl', 'D2:onScene', 'D3:underControl',
-        'X1:acknowledged', 'X1:onScene', 'X1:underControl',
+        'A3:onScene',
+        'A3:underControl',
+        'A4:acknowledged',
+        'A5:underControl',
+        'B3:acknowledged',
+        'B3:onScene',
+        'B3:underControl',
+        'D1:acknowledged',
+        'D1:onScene',
+        'D1:underControl',
+        'D2:onScene',
+        'D3:underControl',
+        'X1:acknowledged',
+        'X1:onScene',
+        'X1:underControl',
       ]);
       expect(rows.every((r) => r.late_by_ms === 0)).toBe(true);
     });
 
     it('filtered to one substation, gives only that station’s figures, as zone and as its one row', async () => {
-      await expect(sut.report(FROM, TO, AS_OF, 'S6')).resolves.toEqual({ ...DAY_REPORT, zone: S6, substations: [{ substationId: 'S6', ...S6 }] });
-      await expect(sut.report(FROM, TO, AS_OF, 'S1')).resolves.toEqual({ ...DAY_REPORT, zone: S1, substations: [{ substationId: 'S1', ...S1 }] });
+      await expect(sut.report(FROM, TO, AS_OF, 'S6')).resolves.toEqual({
+        ...DAY_REPORT,
+        zone: S6,
+        substations: [{ substationId: 'S6', ...S6 }],
+      });
+      await expect(sut.report(FROM, TO, AS_OF, 'S1')).resolves.toEqual({
+        ...DAY_REPORT,
+        zone: S1,
+        substations: [{ substationId: 'S1', ...S1 }],
+      });
       // S3 had no incident: nothing judged, no percentiles, no rows.
       await expect(sut.report(FROM, TO, AS_OF, 'S3')).resolves.toEqual({
         ...DAY_REPORT,
-        zone: { incidents: 0, escalations: 0, milestones: { acknowledged: NOTHING_JUDGED, onScene: NOTHING_JUDGED, underControl: NOTHING_JUDGED } },
+        zone: {
+          incidents: 0,
+          escalations: 0,
+          milestones: { acknowledged: NOTHING_JUDGED, onScene: NOTHING_JUDGED, underControl: NOTHING_JUDGED },
+        },
         substations: [],
       });
     });
@@ -358,7 +420,10 @@ describe.each(BACKENDS)('ComplianceReportRepository on $name', (backend) => {
       const shifted = await sut.report(new Date(FROM.getTime() - S), new Date(t('23:59:45')), AS_OF);
       expect(shifted.zone.incidents).toBe(16);
       expect(shifted.substations.find((s) => s.substationId === 'S1')).toMatchObject({ incidents: 6, escalations: 7 });
-      expect(shifted.substations.find((s) => s.substationId === 'S5')).toMatchObject({ incidents: 4, milestones: { acknowledged: { judged: 4 } } });
+      expect(shifted.substations.find((s) => s.substationId === 'S5')).toMatchObject({
+        incidents: 4,
+        milestones: { acknowledged: { judged: 4 } },
+      });
     });
   });
 

@@ -77,7 +77,11 @@ export class ComplianceReportRepository {
     );
     const figures = (key: string | null): ComplianceFigures => {
       const c = counts.find((r) => r.substation_id === key);
-      const out = { incidents: c?.incidents ?? 0, escalations: c?.escalations ?? 0, milestones: {} as Record<MilestoneName, MilestoneCompliance> };
+      const out = {
+        incidents: c?.incidents ?? 0,
+        escalations: c?.escalations ?? 0,
+        milestones: {} as Record<MilestoneName, MilestoneCompliance>,
+      };
       for (const name of MILESTONE_NAMES) {
         const r = milestones.find((row) => row.substation_id === key && row.name === name);
         const judged = r?.judged ?? 0;

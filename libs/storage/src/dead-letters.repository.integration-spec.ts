@@ -67,7 +67,11 @@ describe.each(STORAGE_BACKENDS)('DeadLettersRepository on $name', (backend) => {
   });
 
   it('filters by device and pages by keyset: after a dead letter, the rest of the list', async () => {
-    await sut.insertBatch([deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }), deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }), deadLetter({ deviceId: 'd-k', receivedAt: T0 + 9 })]);
+    await sut.insertBatch([
+      deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }),
+      deadLetter({ deviceId: 'd-k', receivedAt: T0 + 10 }),
+      deadLetter({ deviceId: 'd-k', receivedAt: T0 + 9 }),
+    ]);
 
     const all = await sut.list({ deviceId: 'd-k' });
     expect(all.map((d) => d.receivedAt.getTime())).toEqual([T0 + 10, T0 + 10, T0 + 9]);

@@ -13,7 +13,9 @@ describe.each(STORAGE_BACKENDS)('DeviceCredentialsRepository on $name', (backend
     db = await backend.open();
     sut = new DeviceCredentialsRepository(db.sql);
     await new ZoneRepository(db.sql).seedIfEmpty({
-      substations: [{ id: 's-1', name: 'S', location: { lat: 30, lon: 120 }, area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 }, capacity: 1 }],
+      substations: [
+        { id: 's-1', name: 'S', location: { lat: 30, lon: 120 }, area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 }, capacity: 1 },
+      ],
       enterprises: [
         {
           id: 'e-1',
@@ -21,7 +23,14 @@ describe.each(STORAGE_BACKENDS)('DeviceCredentialsRepository on $name', (backend
           industry: 'textiles',
           location: { lat: 30, lon: 120 },
           substationId: 's-1',
-          hazards: { threeInOne: false, multiTenant: false, tenants: 1, unauthorisedStructures: false, fireLaneBlocked: false, noSprinklers: false },
+          hazards: {
+            threeInOne: false,
+            multiTenant: false,
+            tenants: 1,
+            unauthorisedStructures: false,
+            fireLaneBlocked: false,
+            noSprinklers: false,
+          },
         },
       ],
       devices: [{ id: 'e-1-d-0', enterpriseId: 'e-1', type: 'smoke_detector', reportIntervalS: 60 }],
@@ -33,10 +42,18 @@ describe.each(STORAGE_BACKENDS)('DeviceCredentialsRepository on $name', (backend
   it('keeps only the hash of a secret, and a second issue replaces the first', async () => {
     await expect(sut.find('e-1-d-0')).resolves.toBeNull();
     await expect(sut.issue('e-1-d-0', 'first-secret', new Date(T0))).resolves.toBe(true);
-    await expect(sut.find('e-1-d-0')).resolves.toEqual({ deviceId: 'e-1-d-0', secretHash: hashToken('first-secret'), issuedAt: new Date(T0) });
+    await expect(sut.find('e-1-d-0')).resolves.toEqual({
+      deviceId: 'e-1-d-0',
+      secretHash: hashToken('first-secret'),
+      issuedAt: new Date(T0),
+    });
 
     await expect(sut.issue('e-1-d-0', 'second-secret', new Date(T0 + 1000))).resolves.toBe(true);
-    await expect(sut.find('e-1-d-0')).resolves.toEqual({ deviceId: 'e-1-d-0', secretHash: hashToken('second-secret'), issuedAt: new Date(T0 + 1000) });
+    await expect(sut.find('e-1-d-0')).resolves.toEqual({
+      deviceId: 'e-1-d-0',
+      secretHash: hashToken('second-secret'),
+      issuedAt: new Date(T0 + 1000),
+    });
     const stored = await db.sql.query<{ secret_hash: string }>('SELECT secret_hash FROM device_credentials');
     expect(JSON.stringify(stored)).not.toContain('second-secret');
   });

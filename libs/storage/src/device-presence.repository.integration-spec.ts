@@ -10,15 +10,36 @@ const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const S = 1000;
 const INTERVAL_S = 10;
 const RULE = 'device.offline';
-const HAZARDS = { threeInOne: false, multiTenant: false, tenants: 1, unauthorisedStructures: false, fireLaneBlocked: false, noSprinklers: false };
+const HAZARDS = {
+  threeInOne: false,
+  multiTenant: false,
+  tenants: 1,
+  unauthorisedStructures: false,
+  fireLaneBlocked: false,
+  noSprinklers: false,
+};
 
 function zone(devicesPerEnterprise: number): ZoneSeedInput {
-  const enterprises = ['e-1', 'e-2'].map((id) => ({ id, name: id, industry: 'textiles', location: { lat: 30, lon: 120 }, substationId: 's-1', hazards: HAZARDS }));
+  const enterprises = ['e-1', 'e-2'].map((id) => ({
+    id,
+    name: id,
+    industry: 'textiles',
+    location: { lat: 30, lon: 120 },
+    substationId: 's-1',
+    hazards: HAZARDS,
+  }));
   return {
-    substations: [{ id: 's-1', name: 'S1', location: { lat: 30, lon: 120 }, area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 }, capacity: 2 }],
+    substations: [
+      { id: 's-1', name: 'S1', location: { lat: 30, lon: 120 }, area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 }, capacity: 2 },
+    ],
     enterprises,
     devices: enterprises.flatMap((e) =>
-      Array.from({ length: devicesPerEnterprise }, (_, i) => ({ id: `${e.id}-d-${i}`, enterpriseId: e.id, type: 'gas_detector' as const, reportIntervalS: INTERVAL_S })),
+      Array.from({ length: devicesPerEnterprise }, (_, i) => ({
+        id: `${e.id}-d-${i}`,
+        enterpriseId: e.id,
+        type: 'gas_detector' as const,
+        reportIntervalS: INTERVAL_S,
+      })),
     ),
   };
 }
@@ -84,7 +105,16 @@ describe.each(STORAGE_BACKENDS)('DevicePresenceRepository on $name', (backend) =
     expect(flagged).toEqual([
       {
         device: { id: 'e-1-d-0', enterpriseId: 'e-1', lastSeenAt: new Date(T0), reportIntervalS: INTERVAL_S },
-        alarm: expect.objectContaining({ deviceId: 'e-1-d-0', enterpriseId: 'e-1', ruleId: RULE, metric: 'offline', grade: 'blue', status: 'open', raisedAt: new Date(now), correlationId: 'c-e-1-d-0' }),
+        alarm: expect.objectContaining({
+          deviceId: 'e-1-d-0',
+          enterpriseId: 'e-1',
+          ruleId: RULE,
+          metric: 'offline',
+          grade: 'blue',
+          status: 'open',
+          raisedAt: new Date(now),
+          correlationId: 'c-e-1-d-0',
+        }),
         created: true,
       },
     ]);

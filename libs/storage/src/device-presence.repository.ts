@@ -70,7 +70,10 @@ export class DevicePresenceRepository {
       );
       if (silent.length === 0) return [];
       const devices = new Map<string, SilentDevice>(
-        silent.map((r) => [r.id, { id: r.id, enterpriseId: r.enterprise_id, lastSeenAt: r.last_seen_at, reportIntervalS: r.report_interval_s }]),
+        silent.map((r) => [
+          r.id,
+          { id: r.id, enterpriseId: r.enterprise_id, lastSeenAt: r.last_seen_at, reportIntervalS: r.report_interval_s },
+        ]),
       );
       const inputs = [...devices.values()].map(alarmFor);
       const value = (v: RaiseAlarmInput['value']) => (typeof v === 'boolean' ? Number(v) : v);

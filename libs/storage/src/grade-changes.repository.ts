@@ -51,20 +51,34 @@ export class GradeChangesRepository {
    */
   async regrade(enterpriseId: string, grade: GradeFunction, at: Instant, correlationId: string): Promise<GradeChangeRow | null> {
     return this.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(`SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`, [enterpriseId]);
+      const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(
+        `SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`,
+        [enterpriseId],
+      );
       if (rows.length === 0) return null;
       const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
         `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
         [enterpriseId],
       );
       const from = rows[0].grade;
-      const next = grade(findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })), rows[0].hazards);
+      const next = grade(
+        findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })),
+        rows[0].hazards,
+      );
       if (next.grade === from) {
         // Same colour, other reasons (a finding came or went): keep "why" current without a grade-change event.
-        await tx.query('UPDATE enterprises SET grade_reasons = $2::jsonb WHERE id = $1 AND grade_reasons <> $2::jsonb', [enterpriseId, jsonParam(next.reasons)]);
+        await tx.query('UPDATE enterprises SET grade_reasons = $2::jsonb WHERE id = $1 AND grade_reasons <> $2::jsonb', [
+          enterpriseId,
+          jsonParam(next.reasons),
+        ]);
         return null;
       }
-      await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [enterpriseId, next.grade, jsonParam(next.reasons), toDate(at)]);
+      await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [
+        enterpriseId,
+        next.grade,
+        jsonParam(next.reasons),
+        toDate(at),
+      ]);
       await tx.query(
         `INSERT INTO grade_changes (at, enterprise_id, from_grade, to_grade, reasons, correlation_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
         [toDate(at), enterpriseId, from, next.grade, jsonParam(next.reasons), correlationId],

@@ -1,4 +1,12 @@
-import { applyAction, DEFAULT_TIMELINE_POLICY, dueEscalations, escalate, generateZone, openTimeline, type TimelineState } from '@app/domain';
+import {
+  applyAction,
+  DEFAULT_TIMELINE_POLICY,
+  dueEscalations,
+  escalate,
+  generateZone,
+  openTimeline,
+  type TimelineState,
+} from '@app/domain';
 import { IncidentsRepository, type NewIncident } from './incidents.repository';
 import type { SqlClient } from './sql-client';
 import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
@@ -76,14 +84,18 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
   });
 
   it('finds the same incident when the opening message is processed again, even once resolved', async () => {
-    const again = await sut.openOrJoin(incident({ id: 'i-1-redelivered', enterpriseId: 'E0001', alarmId: 'a-1', openedByKey: 'key-i-1', at: T0 + 5 * S }));
+    const again = await sut.openOrJoin(
+      incident({ id: 'i-1-redelivered', enterpriseId: 'E0001', alarmId: 'a-1', openedByKey: 'key-i-1', at: T0 + 5 * S }),
+    );
 
     expect(again.created).toBe(false);
     expect(again.regraded).toBe(false);
     expect(again.incident).toMatchObject({ id: 'i-1', alarmIds: ['a-1'], dispatchedAt: iso(T0) });
 
     await sut.transaction(async (tx) => sut.save(tx, 'i-1', resolved((await sut.lock(tx, 'i-1'))!.state, T0 + 30 * S, 'S1')));
-    const late = await sut.openOrJoin(incident({ id: 'i-1-late', enterpriseId: 'E0001', alarmId: null, openedByKey: 'key-i-1', at: T0 + 900 * S }));
+    const late = await sut.openOrJoin(
+      incident({ id: 'i-1-late', enterpriseId: 'E0001', alarmId: null, openedByKey: 'key-i-1', at: T0 + 900 * S }),
+    );
 
     expect(late).toMatchObject({ created: false, regraded: false, incident: { id: 'i-1', status: 'resolved' } });
     const rows = await db.sql.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0001'`);
@@ -97,7 +109,11 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     expect(worse).toMatchObject({ created: false, regraded: true, incident: { id: 'i-3', grade: 'red', alarmIds: ['a-3a', 'a-3b'] } });
 
     const milder = await sut.openOrJoin(incident({ id: 'i-3c', enterpriseId: 'E0002', alarmId: 'a-3c', grade: 'blue', at: T0 + 20 * S }));
-    expect(milder).toMatchObject({ created: false, regraded: false, incident: { id: 'i-3', grade: 'red', alarmIds: ['a-3a', 'a-3b', 'a-3c'] } });
+    expect(milder).toMatchObject({
+      created: false,
+      regraded: false,
+      incident: { id: 'i-3', grade: 'red', alarmIds: ['a-3a', 'a-3b', 'a-3c'] },
+    });
   });
 
   it('opens exactly one incident per enterprise when processes race, enforced by the database', async () => {
@@ -135,14 +151,28 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await sut.transaction(async (tx) => {
       const locked = await sut.lock(tx, 'i-5');
       expect(locked).toMatchObject({ id: 'i-5', enterpriseId: 'E0004', grade: 'orange', correlationId: 'c-i-5' });
-      expect(locked!.state).toMatchObject({ dispatchedAt: T0, policy: DEFAULT_TIMELINE_POLICY, status: 'dispatched', substationId: 'S2', level: 1, resolvedAt: null });
+      expect(locked!.state).toMatchObject({
+        dispatchedAt: T0,
+        policy: DEFAULT_TIMELINE_POLICY,
+        status: 'dispatched',
+        substationId: 'S2',
+        level: 1,
+        resolvedAt: null,
+      });
       const { state } = applyAction(locked!.state, { type: 'acknowledge', at: T0 + 45 * S, by: 'S2 duty officer', substationId: 'S2' });
       await sut.save(tx, 'i-5', state);
     });
 
     const acknowledged = await sut.view('i-5');
     expect(acknowledged).toMatchObject({ status: 'acknowledged', resolvedAt: null });
-    expect(acknowledged!.milestones[0]).toEqual({ name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: iso(T0 + 45 * S), met: true, by: 'S2 duty officer', renotifications: 0 });
+    expect(acknowledged!.milestones[0]).toEqual({
+      name: 'acknowledged',
+      dueAt: iso(T0 + 60 * S),
+      at: iso(T0 + 45 * S),
+      met: true,
+      by: 'S2 duty officer',
+      renotifications: 0,
+    });
 
     await sut.transaction(async (tx) => {
       const locked = await sut.lock(tx, 'i-5');
@@ -186,14 +216,23 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       { incidentId: 'i-6a', milestone: 'underControl', kind: 'deadline', dueAt: early + 300 * S },
       { incidentId: 'i-6b', milestone: 'underControl', kind: 'deadline', dueAt: early + 330 * S },
     ]);
-    await expect(sut.pendingDeadlines(early + 210 * S, 1)).resolves.toEqual([{ incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S }]);
+    await expect(sut.pendingDeadlines(early + 210 * S, 1)).resolves.toEqual([
+      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S },
+    ]);
     await expect(sut.pendingDeadlines(early + 179 * S, 100)).resolves.toEqual([]);
   });
 
   it('records an escalation once and shows it with the backup substation', async () => {
     await sut.openOrJoin(incident({ id: 'i-7', enterpriseId: 'E0008', substationId: 'S4' }));
     const now = T0 + 61 * S;
-    const record = { incidentId: 'i-7', milestone: 'acknowledged' as const, at: now, dueAt: T0 + 60 * S, backupSubstationId: 'S5', lateByMs: 1000 };
+    const record = {
+      incidentId: 'i-7',
+      milestone: 'acknowledged' as const,
+      at: now,
+      dueAt: T0 + 60 * S,
+      backupSubstationId: 'S5',
+      lateByMs: 1000,
+    };
 
     const first = await sut.transaction(async (tx) => {
       const locked = (await sut.lock(tx, 'i-7'))!;
@@ -259,9 +298,12 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       const state = (await sut.lock(tx, 'i-9'))!.state;
       await sut.save(tx, 'i-9', escalate(state, 'acknowledged', escalatedAt, 'S3'));
     });
-    const renotifications = async (until: number) => (await sut.pendingDeadlines(until, 100)).filter((d) => d.incidentId === 'i-9' && d.kind === 'renotify');
+    const renotifications = async (until: number) =>
+      (await sut.pendingDeadlines(until, 100)).filter((d) => d.incidentId === 'i-9' && d.kind === 'renotify');
     expect(await renotifications(escalatedAt + 29 * S)).toEqual([]);
-    expect(await renotifications(escalatedAt + 30 * S)).toEqual([{ incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S }]);
+    expect(await renotifications(escalatedAt + 30 * S)).toEqual([
+      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S },
+    ]);
 
     await sut.transaction(async (tx) => {
       const state = (await sut.lock(tx, 'i-9'))!.state;
@@ -270,7 +312,9 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     });
     expect((await sut.view('i-9'))!.milestones[0].renotifications).toBe(1);
     expect(await renotifications(escalatedAt + 59 * S)).toEqual([]);
-    expect(await renotifications(escalatedAt + 60 * S)).toEqual([{ incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S }]);
+    expect(await renotifications(escalatedAt + 60 * S)).toEqual([
+      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S },
+    ]);
 
     await sut.transaction(async (tx) => {
       const state = (await sut.lock(tx, 'i-9'))!.state;

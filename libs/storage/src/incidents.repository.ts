@@ -99,7 +99,10 @@ export class IncidentsRepository {
         if (open.length > 0) {
           const { id, grade } = open[0];
           if (input.alarmId) {
-            await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [id, input.alarmId]);
+            await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+              id,
+              input.alarmId,
+            ]);
           }
           const regraded = gradeRank(input.grade) > gradeRank(grade);
           if (regraded) await tx.query(`UPDATE incidents SET grade = $2 WHERE id = $1`, [id, input.grade]);
@@ -110,12 +113,28 @@ export class IncidentsRepository {
           `INSERT INTO incidents (id, enterprise_id, substation_id, grade, level, status, dispatched_at, assignment_reason, policy, opened_by_alarm_id, backup_substation_ids, correlation_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12)
            ON CONFLICT DO NOTHING RETURNING id`,
-          [input.id, input.enterpriseId, t.substationId, input.grade, t.level, t.status, new Date(t.dispatchedAt), input.assignmentReason,
-            JSON.stringify(t.policy), input.openedByKey, JSON.stringify(t.backupSubstationIds), input.correlationId],
+          [
+            input.id,
+            input.enterpriseId,
+            t.substationId,
+            input.grade,
+            t.level,
+            t.status,
+            new Date(t.dispatchedAt),
+            input.assignmentReason,
+            JSON.stringify(t.policy),
+            input.openedByKey,
+            JSON.stringify(t.backupSubstationIds),
+            input.correlationId,
+          ],
         );
         if (inserted.length === 0) return null;
         for (const m of t.milestones) {
-          await tx.query(`INSERT INTO incident_milestones (incident_id, name, due_at) VALUES ($1, $2, $3)`, [input.id, m.name, new Date(m.dueAt)]);
+          await tx.query(`INSERT INTO incident_milestones (incident_id, name, due_at) VALUES ($1, $2, $3)`, [
+            input.id,
+            m.name,
+            new Date(m.dueAt),
+          ]);
         }
         if (input.alarmId) {
           await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2)`, [input.id, input.alarmId]);
@@ -137,18 +156,39 @@ export class IncidentsRepository {
     if (rows.length === 0) return null;
     const milestones = await tx.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = $1`, [id]);
     const row = rows[0];
-    return { id: row.id, enterpriseId: row.enterprise_id, grade: row.grade, correlationId: row.correlation_id, state: toState(row, milestones) };
+    return {
+      id: row.id,
+      enterpriseId: row.enterprise_id,
+      grade: row.grade,
+      correlationId: row.correlation_id,
+      state: toState(row, milestones),
+    };
   }
 
   async save(tx: SqlExecutor, id: string, state: TimelineState): Promise<void> {
     await tx.query(
       `UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6 WHERE id = $1`,
-      [id, state.status, state.level, JSON.stringify(state.backupSubstationIds), state.resolvedAt === null ? null : new Date(state.resolvedAt), state.substationId],
+      [
+        id,
+        state.status,
+        state.level,
+        JSON.stringify(state.backupSubstationIds),
+        state.resolvedAt === null ? null : new Date(state.resolvedAt),
+        state.substationId,
+      ],
     );
     for (const m of state.milestones) {
       await tx.query(
         `UPDATE incident_milestones SET at = $3, by = $4, met = $5, escalated_at = $6, renotifications = $7 WHERE incident_id = $1 AND name = $2`,
-        [id, m.name, m.at === null ? null : new Date(m.at), m.by, m.at === null ? null : m.at <= m.dueAt, m.escalatedAt === null ? null : new Date(m.escalatedAt), m.renotifications ?? 0],
+        [
+          id,
+          m.name,
+          m.at === null ? null : new Date(m.at),
+          m.by,
+          m.at === null ? null : m.at <= m.dueAt,
+          m.escalatedAt === null ? null : new Date(m.escalatedAt),
+          m.renotifications ?? 0,
+        ],
       );
     }
   }
@@ -194,7 +234,9 @@ export class IncidentsRepository {
 
   /** Incidents not yet resolved, by status. */
   async countOpenByStatus(): Promise<Array<{ status: IncidentStatus; count: number }>> {
-    const rows = await this.sql.query<{ status: IncidentStatus; n: number }>(`SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`);
+    const rows = await this.sql.query<{ status: IncidentStatus; n: number }>(
+      `SELECT status, count(*)::int AS n FROM incidents WHERE status <> 'resolved' GROUP BY status`,
+    );
     return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
   }
 
@@ -227,14 +269,18 @@ export class IncidentsRepository {
     if (filter.status === 'open') where.push(`status <> 'resolved'`);
     else if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.grade) where.push(`grade = $${params.push(filter.grade)}`);
-    if (filter.substationId) where.push(`(substation_id = $${params.push(filter.substationId)} OR backup_substation_ids ? $${params.length})`);
+    if (filter.substationId)
+      where.push(`(substation_id = $${params.push(filter.substationId)} OR backup_substation_ids ? $${params.length})`);
     if (filter.enterpriseId) where.push(`enterprise_id = $${params.push(filter.enterpriseId)}`);
     if (filter.after) {
       const at = params.push(filter.after.dispatchedAt);
       where.push(`(dispatched_at < $${at} OR (dispatched_at = $${at} AND id > $${params.push(filter.after.id)}))`);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.views(`${clause} ORDER BY dispatched_at DESC, id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`, params);
+    return this.views(
+      `${clause} ORDER BY dispatched_at DESC, id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`,
+      params,
+    );
   }
 
   private async views(tail: string, params: unknown[]): Promise<IncidentView[]> {
@@ -247,7 +293,10 @@ export class IncidentsRepository {
         `SELECT * FROM incident_escalations WHERE incident_id = ANY($1::text[]) ORDER BY at`,
         [ids],
       ),
-      this.sql.query<{ incident_id: string; alarm_id: string }>(`SELECT * FROM incident_alarms WHERE incident_id = ANY($1::text[]) ORDER BY alarm_id`, [ids]),
+      this.sql.query<{ incident_id: string; alarm_id: string }>(
+        `SELECT * FROM incident_alarms WHERE incident_id = ANY($1::text[]) ORDER BY alarm_id`,
+        [ids],
+      ),
     ]);
     return incidents.map((row) => ({
       id: row.id,
@@ -264,10 +313,22 @@ export class IncidentsRepository {
       milestones: milestones
         .filter((m) => m.incident_id === row.id)
         .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
-        .map((m) => ({ name: m.name, dueAt: m.due_at.toISOString(), at: iso(m.at), met: m.met, by: m.by, renotifications: m.renotifications })),
+        .map((m) => ({
+          name: m.name,
+          dueAt: m.due_at.toISOString(),
+          at: iso(m.at),
+          met: m.met,
+          by: m.by,
+          renotifications: m.renotifications,
+        })),
       escalations: escalations
         .filter((e) => e.incident_id === row.id)
-        .map((e) => ({ milestone: e.milestone, at: e.at.toISOString(), dueAt: e.due_at.toISOString(), backupSubstationId: e.backup_substation_id })),
+        .map((e) => ({
+          milestone: e.milestone,
+          at: e.at.toISOString(),
+          dueAt: e.due_at.toISOString(),
+          backupSubstationId: e.backup_substation_id,
+        })),
     }));
   }
 

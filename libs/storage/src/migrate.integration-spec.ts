@@ -50,7 +50,18 @@ describe('migrate on PGlite with TimescaleDB', () => {
     sql = await openPgliteClient(join(dir, 'pg'), recordingLogger());
     expect(sql.timescale).toBe(true);
 
-    await expect(migrate(sql)).resolves.toEqual({ applied: ['001-schema', '002-timescale', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens', '007-device-credentials'], skipped: [] });
+    await expect(migrate(sql)).resolves.toEqual({
+      applied: [
+        '001-schema',
+        '002-timescale',
+        '003-report-indexes',
+        '004-renotifications',
+        '005-rule-states',
+        '006-api-tokens',
+        '007-device-credentials',
+      ],
+      skipped: [],
+    });
     await expect(migrate(sql)).resolves.toEqual({ applied: [], skipped: [] });
 
     expect(await tables(sql)).toEqual(expect.arrayContaining(TABLES));
@@ -58,18 +69,12 @@ describe('migrate on PGlite with TimescaleDB', () => {
       `SELECT hypertable_name FROM timescaledb_information.hypertables WHERE hypertable_schema = 'public' ORDER BY 1`,
     );
     expect(hypertables.map((h) => h.hypertable_name)).toEqual(['grade_changes', 'readings']);
-    const caggs = await sql.query<{ view_name: string }>(
-      'SELECT view_name FROM timescaledb_information.continuous_aggregates',
-    );
+    const caggs = await sql.query<{ view_name: string }>('SELECT view_name FROM timescaledb_information.continuous_aggregates');
     expect(caggs.map((c) => c.view_name)).toEqual(['readings_1m']);
     const jobs = await sql.query<{ proc_name: string }>(
       `SELECT proc_name FROM timescaledb_information.jobs WHERE hypertable_name IS NOT NULL ORDER BY 1`,
     );
-    expect(jobs.map((j) => j.proc_name)).toEqual([
-      'policy_compression',
-      'policy_refresh_continuous_aggregate',
-      'policy_retention',
-    ]);
+    expect(jobs.map((j) => j.proc_name)).toEqual(['policy_compression', 'policy_refresh_continuous_aggregate', 'policy_retention']);
   });
 
   it('reopens the data dir: migrations are a no-op and the hypertable behind the aggregate accepts inserts', async () => {
@@ -139,7 +144,14 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
     const results = await Promise.all(clients.map((c) => migrate(c, recordingLogger())));
 
     // Which of the two starts applies which migration depends on who gets the lock first; each is applied once.
-    expect(results.flatMap((r) => r.applied).sort()).toEqual(['001-schema', '003-report-indexes', '004-renotifications', '005-rule-states', '006-api-tokens', '007-device-credentials']);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual([
+      '001-schema',
+      '003-report-indexes',
+      '004-renotifications',
+      '005-rule-states',
+      '006-api-tokens',
+      '007-device-credentials',
+    ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
     expect(await tables(clients[0])).toEqual(TABLES);

@@ -5,10 +5,7 @@ import type { SqlClient, SqlExecutor } from './sql-client';
 import { consoleStorageLogger, type StorageLogger } from './storage-logger';
 
 /** Embedded PostgreSQL with TimescaleDB; `dataDir` null keeps everything in memory. */
-export async function openPgliteClient(
-  dataDir: string | null,
-  logger: StorageLogger = consoleStorageLogger,
-): Promise<SqlClient> {
+export async function openPgliteClient(dataDir: string | null, logger: StorageLogger = consoleStorageLogger): Promise<SqlClient> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const startedAt = Date.now();
   const db = await PGlite.create({

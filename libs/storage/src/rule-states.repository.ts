@@ -11,7 +11,10 @@ export class RuleStatesRepository {
 
   async load(deviceIds: readonly string[]): Promise<Map<string, unknown>> {
     if (deviceIds.length === 0) return new Map();
-    const rows = await this.sql.query<{ device_id: string; state: unknown }>(`SELECT device_id, state FROM rule_states WHERE device_id = ANY($1::text[])`, [deviceIds]);
+    const rows = await this.sql.query<{ device_id: string; state: unknown }>(
+      `SELECT device_id, state FROM rule_states WHERE device_id = ANY($1::text[])`,
+      [deviceIds],
+    );
     return new Map(rows.map((r) => [r.device_id, r.state]));
   }
 

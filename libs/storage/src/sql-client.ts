@@ -23,9 +23,6 @@ export interface SqlClient extends SqlExecutor {
 }
 
 /** PostgreSQL when a URL is configured (distributed mode), embedded PGlite under `${dataDir}/pg` otherwise. */
-export function openSqlClient(
-  opts: { databaseUrl?: string; dataDir: string },
-  logger?: StorageLogger,
-): Promise<SqlClient> {
+export function openSqlClient(opts: { databaseUrl?: string; dataDir: string }, logger?: StorageLogger): Promise<SqlClient> {
   return opts.databaseUrl ? openPgClient(opts.databaseUrl, logger) : openPgliteClient(join(opts.dataDir, 'pg'), logger);
 }

@@ -19,7 +19,20 @@ import { ZoneRepository } from './zone.repository';
 
 export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
-const REPOSITORIES = [ApiTokensRepository, DeviceCredentialsRepository, RuleStatesRepository, ComplianceReportRepository, ZoneRepository, ReadingsRepository, AlarmsRepository, GradeChangesRepository, DeadLettersRepository, DevicePresenceRepository, IncidentsRepository, TimescaleMaintenance];
+const REPOSITORIES = [
+  ApiTokensRepository,
+  DeviceCredentialsRepository,
+  RuleStatesRepository,
+  ComplianceReportRepository,
+  ZoneRepository,
+  ReadingsRepository,
+  AlarmsRepository,
+  GradeChangesRepository,
+  DeadLettersRepository,
+  DevicePresenceRepository,
+  IncidentsRepository,
+  TimescaleMaintenance,
+];
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at
@@ -74,7 +87,9 @@ export class StorageModule {
             if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
             const zone = generateZone({ enterprises: config.SEED_ENTERPRISES, seed: config.SEED });
             if (await new ZoneRepository(sql).seedIfEmpty(zone)) {
-              logger.log(`seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`);
+              logger.log(
+                `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
+              );
             }
             return sql;
           },

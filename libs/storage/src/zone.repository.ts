@@ -104,10 +104,7 @@ export class ZoneRepository {
   }
 
   async setSubstationAvailable(id: string, available: boolean): Promise<boolean> {
-    const rows = await this.sql.query('UPDATE substations SET available = $2 WHERE id = $1 RETURNING id', [
-      id,
-      available,
-    ]);
+    const rows = await this.sql.query('UPDATE substations SET available = $2 WHERE id = $1 RETURNING id', [id, available]);
     return rows.length > 0;
   }
 
@@ -117,9 +114,7 @@ export class ZoneRepository {
   }
 
   async getEnterprise(id: string): Promise<EnterpriseRow | null> {
-    const rows = await this.sql.query<EnterpriseRecord>(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1`, [
-      id,
-    ]);
+    const rows = await this.sql.query<EnterpriseRecord>(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1`, [id]);
     return rows.length > 0 ? toEnterprise(rows[0]) : null;
   }
 
@@ -132,9 +127,7 @@ export class ZoneRepository {
   }
 
   async listDevices(): Promise<DeviceRow[]> {
-    const rows = await this.sql.query<DeviceRecord>(
-      'SELECT id, enterprise_id, type, report_interval_s FROM devices ORDER BY id',
-    );
+    const rows = await this.sql.query<DeviceRecord>('SELECT id, enterprise_id, type, report_interval_s FROM devices ORDER BY id');
     return rows.map((r) => ({
       id: r.id,
       enterpriseId: r.enterprise_id,
@@ -149,10 +142,9 @@ export class ZoneRepository {
   }
 
   async devicesOfEnterprise(enterpriseId: string): Promise<DeviceDetailRow[]> {
-    const rows = await this.sql.query<DeviceRecord>(
-      `SELECT ${DEVICE_COLUMNS} FROM devices WHERE enterprise_id = $1 ORDER BY id`,
-      [enterpriseId],
-    );
+    const rows = await this.sql.query<DeviceRecord>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE enterprise_id = $1 ORDER BY id`, [
+      enterpriseId,
+    ]);
     return rows.map(toDeviceDetail);
   }
 

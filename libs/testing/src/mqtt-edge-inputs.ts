@@ -47,13 +47,27 @@ const device = fc.constantFrom(...EDGE_DEVICES);
 const unicodeId = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 24 }).filter((s) => !s.includes('/'));
 
 const topic: fc.Arbitrary<string> = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(device, fc.constantFrom('telemetry', 'telemetry', 'status')).map(([d, ch]) => `sites/${d.enterpriseId}/devices/${d.id}/${ch}`) },
+  {
+    weight: 12,
+    arbitrary: fc
+      .tuple(device, fc.constantFrom('telemetry', 'telemetry', 'status'))
+      .map(([d, ch]) => `sites/${d.enterpriseId}/devices/${d.id}/${ch}`),
+  },
   { weight: 2, arbitrary: fc.tuple(device, unicodeId).map(([d, e]) => `sites/${e}/devices/${d.id}/telemetry`) },
   { weight: 2, arbitrary: fc.tuple(unicodeId, unicodeId).map(([e, d]) => `sites/${e}/devices/${d}/telemetry`) },
   { weight: 1, arbitrary: device.map((d) => `sites/${d.enterpriseId}/devices/${d.id}/config`) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('', '#', 'sites/#', 'sites/+/devices/+/telemetry', 'sites//devices//telemetry', 'sites/E0001/devices/E0001-D01', '/sites/E0001/devices/E0001-D01/telemetry', '$SYS/broker'),
+    arbitrary: fc.constantFrom(
+      '',
+      '#',
+      'sites/#',
+      'sites/+/devices/+/telemetry',
+      'sites//devices//telemetry',
+      'sites/E0001/devices/E0001-D01',
+      '/sites/E0001/devices/E0001-D01/telemetry',
+      '$SYS/broker',
+    ),
   },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
   { weight: 1, arbitrary: fc.integer({ min: 513, max: 2000 }).map((n) => `sites/${'x'.repeat(n)}/devices/E0001-D01/telemetry`) },
@@ -69,7 +83,16 @@ const timestamp: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: MAX_DATE_MS - 10, max: MAX_DATE_MS + 1e12 }),
   fc.constant(0),
   fc.double(),
-  fc.constantFrom('9999-12-31T23:59:59.999Z', '0000-01-01T00:00:00Z', '2026-13-45T99:99:99Z', '+275760-09-13T00:00:00.000Z', '2026-11-25', 'yesterday', 'NaN', ''),
+  fc.constantFrom(
+    '9999-12-31T23:59:59.999Z',
+    '0000-01-01T00:00:00Z',
+    '2026-13-45T99:99:99Z',
+    '+275760-09-13T00:00:00.000Z',
+    '2026-11-25',
+    'yesterday',
+    'NaN',
+    '',
+  ),
   fc.constantFrom(new Raw('NaN'), new Raw('Infinity'), new Raw('-Infinity'), new Raw('1e999'), new Raw('-1e999'), new Raw('1e16')),
   fc.constantFrom(null, true, [], {}),
 );
@@ -83,13 +106,33 @@ const readingValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 const metricName = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...(Object.keys(METRICS) as MetricName[])) },
-  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'humidity', '', 'x'.repeat(65), 'température', '温度') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'humidity',
+      '',
+      'x'.repeat(65),
+      'température',
+      '温度',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 10 }) },
 );
 /** Built as JSON text, because an object literal cannot hold an own "__proto__" key. */
-const readingsText = fc.array(fc.tuple(metricName, readingValue), { maxLength: 40 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`);
+const readingsText = fc
+  .array(fc.tuple(metricName, readingValue), { maxLength: 40 })
+  .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`);
 
-const seq = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: -5, max: -1 }), fc.double(), fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, '3', null, new Raw('1e999')));
+const seq = fc.oneof(
+  fc.integer({ min: 0, max: 5 }),
+  fc.integer({ min: -5, max: -1 }),
+  fc.double(),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, '3', null, new Raw('1e999')),
+);
 
 /** A telemetry-shaped object, each field possibly missing, wrong or extra. */
 const telemetryish: fc.Arbitrary<string> = fc
@@ -110,7 +153,10 @@ const statusish: fc.Arbitrary<string> = fc
   .map(({ online, ts }) => jsonText({ ...(online !== undefined && { online }), ...(ts !== undefined && { ts }) }));
 
 // Mostly shallow: a 30,000-deep one takes milliseconds to parse, and a few hundred of them make the point.
-const depth = fc.oneof({ weight: 7, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: 1000, max: 32_000 }) });
+const depth = fc.oneof(
+  { weight: 7, arbitrary: fc.integer({ min: 1, max: 300 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1000, max: 32_000 }) },
+);
 const deepNesting = fc.tuple(depth, fc.constantFrom('array', 'object', 'in-readings', 'in-batch')).map(([n, where]) => {
   const arrays = '['.repeat(n) + ']'.repeat(n);
   if (where === 'array') return arrays;
@@ -119,9 +165,13 @@ const deepNesting = fc.tuple(depth, fc.constantFrom('array', 'object', 'in-readi
   return `[${arrays},{"ts":${EDGE_NOW},"readings":{"temperature":1}}]`;
 });
 
-const hugeArray = fc.tuple(fc.integer({ min: MAX_BATCH_LENGTH - 20, max: 3 * MAX_BATCH_LENGTH }), fc.boolean()).map(([n, numbers]) =>
-  numbers ? `[${Array.from({ length: n }, (_, i) => i).join(',')}]` : `[${Array.from({ length: n }, (_, i) => `{"ts":${EDGE_NOW - i},"readings":{"temperature":${i}}}`).join(',')}]`,
-);
+const hugeArray = fc
+  .tuple(fc.integer({ min: MAX_BATCH_LENGTH - 20, max: 3 * MAX_BATCH_LENGTH }), fc.boolean())
+  .map(([n, numbers]) =>
+    numbers
+      ? `[${Array.from({ length: n }, (_, i) => i).join(',')}]`
+      : `[${Array.from({ length: n }, (_, i) => `{"ts":${EDGE_NOW - i},"readings":{"temperature":${i}}}`).join(',')}]`,
+  );
 
 const oversize = fc.tuple(fc.integer({ min: 1, max: 4096 }), fc.constantFrom(' ', '[', 'a', '\u0000')).map(([extra, fill]) => {
   const buf = Buffer.alloc(MAX_PAYLOAD_BYTES + extra, fill);
@@ -144,7 +194,12 @@ const garbageBytes: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 32, arbitrary: telemetryish.map((t) => Buffer.from(t)) },
   { weight: 12, arbitrary: fc.array(telemetryish, { minLength: 1, maxLength: 8 }).map((ts) => Buffer.from(`[${ts.join(',')}]`)) },
   { weight: 12, arbitrary: statusish.map((t) => Buffer.from(t)) },
-  { weight: 8, arbitrary: fc.constantFrom('', ' ', 'null', '[]', '{}', 'NaN', '1e999', '"NaN"', '{"ts":1,', '\uFEFF{}', '[[]]', 'true').map((t) => Buffer.from(t)) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .constantFrom('', ' ', 'null', '[]', '{}', 'NaN', '1e999', '"NaN"', '{"ts":1,', '\uFEFF{}', '[[]]', 'true')
+      .map((t) => Buffer.from(t)),
+  },
   { weight: 4, arbitrary: deepNesting.map((t) => Buffer.from(t)) },
   { weight: 1, arbitrary: hugeArray.map((t) => Buffer.from(t)) },
   { weight: 3, arbitrary: oversize },
@@ -193,18 +248,30 @@ const valueOfKind = (kind: string): fc.Arbitrary<number | boolean> => {
 const goodReadings = (d: EdgeDevice): fc.Arbitrary<Record<string, number | boolean>> =>
   fc
     .subarray([...DEVICE_TYPES[d.type].metrics] as MetricName[], { minLength: 1 })
-    .chain((names) => fc.tuple(...names.map((n) => valueOfKind(METRICS[n].kind))).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i]]))));
+    .chain((names) =>
+      fc.tuple(...names.map((n) => valueOfKind(METRICS[n].kind))).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i]]))),
+    );
 export const good: fc.Arbitrary<Good> = device.chain((d) =>
   fc.record({
     kind: fc.constant('good' as const),
     device: fc.constant(d),
-    objects: fc.array(fc.record({ ts: inWindow, asIso: fc.boolean(), withSeq: fc.boolean(), readings: goodReadings(d) }), { minLength: 1, maxLength: 4 }),
+    objects: fc.array(fc.record({ ts: inWindow, asIso: fc.boolean(), withSeq: fc.boolean(), readings: goodReadings(d) }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
     batch: fc.boolean(),
     then: fc.constantFrom('nothing', 'nothing', 'duplicate', 'older'),
   }),
 );
-const deviceTopic = fc.tuple(device, fc.constantFrom('telemetry', 'telemetry', 'telemetry', 'status')).map(([d, ch]) => `sites/${d.enterpriseId}/devices/${d.id}/${ch}`);
-export const garbage: fc.Arbitrary<Garbage> = fc.record({ kind: fc.constant('garbage' as const), topic, deviceTopic, payload: garbagePayload });
+const deviceTopic = fc
+  .tuple(device, fc.constantFrom('telemetry', 'telemetry', 'telemetry', 'status'))
+  .map(([d, ch]) => `sites/${d.enterpriseId}/devices/${d.id}/${ch}`);
+export const garbage: fc.Arbitrary<Garbage> = fc.record({
+  kind: fc.constant('garbage' as const),
+  topic,
+  deviceTopic,
+  payload: garbagePayload,
+});
 /** Four garbage messages to one good one. */
 export const edgeMessage: fc.Arbitrary<Garbage | Good> = fc.oneof({ weight: 4, arbitrary: garbage }, { weight: 1, arbitrary: good });
 
@@ -212,8 +279,15 @@ export const edgeMessage: fc.Arbitrary<Garbage | Good> = fc.oneof({ weight: 4, a
  * What a good message puts on the wire, its objects numbered from `nextSeq`
  * (far above the garbage's sequence numbers, so none is a duplicate).
  */
-export function goodWire(m: Good, nextSeq: () => number): Array<{ ts: number | string; seq?: number; readings: Record<string, number | boolean> }> {
-  return m.objects.map((o) => ({ ts: o.asIso ? new Date(o.ts).toISOString() : o.ts, ...(o.withSeq && { seq: nextSeq() }), readings: o.readings }));
+export function goodWire(
+  m: Good,
+  nextSeq: () => number,
+): Array<{ ts: number | string; seq?: number; readings: Record<string, number | boolean> }> {
+  return m.objects.map((o) => ({
+    ts: o.asIso ? new Date(o.ts).toISOString() : o.ts,
+    ...(o.withSeq && { seq: nextSeq() }),
+    readings: o.readings,
+  }));
 }
 
 export function goodTopic(m: Good): string {

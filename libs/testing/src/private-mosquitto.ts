@@ -32,9 +32,19 @@ export class PrivateMosquitto {
     const persistence = this.options.persistence ? ['persistence true', `persistence_location ${this.dir}/`] : ['persistence false'];
     writeFileSync(
       conf,
-      [`listener ${this.port} 127.0.0.1`, 'allow_anonymous true', 'user root', ...persistence, 'max_queued_messages 1000000', 'max_inflight_messages 0', 'set_tcp_nodelay true'].join('\n') + '\n',
+      [
+        `listener ${this.port} 127.0.0.1`,
+        'allow_anonymous true',
+        'user root',
+        ...persistence,
+        'max_queued_messages 1000000',
+        'max_inflight_messages 0',
+        'set_tcp_nodelay true',
+      ].join('\n') + '\n',
     );
-    this.child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', this.options.logFile ? 'pipe' : 'ignore', this.options.logFile ? 'pipe' : 'ignore'] });
+    this.child = spawn('mosquitto', ['-c', conf], {
+      stdio: ['ignore', this.options.logFile ? 'pipe' : 'ignore', this.options.logFile ? 'pipe' : 'ignore'],
+    });
     if (this.options.logFile) {
       const log = createWriteStream(this.options.logFile, { flags: 'a' });
       this.child.stdout!.pipe(log);

@@ -35,17 +35,25 @@ export class ApiErrorFilter implements ExceptionFilter {
 }
 
 export function errorBodyOf(exception: unknown): ErrorBody {
-  if (exception instanceof TimelineError) return bodyOf(TIMELINE_STATUS[exception.code] ?? HttpStatus.CONFLICT, exception.code, exception.message);
+  if (exception instanceof TimelineError)
+    return bodyOf(TIMELINE_STATUS[exception.code] ?? HttpStatus.CONFLICT, exception.code, exception.message);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const r: { message?: unknown; code?: unknown; details?: ErrorBody['details'] } = typeof response === 'string' ? { message: response } : response;
+    const r: { message?: unknown; code?: unknown; details?: ErrorBody['details'] } =
+      typeof response === 'string' ? { message: response } : response;
     const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : exception.message;
     return bodyOf(status, typeof r.code === 'string' ? r.code : codeOf(status), message, r.details);
   }
   // Errors of the http-errors kind (body-parser's 413 and 415) carry their status and a message meant for the client.
   const e = exception as { statusCode?: unknown; expose?: unknown; message?: unknown } | null;
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && e.expose !== false && typeof e.message === 'string') {
+  if (
+    typeof e?.statusCode === 'number' &&
+    e.statusCode >= 400 &&
+    e.statusCode < 500 &&
+    e.expose !== false &&
+    typeof e.message === 'string'
+  ) {
     return bodyOf(e.statusCode, codeOf(e.statusCode), e.message);
   }
   return bodyOf(HttpStatus.INTERNAL_SERVER_ERROR, codeOf(HttpStatus.INTERNAL_SERVER_ERROR), 'internal error');

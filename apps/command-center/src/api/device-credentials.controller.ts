@@ -29,7 +29,7 @@ export class DeviceCredentialsController {
   @Roles('operator')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    summary: "Issue a device its MQTT secret, returned this once and stored as a hash; issuing again replaces it",
+    summary: 'Issue a device its MQTT secret, returned this once and stored as a hash; issuing again replaces it',
     description: 'The device then connects to MQTT with username = device id and password = the secret.',
   })
   @ApiResult(deviceCredentials, { status: 201 })

@@ -25,10 +25,21 @@ export class IncidentActionsService {
     });
     if (!done) throw new NotFoundException(`incident ${id} not found`);
     const incident = (await this.incidents.view(id))!;
-    const base = { v: 1 as const, incidentId: id, enterpriseId: incident.enterpriseId, substationId: incident.substationId, incident, at, correlationId: done.correlationId };
+    const base = {
+      v: 1 as const,
+      incidentId: id,
+      enterpriseId: incident.enterpriseId,
+      substationId: incident.substationId,
+      incident,
+      at,
+      correlationId: done.correlationId,
+    };
     const events: IncidentEventV1[] = [{ ...base, type: 'incident.milestone', milestone: done.milestone.name }];
     if (incident.status === 'resolved') events.push({ ...base, type: 'incident.resolved' });
-    await this.bus.publish(Topics.incidents, events.map((e) => ({ key: id, value: e, headers: { correlationId: e.correlationId } })));
+    await this.bus.publish(
+      Topics.incidents,
+      events.map((e) => ({ key: id, value: e, headers: { correlationId: e.correlationId } })),
+    );
     return incident;
   }
 }

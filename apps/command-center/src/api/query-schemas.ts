@@ -14,7 +14,9 @@ const timeAndId = <I extends z.ZodType>(id: I) => z.strictObject({ at: z.iso.dat
 const page = <P extends z.ZodType>(cursorPayload: P) => ({
   limit,
   offset: z.coerce.number().int().min(0).default(0).describe('skip this many items (after the cursor, when one is given)'),
-  cursor: cursorParam(cursorPayload).optional().describe('continue after the page that answered with this X-Next-Cursor; unlike offset, not shifted by newer items'),
+  cursor: cursorParam(cursorPayload)
+    .optional()
+    .describe('continue after the page that answered with this X-Next-Cursor; unlike offset, not shifted by newer items'),
 });
 const id = (what: string) => z.string().max(64).optional().describe(what);
 
@@ -31,19 +33,32 @@ export const alarmListQuery = z.object({
   ...page(timeAndId(z.string().max(128))),
 });
 export const incidentListQuery = z.object({
-  status: z.enum([...INCIDENT_STATUSES, 'open']).optional().describe('open: every status but resolved'),
+  status: z
+    .enum([...INCIDENT_STATUSES, 'open'])
+    .optional()
+    .describe('open: every status but resolved'),
   grade: z.enum(GRADES).optional(),
   substationId: id('only incidents this substation is assigned to or backs up'),
   enterpriseId: id('only incidents of this enterprise'),
   ...page(timeAndId(z.string().max(128))),
 });
-export const deadLetterListQuery = z.object({ reason: z.enum(DEAD_LETTER_REASONS).optional(), deviceId: id('only what this device sent'), ...page(timeAndId(z.number().int())) });
+export const deadLetterListQuery = z.object({
+  reason: z.enum(DEAD_LETTER_REASONS).optional(),
+  deviceId: id('only what this device sent'),
+  ...page(timeAndId(z.number().int())),
+});
 export const historyQuery = z.object({ limit });
 export const readingsQuery = z
   .object({
     from: isoDate.optional().describe('default: an hour before to'),
     to: isoDate.optional().describe('default: now'),
-    bucket: z.coerce.number().int().min(1).max(30 * 86400).optional().describe("seconds per bucket (an enterprise's readings: 300 by default; a device's: every reading a point of its own)"),
+    bucket: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86400)
+      .optional()
+      .describe("seconds per bucket (an enterprise's readings: 300 by default; a device's: every reading a point of its own)"),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 export const complianceQuery = z
@@ -56,7 +71,12 @@ export const complianceQuery = z
 
 export const incidentActionBody = z
   .object({
-    substationId: z.string().min(1).max(64).optional().describe('operators: the substation acted for (default: the command center); a substation token always acts as itself'),
+    substationId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('operators: the substation acted for (default: the command center); a substation token always acts as itself'),
     by: z.string().min(1).max(128).optional().describe("who did it, for the record; default: the token's name (@ the substation)"),
   })
   .strict();

@@ -23,7 +23,8 @@ export class ReportsController {
   @Get('timeline-compliance')
   @ApiOperation({
     summary: '1-3-5 compliance per substation and for the zone; by default over the last 30 days',
-    description: 'Per milestone: the share met (of decided milestones only) and p50/p90 seconds from dispatch; meets90 is the NFPA 1710 reading.',
+    description:
+      'Per milestone: the share met (of decided milestones only) and p50/p90 seconds from dispatch; meets90 is the NFPA 1710 reading.',
   })
   @ApiResult(complianceReport)
   @ApiErrors({ 400: 'an invalid from, to or substation' })

@@ -33,7 +33,9 @@ export const errorBody = named(
         .meta({ example: 'VALIDATION_FAILED' }),
       message: z.string().describe('for people').meta({ example: 'grade: Invalid option: expected one of "red"|"orange"|"yellow"|"blue"' }),
       details: z
-        .array(z.strictObject({ path: z.string().describe('the field, dotted; "request" for the whole query or body'), message: z.string() }))
+        .array(
+          z.strictObject({ path: z.string().describe('the field, dotted; "request" for the whole query or body'), message: z.string() }),
+        )
         .optional()
         .describe('one entry per invalid field (VALIDATION_FAILED only)'),
     })
@@ -179,12 +181,26 @@ export const substation = named(
 
 export const gradeChange = named(
   'GradeChange',
-  z.strictObject({ at: time, enterpriseId: z.string(), from: grade.nullable(), to: grade.nullable(), reasons: z.array(z.string()), correlationId: z.string() }),
+  z.strictObject({
+    at: time,
+    enterpriseId: z.string(),
+    from: grade.nullable(),
+    to: grade.nullable(),
+    reasons: z.array(z.string()),
+    correlationId: z.string(),
+  }),
 );
 
 const seriesPoint = named(
   'SeriesPoint',
-  z.strictObject({ bucket: time.describe('start of the bucket, or the reading time'), metric: z.string(), avg: z.number(), min: z.number(), max: z.number(), count: z.number().int() }),
+  z.strictObject({
+    bucket: time.describe('start of the bucket, or the reading time'),
+    metric: z.string(),
+    avg: z.number(),
+    min: z.number(),
+    max: z.number(),
+    count: z.number().int(),
+  }),
 );
 export const deviceReadings = named(
   'DeviceReadings',
@@ -226,7 +242,12 @@ const milestoneCompliance = named(
 const complianceFigures = {
   incidents: z.number().int(),
   escalations: z.number().int(),
-  milestones: z.strictObject(Object.fromEntries(MILESTONE_NAMES.map((m) => [m, milestoneCompliance])) as Record<(typeof MILESTONE_NAMES)[number], typeof milestoneCompliance>),
+  milestones: z.strictObject(
+    Object.fromEntries(MILESTONE_NAMES.map((m) => [m, milestoneCompliance])) as Record<
+      (typeof MILESTONE_NAMES)[number],
+      typeof milestoneCompliance
+    >,
+  ),
 };
 export const complianceReport = named(
   'ComplianceReport',
@@ -241,17 +262,29 @@ export const complianceReport = named(
 
 export const ruleSet = named(
   'RuleSet',
-  z.strictObject({ version: z.string(), deviceTypes: z.record(z.string(), z.array(named('Rule', ruleSchema))).describe('the rules of each device type') }),
+  z.strictObject({
+    version: z.string(),
+    deviceTypes: z.record(z.string(), z.array(named('Rule', ruleSchema))).describe('the rules of each device type'),
+  }),
 );
 
 export const issuedToken = named(
   'IssuedToken',
-  z.strictObject({ token: z.string().describe('shown this once; only its hash is kept'), role: roleName, name: z.string(), substationId: z.string().nullable() }),
+  z.strictObject({
+    token: z.string().describe('shown this once; only its hash is kept'),
+    role: roleName,
+    name: z.string(),
+    substationId: z.string().nullable(),
+  }),
 );
 
 export const deviceCredentials = named(
   'DeviceCredentials',
-  z.strictObject({ deviceId: z.string(), username: z.string().describe('the MQTT username: the device id'), password: z.string().describe('the MQTT password, shown this once') }),
+  z.strictObject({
+    deviceId: z.string(),
+    username: z.string().describe('the MQTT username: the device id'),
+    password: z.string().describe('the MQTT password, shown this once'),
+  }),
 );
 
 export const principal = named('Principal', z.strictObject({ role: roleName, name: z.string(), substationId: z.string().nullable() }));

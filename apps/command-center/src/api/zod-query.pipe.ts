@@ -9,7 +9,14 @@ export class ZodPipe<T> implements PipeTransform<unknown, T> {
   transform(value: unknown): T {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    const details: ErrorBody['details'] = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || 'request', message: i.message }));
-    throw new BadRequestException({ code: 'VALIDATION_FAILED', message: details.map((d) => `${d.path}: ${d.message}`).join('; '), details });
+    const details: ErrorBody['details'] = result.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || 'request',
+      message: i.message,
+    }));
+    throw new BadRequestException({
+      code: 'VALIDATION_FAILED',
+      message: details.map((d) => `${d.path}: ${d.message}`).join('; '),
+      details,
+    });
   }
 }

@@ -39,7 +39,9 @@ export class ZoneController {
   @ApiResult(enterprisePage, { headers: PAGE_HEADERS })
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async enterprises(@ZodQuery(enterpriseListQuery) q: z.output<typeof enterpriseListQuery>, @Req() req: Request) {
-    const all = (await this.zone.listEnterprises()).filter((e) => (!q.grade || e.grade === q.grade) && (!q.substationId || e.substationId === q.substationId));
+    const all = (await this.zone.listEnterprises()).filter(
+      (e) => (!q.grade || e.grade === q.grade) && (!q.substationId || e.substationId === q.substationId),
+    );
     // The list is in id order, so the cursor is the last id seen.
     const start = q.cursor ? all.filter((e) => e.id > q.cursor!.id) : all;
     const items = start.slice(q.offset, q.offset + q.limit).map((e) => ({
@@ -57,7 +59,9 @@ export class ZoneController {
 
   @Get('enterprises/:id')
   @ApiTags('enterprises')
-  @ApiOperation({ summary: 'One enterprise: current grade and why (reasons, open alarms, hazards), its devices with their type and metrics' })
+  @ApiOperation({
+    summary: 'One enterprise: current grade and why (reasons, open alarms, hazards), its devices with their type and metrics',
+  })
   @ApiResult(enterprise)
   @ApiErrors({ 404: 'no such enterprise' })
   async enterprise(@Param('id') id: string) {
@@ -92,7 +96,12 @@ export class ZoneController {
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - HOUR_MS);
     const bucket = q.bucket ?? 300;
-    const points = await this.readings.seriesOfDevices(devices.map((d) => d.id), from, to, bucket);
+    const points = await this.readings.seriesOfDevices(
+      devices.map((d) => d.id),
+      from,
+      to,
+      bucket,
+    );
     return { enterpriseId: id, from, to, bucketSeconds: bucket, points };
   }
 

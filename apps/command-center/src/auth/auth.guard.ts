@@ -1,4 +1,13 @@
-import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -12,10 +21,15 @@ export const BEARER = 'bearer';
 
 /** The roles allowed on a handler; without it any authenticated principal may read. The API document lists them as x-roles. */
 export const Roles = (...roles: Role[]) =>
-  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles), ApiErrors({ 403: `the token's role is not ${roles.join(' or ')}` }));
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiExtension('x-roles', roles),
+    ApiErrors({ 403: `the token's role is not ${roles.join(' or ')}` }),
+  );
 
 /** Every route of the controller wants a Bearer token, and its document says so. */
-export const Authenticated = () => applyDecorators(UseGuards(AuthGuard), ApiBearerAuth(BEARER), ApiErrors({ 401: 'no valid Bearer token' }));
+export const Authenticated = () =>
+  applyDecorators(UseGuards(AuthGuard), ApiBearerAuth(BEARER), ApiErrors({ 401: 'no valid Bearer token' }));
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 
@@ -33,7 +47,11 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof req.query.access_token === 'string' ? req.query.access_token : '';
+    const token = header?.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : typeof req.query.access_token === 'string'
+        ? req.query.access_token
+        : '';
     const principal = token ? await this.tokens.resolve(token) : null;
     if (!principal) throw new UnauthorizedException('a valid Bearer token is required');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);

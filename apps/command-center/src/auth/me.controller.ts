@@ -10,7 +10,7 @@ import { AuthenticatedRequest, Authenticated } from './auth.guard';
 @Authenticated()
 export class MeController {
   @Get()
-  @ApiOperation({ summary: "Who the token belongs to: its role, name and substation" })
+  @ApiOperation({ summary: 'Who the token belongs to: its role, name and substation' })
   @ApiResult(principal)
   me(@Req() req: AuthenticatedRequest) {
     const { role, name, substationId } = req.principal;

@@ -16,7 +16,10 @@ const issueTokenBody = z
     substationId: z.string().min(1).max(64).optional().describe('role substation only: the substation it acts as'),
   })
   .strict()
-  .refine((b) => (b.role === 'substation') === (b.substationId !== undefined), { message: 'substationId is required for, and only for, role substation', path: ['substationId'] });
+  .refine((b) => (b.role === 'substation') === (b.substationId !== undefined), {
+    message: 'substationId is required for, and only for, role substation',
+    path: ['substationId'],
+  });
 
 /** Operators issue API tokens: operator (everything), substation (its own incidents), viewer (read only). */
 @Controller('api/tokens')

@@ -33,24 +33,41 @@ export class LiveStreamController {
       'incident.escalation, incident.renotify, incident.resolved, and a heartbeat every 15 s. Each event has an id; a client reconnecting ' +
       'with Last-Event-ID first gets what it missed, in order, from the last 1,000.',
   })
-  @ApiHeader({ name: 'last-event-id', required: false, description: 'Last-Event-ID: the id of the last event received (EventSource sends it on reconnecting)' })
-  @ApiResponse({ status: 200, description: 'an endless text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiHeader({
+    name: 'last-event-id',
+    required: false,
+    description: 'Last-Event-ID: the id of the last event received (EventSource sends it on reconnecting)',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'an endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiErrors({ 400: 'an invalid filter' })
   stream(@ZodQuery(streamQuery) q: z.infer<typeof streamQuery>, @Headers('last-event-id') lastEventId?: string): Observable<MessageEvent> {
     const wanted = ({ data }: LiveEnvelope) => {
       if (q.grade && 'grade' in data && data.grade !== q.grade) return false;
-      if (q.substationId && 'incident' in data && data.incident.substationId !== q.substationId && !data.incident.backupSubstationIds.includes(q.substationId)) return false;
+      if (
+        q.substationId &&
+        'incident' in data &&
+        data.incident.substationId !== q.substationId &&
+        !data.incident.backupSubstationIds.includes(q.substationId)
+      )
+        return false;
       return true;
     };
     const lastId = Number(lastEventId ?? q.lastEventId);
     // Subscribe to live events before reading the buffer, and drop live ones the replay already gave.
     let replayedUpTo = 0;
     const live = this.live.events.pipe(filter((e) => e.id > replayedUpTo && wanted(e)));
-    const missed = Number.isInteger(lastId) && lastId >= 0 ? defer(() => {
-      const events = this.live.since(lastId);
-      replayedUpTo = events.length ? events[events.length - 1].id : replayedUpTo;
-      return from(events.filter(wanted));
-    }) : EMPTY;
+    const missed =
+      Number.isInteger(lastId) && lastId >= 0
+        ? defer(() => {
+            const events = this.live.since(lastId);
+            replayedUpTo = events.length ? events[events.length - 1].id : replayedUpTo;
+            return from(events.filter(wanted));
+          })
+        : EMPTY;
     const events = concat(missed, live).pipe(map((e): MessageEvent => ({ id: String(e.id), type: e.type, data: e.data })));
     const heartbeat = interval(15_000).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} })));
     return merge(events, heartbeat);

@@ -21,7 +21,10 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Zone safety command center')
     .setDescription(DESCRIPTION)
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'OPERATOR_TOKEN or a token from POST /api/tokens' }, BEARER)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'OPERATOR_TOKEN or a token from POST /api/tokens' },
+      BEARER,
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false });
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...componentSchemas(apiSchemas) } };

@@ -26,9 +26,7 @@ export function requestSchema(schema: z.ZodType): SchemaObject {
 /** Every schema of the registry as a component, referring to the others by $ref. */
 export function componentSchemas(registry: NamedSchemas): Record<string, SchemaObject> {
   const { schemas } = z.toJSONSchema(registry, { ...options, uri: (id) => COMPONENTS + id });
-  return Object.fromEntries(
-    Object.entries(schemas).map(([id, { $id: _, ...schema }]) => [id, schema as SchemaObject]),
-  );
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $id: _, ...schema }]) => [id, schema as SchemaObject]));
 }
 
 /** A $ref to a registered schema; one that is not registered is a mistake in the code, found at start. */

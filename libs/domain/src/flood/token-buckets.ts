@@ -25,7 +25,8 @@ export class TokenBuckets {
     readonly limit: TokenBucketLimit,
     private readonly clock: Clock,
   ) {
-    if (!(limit.ratePerS >= 0) || !(limit.burst >= 1)) throw new RangeError(`a token bucket needs ratePerS >= 0 and burst >= 1, got ${JSON.stringify(limit)}`);
+    if (!(limit.ratePerS >= 0) || !(limit.burst >= 1))
+      throw new RangeError(`a token bucket needs ratePerS >= 0 and burst >= 1, got ${JSON.stringify(limit)}`);
   }
 
   get enabled(): boolean {

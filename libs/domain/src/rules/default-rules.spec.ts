@@ -34,17 +34,47 @@ describe('defaultRuleSet', () => {
     [RuleIds.smoke, [['orange', 0.15]], 0],
     [RuleIds.temperatureFixed, [['orange', 57]], 0],
     [RuleIds.temperatureRateOfRise, [['orange', 10]], 0],
-    [RuleIds.gasLel, [['orange', 25], ['red', 50]], 0],
-    [RuleIds.co, [['yellow', 24], ['orange', 160]], 0],
-    [RuleIds.residualCurrent, [['yellow', 300], ['orange', 500]], 10],
+    [
+      RuleIds.gasLel,
+      [
+        ['orange', 25],
+        ['red', 50],
+      ],
+      0,
+    ],
+    [
+      RuleIds.co,
+      [
+        ['yellow', 24],
+        ['orange', 160],
+      ],
+      0,
+    ],
+    [
+      RuleIds.residualCurrent,
+      [
+        ['yellow', 300],
+        ['orange', 500],
+      ],
+      10,
+    ],
     [RuleIds.residualCurrentIntermittent, [['yellow', 300]], 0],
-    [RuleIds.cableTemperature, [['yellow', 80], ['orange', 100]], 0],
+    [
+      RuleIds.cableTemperature,
+      [
+        ['yellow', 80],
+        ['orange', 100],
+      ],
+      0,
+    ],
     [RuleIds.hydrantPressure, [['yellow', 0.1]], 30],
     [RuleIds.hydrantPressureDrop, [['yellow', 0.025]], 0],
     [RuleIds.fireLaneBlocked, [['blue', 1]], 60],
     [RuleIds.fireDoorOpen, [['blue', 1]], 60],
   ])('%s has the SPEC.md levels and debounce', (id, levels, debounceS) => {
-    const rule = Object.values(sut).flat().find((r) => r.id === id);
+    const rule = Object.values(sut)
+      .flat()
+      .find((r) => r.id === id);
     expect(rule?.levels.map((l) => [l.grade, l.threshold])).toEqual(levels);
     expect(rule?.debounceS).toBe(debounceS);
     expect(rule?.description).toMatch(/\S/);

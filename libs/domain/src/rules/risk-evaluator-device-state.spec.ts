@@ -1,7 +1,12 @@
 import { RiskEvaluator } from './risk-evaluator';
 
 const T = Date.parse('2026-03-02T08:00:00Z');
-const monitor = (ts: number, mA: number) => ({ deviceId: 'E0001-D02', deviceType: 'electrical_fire_monitor' as const, ts, readings: { residual_current: mA } });
+const monitor = (ts: number, mA: number) => ({
+  deviceId: 'E0001-D02',
+  deviceType: 'electrical_fire_monitor' as const,
+  ts,
+  readings: { residual_current: mA },
+});
 
 describe('RiskEvaluator per-device state (persisted between batches)', () => {
   it('continues a duration rule in a new evaluator from the exported device state', () => {
@@ -14,7 +19,9 @@ describe('RiskEvaluator per-device state (persisted between batches)', () => {
     expect(after.knows('E0001-D02')).toBe(false);
     after.importDevice('E0001-D02', saved);
     expect(after.knows('E0001-D02')).toBe(true);
-    expect(after.evaluate(monitor(T + 10_000, 370))).toEqual([expect.objectContaining({ type: 'raised', ruleId: expect.stringMatching(/^residual_current/), at: T + 10_000 })]);
+    expect(after.evaluate(monitor(T + 10_000, 370))).toEqual([
+      expect.objectContaining({ type: 'raised', ruleId: expect.stringMatching(/^residual_current/), at: T + 10_000 }),
+    ]);
 
     const fresh = new RiskEvaluator();
     expect(fresh.evaluate(monitor(T + 10_000, 370))).toEqual([]);

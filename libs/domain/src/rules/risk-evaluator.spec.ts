@@ -23,196 +23,372 @@ const scenarios: Scenario[] = [
     type: 'heat_detector',
     metric: 'temperature',
     ruleId: 'temperature.fixed',
-    steps: [[0, 20, ''], [1, 56.9, ''], [2, 58, 'raised orange'], [3, 53, ''], [4, 51, ''], [33, 51, ''], [34, 51, 'cleared orange']],
+    steps: [
+      [0, 20, ''],
+      [1, 56.9, ''],
+      [2, 58, 'raised orange'],
+      [3, 53, ''],
+      [4, 51, ''],
+      [33, 51, ''],
+      [34, 51, 'cleared orange'],
+    ],
   },
   {
     name: 'fixed temperature: a reading back in the band restarts the clear timer',
     type: 'heat_detector',
     metric: 'temperature',
     ruleId: 'temperature.fixed',
-    steps: [[0, 60, 'raised orange'], [10, 40, ''], [20, 55, ''], [30, 40, ''], [59, 40, ''], [60, 40, 'cleared orange']],
+    steps: [
+      [0, 60, 'raised orange'],
+      [10, 40, ''],
+      [20, 55, ''],
+      [30, 40, ''],
+      [59, 40, ''],
+      [60, 40, 'cleared orange'],
+    ],
   },
   {
     name: 'gas: first and second alarm, down a level only past hysteresis',
     type: 'gas_detector',
     metric: 'gas_lel',
     ruleId: 'gas_lel.high',
-    steps: [[0, 10, ''], [1, 30, 'raised orange'], [2, 55, 'updated red'], [3, 46, ''], [4, 44, 'updated orange'], [5, 21, ''], [6, 19, ''], [36, 18, 'cleared orange']],
+    steps: [
+      [0, 10, ''],
+      [1, 30, 'raised orange'],
+      [2, 55, 'updated red'],
+      [3, 46, ''],
+      [4, 44, 'updated orange'],
+      [5, 21, ''],
+      [6, 19, ''],
+      [36, 18, 'cleared orange'],
+    ],
   },
   {
     name: 'gas: straight to the second alarm, cleared with the grade it had',
     type: 'gas_detector',
     metric: 'gas_lel',
     ruleId: 'gas_lel.high',
-    steps: [[0, 70, 'raised red'], [1, 0, ''], [31, 0, 'cleared red']],
+    steps: [
+      [0, 70, 'raised red'],
+      [1, 0, ''],
+      [31, 0, 'cleared red'],
+    ],
   },
   {
     name: 'gas: a drop below every threshold but within hysteresis keeps the top level it still holds',
     type: 'gas_detector',
     metric: 'gas_lel',
     ruleId: 'gas_lel.high',
-    steps: [[0, 60, 'raised red'], [1, 22, 'updated orange'], [2, 80, 'updated red']],
+    steps: [
+      [0, 60, 'raised red'],
+      [1, 22, 'updated orange'],
+      [2, 80, 'updated red'],
+    ],
   },
   {
     name: 'co: low and high alarm',
     type: 'co_detector',
     metric: 'co',
     ruleId: 'co.high',
-    steps: [[0, 23, ''], [1, 30, 'raised yellow'], [2, 200, 'updated orange'], [3, 157, ''], [4, 150, 'updated yellow']],
+    steps: [
+      [0, 23, ''],
+      [1, 30, 'raised yellow'],
+      [2, 200, 'updated orange'],
+      [3, 157, ''],
+      [4, 150, 'updated yellow'],
+    ],
   },
   {
     name: 'residual current: debounced 10 s, a dip restarts it',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.high',
-    steps: [[0, 350, ''], [5, 350, ''], [8, 250, ''], [9, 350, ''], [18, 350, ''], [19, 320, 'raised yellow'], [20, 600, 'updated orange']],
+    steps: [
+      [0, 350, ''],
+      [5, 350, ''],
+      [8, 250, ''],
+      [9, 350, ''],
+      [18, 350, ''],
+      [19, 320, 'raised yellow'],
+      [20, 600, 'updated orange'],
+    ],
   },
   {
     name: 'residual current: raised at the grade of the reading that ends the debounce',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.high',
-    steps: [[0, 320, ''], [10, 700, 'raised orange']],
+    steps: [
+      [0, 320, ''],
+      [10, 700, 'raised orange'],
+    ],
   },
   {
     name: 'cable temperature',
     type: 'electrical_fire_monitor',
     metric: 'cable_temperature',
     ruleId: 'cable_temperature.high',
-    steps: [[0, 79, ''], [1, 85, 'raised yellow'], [2, 101, 'updated orange'], [3, 70, ''], [63, 70, 'cleared orange']],
+    steps: [
+      [0, 79, ''],
+      [1, 85, 'raised yellow'],
+      [2, 101, 'updated orange'],
+      [3, 70, ''],
+      [63, 70, 'cleared orange'],
+    ],
   },
   {
     name: 'hydrant pressure below 0.10 MPa for 30 s',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.low',
-    steps: [[0, 0.3, ''], [10, 0.08, ''], [39, 0.07, ''], [40, 0.08, 'raised yellow'], [50, 0.11, ''], [60, 0.13, ''], [119, 0.13, ''], [120, 0.13, 'cleared yellow']],
+    steps: [
+      [0, 0.3, ''],
+      [10, 0.08, ''],
+      [39, 0.07, ''],
+      [40, 0.08, 'raised yellow'],
+      [50, 0.11, ''],
+      [60, 0.13, ''],
+      [119, 0.13, ''],
+      [120, 0.13, 'cleared yellow'],
+    ],
   },
   {
     name: 'hydrant pressure exactly at 0.10 MPa is not low',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.low',
-    steps: [[0, 0.1, ''], [100, 0.1, '']],
+    steps: [
+      [0, 0.1, ''],
+      [100, 0.1, ''],
+    ],
   },
   {
     name: 'smoke detector alarm (boolean)',
     type: 'smoke_detector',
     metric: 'smoke',
     ruleId: 'smoke.alarm',
-    steps: [[0, false, ''], [1, true, 'raised orange'], [2, true, ''], [10, false, ''], [39, false, ''], [40, false, 'cleared orange']],
+    steps: [
+      [0, false, ''],
+      [1, true, 'raised orange'],
+      [2, true, ''],
+      [10, false, ''],
+      [39, false, ''],
+      [40, false, 'cleared orange'],
+    ],
   },
   {
     name: 'smoke obscuration (number)',
     type: 'smoke_detector',
     metric: 'smoke',
     ruleId: 'smoke.alarm',
-    steps: [[0, 0.1, ''], [1, 0.15, 'raised orange'], [2, 0.11, ''], [3, 0.05, ''], [33, 0.05, 'cleared orange']],
+    steps: [
+      [0, 0.1, ''],
+      [1, 0.15, 'raised orange'],
+      [2, 0.11, ''],
+      [3, 0.05, ''],
+      [33, 0.05, 'cleared orange'],
+    ],
   },
   {
     name: 'fire lane blocked for a minute is a blue hazard',
     type: 'fire_lane_camera',
     metric: 'fire_lane_blocked',
     ruleId: 'fire_lane_blocked.hazard',
-    steps: [[0, true, ''], [59, true, ''], [60, true, 'raised blue'], [70, false, ''], [129, false, ''], [130, false, 'cleared blue']],
+    steps: [
+      [0, true, ''],
+      [59, true, ''],
+      [60, true, 'raised blue'],
+      [70, false, ''],
+      [129, false, ''],
+      [130, false, 'cleared blue'],
+    ],
   },
   {
     name: 'fire door opened briefly is nothing',
     type: 'fire_door_sensor',
     metric: 'fire_door_open',
     ruleId: 'fire_door_open.hazard',
-    steps: [[0, true, ''], [30, false, ''], [60, true, ''], [119, true, ''], [120, true, 'raised blue']],
+    steps: [
+      [0, true, ''],
+      [30, false, ''],
+      [60, true, ''],
+      [119, true, ''],
+      [120, true, 'raised blue'],
+    ],
   },
   {
     name: 'rate of rise over 60 s: 10 °C/min raises, clears after 60 s of slow rise',
     type: 'heat_detector',
     metric: 'temperature',
     ruleId: 'temperature.rate-of-rise',
-    steps: [[0, 20, ''], [30, 22, ''], [60, 30, 'raised orange'], [90, 30, ''], [120, 30, ''], [179, 30, ''], [180, 30, 'cleared orange']],
+    steps: [
+      [0, 20, ''],
+      [30, 22, ''],
+      [60, 30, 'raised orange'],
+      [90, 30, ''],
+      [120, 30, ''],
+      [179, 30, ''],
+      [180, 30, 'cleared orange'],
+    ],
   },
   {
     name: 'rate of rise is not judged over less than half the window',
     type: 'heat_detector',
     metric: 'temperature',
     ruleId: 'temperature.rate-of-rise',
-    steps: [[0, 20, ''], [20, 35, ''], [30, 32, 'raised orange']],
+    steps: [
+      [0, 20, ''],
+      [20, 35, ''],
+      [30, 32, 'raised orange'],
+    ],
   },
   {
     name: 'rate of rise forgets samples older than the window',
     type: 'heat_detector',
     metric: 'temperature',
     ruleId: 'temperature.rate-of-rise',
-    steps: [[0, 20, ''], [200, 40, ''], [229, 41, ''], [230, 41, '']],
+    steps: [
+      [0, 20, ''],
+      [200, 40, ''],
+      [229, 41, ''],
+      [230, 41, ''],
+    ],
   },
   {
     name: 'hydrant pressure falling 0.05 MPa between two 60 s reports (a little late) is a sudden drop, cleared once the fall leaves the window',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.sudden-drop',
-    steps: [[0, 0.35, ''], [61, 0.35, ''], [122, 0.3, 'raised yellow'], [183, 0.3, ''], [242, 0.3, ''], [243, 0.3, 'cleared yellow']],
+    steps: [
+      [0, 0.35, ''],
+      [61, 0.35, ''],
+      [122, 0.3, 'raised yellow'],
+      [183, 0.3, ''],
+      [242, 0.3, ''],
+      [243, 0.3, 'cleared yellow'],
+    ],
   },
   {
     name: 'hydrant pressure falling a little less than 0.05 MPa in 2 minutes is not a sudden drop',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.sudden-drop',
-    steps: [[0, 0.35, ''], [60, 0.35, ''], [120, 0.302, ''], [180, 0.302, '']],
+    steps: [
+      [0, 0.35, ''],
+      [60, 0.35, ''],
+      [120, 0.302, ''],
+      [180, 0.302, ''],
+    ],
   },
   {
     name: 'hydrant pressure rising, or noise within 0.02 MPa, is not a drop',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.sudden-drop',
-    steps: [[0, 0.1, ''], [60, 0.4, ''], [120, 0.38, ''], [180, 0.4, ''], [240, 0.38, '']],
+    steps: [
+      [0, 0.1, ''],
+      [60, 0.4, ''],
+      [120, 0.38, ''],
+      [180, 0.4, ''],
+      [240, 0.38, ''],
+    ],
   },
   {
     name: 'hydrant pressure: one report after a long silence cannot measure a fall',
     type: 'hydrant_monitor',
     metric: 'hydrant_pressure',
     ruleId: 'hydrant_pressure.sudden-drop',
-    steps: [[0, 0.35, ''], [300, 0.2, '']],
+    steps: [
+      [0, 0.35, ''],
+      [300, 0.2, ''],
+    ],
   },
   {
     name: 'residual current reaching 300 mA 3 times within 10 minutes is an intermittent fault; cleared when the first trip leaves the window',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 350, ''], [15, 100, ''], [200, 320, ''], [215, 100, ''], [400, 300, 'raised yellow'], [415, 100, ''], [600, 100, ''], [601, 100, ''], [660, 100, ''], [661, 100, 'cleared yellow']],
+    steps: [
+      [0, 350, ''],
+      [15, 100, ''],
+      [200, 320, ''],
+      [215, 100, ''],
+      [400, 300, 'raised yellow'],
+      [415, 100, ''],
+      [600, 100, ''],
+      [601, 100, ''],
+      [660, 100, ''],
+      [661, 100, 'cleared yellow'],
+    ],
   },
   {
     name: 'residual current: a trip exactly 10 minutes old still counts',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 310, ''], [15, 100, ''], [300, 310, ''], [315, 100, ''], [600, 310, 'raised yellow']],
+    steps: [
+      [0, 310, ''],
+      [15, 100, ''],
+      [300, 310, ''],
+      [315, 100, ''],
+      [600, 310, 'raised yellow'],
+    ],
   },
   {
     name: 'residual current: a trip just over 10 minutes old does not count',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 310, ''], [15, 100, ''], [300, 310, ''], [315, 100, ''], [601, 310, '']],
+    steps: [
+      [0, 310, ''],
+      [15, 100, ''],
+      [300, 310, ''],
+      [315, 100, ''],
+      [601, 310, ''],
+    ],
   },
   {
     name: 'residual current staying high is one trip, however many readings show it',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 350, ''], [15, 360, ''], [30, 340, ''], [45, 350, ''], [60, 400, '']],
+    steps: [
+      [0, 350, ''],
+      [15, 360, ''],
+      [30, 340, ''],
+      [45, 350, ''],
+      [60, 400, ''],
+    ],
   },
   {
     name: 'residual current: dipping to 250 mA is within hysteresis and does not re-arm; below 250 mA does',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 350, ''], [15, 250, ''], [30, 350, ''], [45, 250, ''], [60, 350, ''], [75, 249, ''], [90, 300, ''], [105, 249.9, ''], [120, 300, 'raised yellow']],
+    steps: [
+      [0, 350, ''],
+      [15, 250, ''],
+      [30, 350, ''],
+      [45, 250, ''],
+      [60, 350, ''],
+      [75, 249, ''],
+      [90, 300, ''],
+      [105, 249.9, ''],
+      [120, 300, 'raised yellow'],
+    ],
   },
   {
     name: 'residual current just under 300 mA is not a trip',
     type: 'electrical_fire_monitor',
     metric: 'residual_current',
     ruleId: 'residual_current.intermittent',
-    steps: [[0, 299.9, ''], [15, 100, ''], [30, 299.9, ''], [45, 100, ''], [60, 299.9, '']],
+    steps: [
+      [0, 299.9, ''],
+      [15, 100, ''],
+      [30, 299.9, ''],
+      [45, 100, ''],
+      [60, 299.9, ''],
+    ],
   },
 ];
 
@@ -260,7 +436,11 @@ describe('RiskEvaluator with the default rules', () => {
     const sut = new RiskEvaluator();
     sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 20 } });
     const [t] = sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(45), readings: { temperature: 32.5 } });
-    expect(t).toMatchObject({ ruleId: 'temperature.rate-of-rise', value: 16.67, message: 'temperature rising 16.67 °C/min over 60 s, above 10 °C/min' });
+    expect(t).toMatchObject({
+      ruleId: 'temperature.rate-of-rise',
+      value: 16.67,
+      message: 'temperature rising 16.67 °C/min over 60 s, above 10 °C/min',
+    });
   });
 
   it('grades a smoke detector on smoke and heat in one reading', () => {
@@ -281,7 +461,9 @@ describe('RiskEvaluator with the default rules', () => {
 
   it('ignores metrics without a rule for the device type and values of the wrong type', () => {
     const sut = new RiskEvaluator();
-    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { gas_lel: 90, temperature: true } })).toEqual([]);
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { gas_lel: 90, temperature: true } })).toEqual(
+      [],
+    );
     expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(1), readings: { temperature: Number.NaN } })).toEqual([]);
   });
 
@@ -369,7 +551,11 @@ describe('RiskEvaluator with the default rules', () => {
         const after = rulesOf(sut, id, type);
         const kind = standing(after) !== standing(before) ? 'rules' : JSON.stringify(after) !== JSON.stringify(before) ? 'windows' : 'none';
         const named = { rules: sut.takeChanged('rules'), windows: sut.takeChanged('windows') };
-        expect({ i, id, named }).toEqual({ i, id, named: { rules: kind === 'rules' ? [id] : [], windows: kind === 'windows' ? [id] : [] } });
+        expect({ i, id, named }).toEqual({
+          i,
+          id,
+          named: { rules: kind === 'rules' ? [id] : [], windows: kind === 'windows' ? [id] : [] },
+        });
         counts[kind]++;
       }
       expect(counts.rules).toBeGreaterThan(100);
@@ -407,7 +593,9 @@ describe('RiskEvaluator with the default rules', () => {
 
       const sut = new RiskEvaluator();
       sut.importState(saved);
-      expect(sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(0), readings: { residual_current: 400 } })).toEqual([]);
+      expect(sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(0), readings: { residual_current: 400 } })).toEqual(
+        [],
+      );
       const [t] = sut.evaluate({ deviceId: 'D', deviceType: 'electrical_fire_monitor', ts: s(10), readings: { residual_current: 400 } });
       expect(t).toMatchObject({ type: 'raised', grade: 'yellow', message: 'residual_current 400 mA above 300 mA for 10 s' });
     });
@@ -453,7 +641,10 @@ describe('RiskEvaluator with the default rules', () => {
     rules.hydrant_monitor = [
       {
         ...rules.hydrant_monitor[0],
-        levels: [{ grade: 'yellow', threshold: 0.1 }, { grade: 'orange', threshold: 0.05 }],
+        levels: [
+          { grade: 'yellow', threshold: 0.1 },
+          { grade: 'orange', threshold: 0.05 },
+        ],
         debounceS: 0,
         clearAfterS: 0,
       },
@@ -472,7 +663,9 @@ describe('RiskEvaluator with the default rules', () => {
     const rules: RuleSet = defaultRuleSet();
     rules.heat_detector = [{ ...rules.heat_detector[0], levels: [{ grade: 'yellow', threshold: 40 }] }];
     const sut = new RiskEvaluator(rules);
-    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 45 } })[0]).toMatchObject({ grade: 'yellow' });
+    expect(sut.evaluate({ deviceId: 'D', deviceType: 'heat_detector', ts: s(0), readings: { temperature: 45 } })[0]).toMatchObject({
+      grade: 'yellow',
+    });
 
     rules.heat_detector = [{ ...rules.heat_detector[0], levels: [] }];
     expect(() => new RiskEvaluator(rules)).toThrow('heat_detector rule "temperature.fixed": levels must not be empty');
@@ -521,39 +714,132 @@ describe('RiskEvaluator with the default rules', () => {
     }
 
     it.each<[string, Step[]]>([
-      ['a fall of exactly the threshold over half the window raises', [[0, 50, ''], [30, 45, 'raised yellow']]],
-      ['a fall measured over less than half the window is not judged', [[0, 50, ''], [29, 40, '']]],
-      ['a steeper fall grades up at once', [[0, 100, ''], [30, 95, 'raised yellow'], [40, 80, 'updated orange']]],
+      [
+        'a fall of exactly the threshold over half the window raises',
+        [
+          [0, 50, ''],
+          [30, 45, 'raised yellow'],
+        ],
+      ],
+      [
+        'a fall measured over less than half the window is not judged',
+        [
+          [0, 50, ''],
+          [29, 40, ''],
+        ],
+      ],
+      [
+        'a steeper fall grades up at once',
+        [
+          [0, 100, ''],
+          [30, 95, 'raised yellow'],
+          [40, 80, 'updated orange'],
+        ],
+      ],
       [
         'holds while the fall stays within hysteresis, clears past it',
-        [[0, 100, ''], [30, 95, 'raised yellow'], [45, 90, ''], [60, 92, ''], [61, 92, 'cleared yellow']],
+        [
+          [0, 100, ''],
+          [30, 95, 'raised yellow'],
+          [45, 90, ''],
+          [60, 92, ''],
+          [61, 92, 'cleared yellow'],
+        ],
       ],
     ])('sudden drop: %s', (_, steps) => {
-      expect(run(evaluator(), 'heat_detector', 'temperature', steps.map(([t, v]) => [t, v]))).toEqual(steps.map(([, , e]) => e));
+      expect(
+        run(
+          evaluator(),
+          'heat_detector',
+          'temperature',
+          steps.map(([t, v]) => [t, v]),
+        ),
+      ).toEqual(steps.map(([, , e]) => e));
     });
 
     it.each<[string, Step[]]>([
-      ['5 openings within an hour raise; the 6th changes nothing', [[0, true, ''], [60, false, ''], [120, true, ''], [180, false, ''], [240, true, ''], [300, false, ''], [360, true, ''], [420, false, ''], [480, true, 'raised blue'], [540, false, ''], [600, true, '']]],
-      ['a door held open is one opening', [[0, true, ''], [60, true, ''], [120, true, ''], [180, true, ''], [240, true, '']]],
-      ['clears at once (clearAfterS 0) when the first opening leaves the hour', [[0, true, ''], [1, false, ''], [2, true, ''], [3, false, ''], [4, true, ''], [5, false, ''], [6, true, ''], [7, false, ''], [8, true, 'raised blue'], [3600, false, ''], [3601, false, 'cleared blue']]],
+      [
+        '5 openings within an hour raise; the 6th changes nothing',
+        [
+          [0, true, ''],
+          [60, false, ''],
+          [120, true, ''],
+          [180, false, ''],
+          [240, true, ''],
+          [300, false, ''],
+          [360, true, ''],
+          [420, false, ''],
+          [480, true, 'raised blue'],
+          [540, false, ''],
+          [600, true, ''],
+        ],
+      ],
+      [
+        'a door held open is one opening',
+        [
+          [0, true, ''],
+          [60, true, ''],
+          [120, true, ''],
+          [180, true, ''],
+          [240, true, ''],
+        ],
+      ],
+      [
+        'clears at once (clearAfterS 0) when the first opening leaves the hour',
+        [
+          [0, true, ''],
+          [1, false, ''],
+          [2, true, ''],
+          [3, false, ''],
+          [4, true, ''],
+          [5, false, ''],
+          [6, true, ''],
+          [7, false, ''],
+          [8, true, 'raised blue'],
+          [3600, false, ''],
+          [3601, false, 'cleared blue'],
+        ],
+      ],
     ])('count in window: %s', (_, steps) => {
-      expect(run(evaluator(), 'fire_door_sensor', 'fire_door_open', steps.map(([t, v]) => [t, v]))).toEqual(steps.map(([, , e]) => e));
+      expect(
+        run(
+          evaluator(),
+          'fire_door_sensor',
+          'fire_door_open',
+          steps.map(([t, v]) => [t, v]),
+        ),
+      ).toEqual(steps.map(([, , e]) => e));
     });
 
     it('reports the measured fall per minute and the crossings counted, in value and message', () => {
       const sut = new RiskEvaluator();
-      const hydrant = (sec: number, p: number) => sut.evaluate({ deviceId: 'H', deviceType: 'hydrant_monitor', ts: s(sec), readings: { hydrant_pressure: p } });
+      const hydrant = (sec: number, p: number) =>
+        sut.evaluate({ deviceId: 'H', deviceType: 'hydrant_monitor', ts: s(sec), readings: { hydrant_pressure: p } });
       hydrant(0, 0.35);
       hydrant(60, 0.35);
       expect(hydrant(120, 0.29)).toEqual([
-        expect.objectContaining({ ruleId: 'hydrant_pressure.sudden-drop', value: 0.03, message: 'hydrant_pressure falling 0.03 MPa/min over 120 s, above 0.025 MPa/min' }),
+        expect.objectContaining({
+          ruleId: 'hydrant_pressure.sudden-drop',
+          value: 0.03,
+          message: 'hydrant_pressure falling 0.03 MPa/min over 120 s, above 0.025 MPa/min',
+        }),
       ]);
       const monitor = (sec: number, mA: number) =>
-        sut.evaluate({ deviceId: 'M', deviceType: 'electrical_fire_monitor', ts: s(sec), readings: { residual_current: mA } }).filter((t) => t.ruleId === 'residual_current.intermittent');
+        sut
+          .evaluate({ deviceId: 'M', deviceType: 'electrical_fire_monitor', ts: s(sec), readings: { residual_current: mA } })
+          .filter((t) => t.ruleId === 'residual_current.intermittent');
       [0, 100, 0, 100].forEach((mA, i) => monitor(i, mA === 0 ? 400 : mA));
-      expect(monitor(4, 400)).toEqual([expect.objectContaining({ type: 'raised', value: 3, message: 'residual_current reached 300 mA 3 times within 600 s' })]);
+      expect(monitor(4, 400)).toEqual([
+        expect.objectContaining({ type: 'raised', value: 3, message: 'residual_current reached 300 mA 3 times within 600 s' }),
+      ]);
       expect(monitor(700, 100)).toEqual([]);
-      expect(monitor(760, 100)).toEqual([expect.objectContaining({ type: 'cleared', value: 0, message: 'residual_current reached 300 mA 0 times within 600 s, fewer than 3' })]);
+      expect(monitor(760, 100)).toEqual([
+        expect.objectContaining({
+          type: 'cleared',
+          value: 0,
+          message: 'residual_current reached 300 mA 0 times within 600 s, fewer than 3',
+        }),
+      ]);
     });
 
     it('keeps at most `count` crossings and RATE_SAMPLES + 1 samples per device, however long it runs', () => {
@@ -568,10 +854,68 @@ describe('RiskEvaluator with the default rules', () => {
     });
 
     it.each<[string, DeviceType, MetricName, Array<[number, ReadingValue]>]>([
-      ['a default sudden drop', 'hydrant_monitor', 'hydrant_pressure', [[0, 0.35], [60, 0.35], [120, 0.3], [180, 0.3], [240, 0.3], [300, 0.3], [360, 0.08], [420, 0.07]]],
-      ['a default count in window', 'electrical_fire_monitor', 'residual_current', [[0, 350], [15, 100], [30, 350], [45, 260], [60, 350], [75, 100], [90, 350], [700, 100], [800, 100]]],
-      ['a custom count in window', 'fire_door_sensor', 'fire_door_open', [[0, true], [1, false], [2, true], [3, false], [4, true], [5, false], [6, true], [7, false], [8, true], [3601, false]]],
-      ['a custom sudden drop', 'heat_detector', 'temperature', [[0, 100], [30, 95], [40, 80], [45, 90], [60, 92], [61, 92], [200, 50]]],
+      [
+        'a default sudden drop',
+        'hydrant_monitor',
+        'hydrant_pressure',
+        [
+          [0, 0.35],
+          [60, 0.35],
+          [120, 0.3],
+          [180, 0.3],
+          [240, 0.3],
+          [300, 0.3],
+          [360, 0.08],
+          [420, 0.07],
+        ],
+      ],
+      [
+        'a default count in window',
+        'electrical_fire_monitor',
+        'residual_current',
+        [
+          [0, 350],
+          [15, 100],
+          [30, 350],
+          [45, 260],
+          [60, 350],
+          [75, 100],
+          [90, 350],
+          [700, 100],
+          [800, 100],
+        ],
+      ],
+      [
+        'a custom count in window',
+        'fire_door_sensor',
+        'fire_door_open',
+        [
+          [0, true],
+          [1, false],
+          [2, true],
+          [3, false],
+          [4, true],
+          [5, false],
+          [6, true],
+          [7, false],
+          [8, true],
+          [3601, false],
+        ],
+      ],
+      [
+        'a custom sudden drop',
+        'heat_detector',
+        'temperature',
+        [
+          [0, 100],
+          [30, 95],
+          [40, 80],
+          [45, 90],
+          [60, 92],
+          [61, 92],
+          [200, 50],
+        ],
+      ],
     ])('continues %s after a restart at any point, exactly as without one', (_, type, metric, steps) => {
       const expected = run(evaluator(), type, metric, steps);
       for (let cut = 1; cut < steps.length; cut++) {
@@ -590,15 +934,39 @@ describe('RiskEvaluator with the default rules', () => {
       const saved = (sampleTs: number[], extra: object = {}) => ({
         v: 1,
         devices: {
-          D: { type: 'fire_door_sensor', lastTs: s(10), rules: { 'fire_door_open.often': { active: false, level: -1, pendingSince: null, clearingSince: null, raisedAt: null, sampleTs, sampleV: sampleTs.map(() => 1), ...extra } } },
+          D: {
+            type: 'fire_door_sensor',
+            lastTs: s(10),
+            rules: {
+              'fire_door_open.often': {
+                active: false,
+                level: -1,
+                pendingSince: null,
+                clearingSince: null,
+                raisedAt: null,
+                sampleTs,
+                sampleV: sampleTs.map(() => 1),
+                ...extra,
+              },
+            },
+          },
         },
       });
       sut.importState(saved([s(1), s(2), s(3), s(4), s(5), s(6)]));
-      expect((sut.exportState() as { devices: { D: { rules: Record<string, { sampleTs: number[] }> } } }).devices.D.rules['fire_door_open.often'].sampleTs).toEqual([]);
+      expect(
+        (sut.exportState() as { devices: { D: { rules: Record<string, { sampleTs: number[] }> } } }).devices.D.rules['fire_door_open.often']
+          .sampleTs,
+      ).toEqual([]);
       sut.importState(saved([s(1), s(2), s(3), s(4)]));
       expect(run(sut, 'fire_door_sensor', 'fire_door_open', [[11, true]])).toEqual(['raised blue']);
       sut.importState(saved([s(1), s(2), s(3), s(4)], { armed: false }));
-      expect(run(sut, 'fire_door_sensor', 'fire_door_open', [[11, true], [12, false], [13, true]])).toEqual(['', '', 'raised blue']);
+      expect(
+        run(sut, 'fire_door_sensor', 'fire_door_open', [
+          [11, true],
+          [12, false],
+          [13, true],
+        ]),
+      ).toEqual(['', '', 'raised blue']);
     });
   });
 });

@@ -63,7 +63,13 @@ export class RiskEvaluator {
       const lastSample = s.sampleTs[samples - 1];
       const t = stepRule(rules[i], s, value, reading.ts);
       if (t !== null) out.push(t);
-      moved ||= t !== null || s.active !== active || s.level !== level || s.pendingSince !== pendingSince || s.clearingSince !== clearingSince || s.armed !== armed;
+      moved ||=
+        t !== null ||
+        s.active !== active ||
+        s.level !== level ||
+        s.pendingSince !== pendingSince ||
+        s.clearingSince !== clearingSince ||
+        s.armed !== armed;
       // Samples are only shifted off the front and pushed on the back, so length and both ends tell any change.
       const sampled = s.sampleTs.length !== samples || s.sampleTs[0] !== firstSample || s.sampleTs[samples - 1] !== lastSample;
       // The crossings a count rule keeps are its state proper; a rate rule's samples are only the history it measures over.

@@ -37,14 +37,34 @@ describe('parseRuleFile', () => {
     ['an empty version', changed((f) => (f.version = '')), 'rule file: version must not be empty'],
     ['a numeric version', changed((f) => (f.version = 3)), 'rule file: version must be a string'],
     ['an unknown top-level field', changed((f) => (f.rules = {})), 'rule file: rules is not a known field'],
-    ['device types not an object', changed((f) => Object.assign(f, { deviceTypes: [] })), 'rule file: deviceTypes must be an object of device type: [rules]'],
+    [
+      'device types not an object',
+      changed((f) => Object.assign(f, { deviceTypes: [] })),
+      'rule file: deviceTypes must be an object of device type: [rules]',
+    ],
     ['an unknown device type', changed((f) => (f.deviceTypes.toaster = [])), 'rule file: unknown device type toaster'],
-    ['a missing device type', changed((f) => delete f.deviceTypes.fire_door_sensor), 'rule file: no rules for device type fire_door_sensor (give it [] for none)'],
+    [
+      'a missing device type',
+      changed((f) => delete f.deviceTypes.fire_door_sensor),
+      'rule file: no rules for device type fire_door_sensor (give it [] for none)',
+    ],
     ['rules not a list', changed((f) => (f.deviceTypes.co_detector = {})), 'rule file: co_detector must be a list of rules'],
-    ['a rule that is not an object', changed((f) => (f.deviceTypes.co_detector = [42])), 'rule file: co_detector rule [0]: must be an object'],
+    [
+      'a rule that is not an object',
+      changed((f) => (f.deviceTypes.co_detector = [42])),
+      'rule file: co_detector rule [0]: must be an object',
+    ],
     ['a rule without an id', changed((_, r) => delete r('co_detector', 0).id), 'rule file: co_detector rule [0]: id is required'],
-    ['an unknown grade', changed((_, r) => (r('smoke_detector', 0).levels[0].grade = 'purple')), 'rule file: smoke_detector rule "smoke.alarm": levels[0].grade must be one of red, orange, yellow, blue'],
-    ['a threshold as text', changed((_, r) => (r('smoke_detector', 0).levels[0].threshold = '0.15')), 'rule file: smoke_detector rule "smoke.alarm": levels[0].threshold must be a number'],
+    [
+      'an unknown grade',
+      changed((_, r) => (r('smoke_detector', 0).levels[0].grade = 'purple')),
+      'rule file: smoke_detector rule "smoke.alarm": levels[0].grade must be one of red, orange, yellow, blue',
+    ],
+    [
+      'a threshold as text',
+      changed((_, r) => (r('smoke_detector', 0).levels[0].threshold = '0.15')),
+      'rule file: smoke_detector rule "smoke.alarm": levels[0].threshold must be a number',
+    ],
     [
       'a misspelt field',
       changed((_, r) => {
@@ -54,10 +74,26 @@ describe('parseRuleFile', () => {
       }),
       'rule file: gas_detector rule "gas_lel.high": levels[1].treshold is not a known field',
     ],
-    ['an unknown kind', changed((_, r) => (r('heat_detector', 0).kind = 'sudden-rise')), 'rule file: heat_detector rule "temperature.fixed": kind must be one of above, below, flag, rate-of-rise, sudden-drop, count-in-window'],
-    ['no description', changed((_, r) => delete r('heat_detector', 0).description), 'rule file: heat_detector rule "temperature.fixed": description is required'],
-    ['a metric of another device type', changed((_, r) => (r('smoke_detector', 0).metric = 'gas_lel')), 'rule file: smoke_detector rule "smoke.alarm": metric gas_lel is not reported by smoke_detector (it reports smoke, temperature)'],
-    ['an unknown metric', changed((_, r) => (r('co_detector', 0).metric = 'humidity')), 'rule file: co_detector rule "co.high": metric humidity is not a known metric'],
+    [
+      'an unknown kind',
+      changed((_, r) => (r('heat_detector', 0).kind = 'sudden-rise')),
+      'rule file: heat_detector rule "temperature.fixed": kind must be one of above, below, flag, rate-of-rise, sudden-drop, count-in-window',
+    ],
+    [
+      'no description',
+      changed((_, r) => delete r('heat_detector', 0).description),
+      'rule file: heat_detector rule "temperature.fixed": description is required',
+    ],
+    [
+      'a metric of another device type',
+      changed((_, r) => (r('smoke_detector', 0).metric = 'gas_lel')),
+      'rule file: smoke_detector rule "smoke.alarm": metric gas_lel is not reported by smoke_detector (it reports smoke, temperature)',
+    ],
+    [
+      'an unknown metric',
+      changed((_, r) => (r('co_detector', 0).metric = 'humidity')),
+      'rule file: co_detector rule "co.high": metric humidity is not a known metric',
+    ],
     [
       'a duplicate rule id',
       changed((f) => (f.deviceTypes.gas_detector as RawRule[]).push({ ...(f.deviceTypes.gas_detector as RawRule[])[0] })),
@@ -68,12 +104,36 @@ describe('parseRuleFile', () => {
       changed((_, r) => r('co_detector', 0).levels.reverse()),
       'rule file: co_detector rule "co.high": levels[1].threshold must be above levels[0].threshold: levels are listed mildest first',
     ],
-    ['a drop rule without windowS', changed((_, r) => delete r('hydrant_monitor', 1).windowS), 'rule file: hydrant_monitor rule "hydrant_pressure.sudden-drop": windowS is required for a sudden-drop rule'],
-    ['a count rule without count', changed((_, r) => delete r('electrical_fire_monitor', 1).count), 'rule file: electrical_fire_monitor rule "residual_current.intermittent": count is required for a count-in-window rule'],
-    ['a count as text', changed((_, r) => (r('electrical_fire_monitor', 1).count = 'three')), 'rule file: electrical_fire_monitor rule "residual_current.intermittent": count must be a number'],
-    ['a negative debounce', changed((_, r) => (r('fire_lane_camera', 0).debounceS = -60)), 'rule file: fire_lane_camera rule "fire_lane_blocked.hazard": debounceS must be a number >= 0'],
-    ['a negative clear delay', changed((_, r) => (r('fire_lane_camera', 0).clearAfterS = -1)), 'rule file: fire_lane_camera rule "fire_lane_blocked.hazard": clearAfterS must be a number >= 0'],
-    ['a negative window', changed((_, r) => (r('heat_detector', 1).windowS = -60)), 'rule file: heat_detector rule "temperature.rate-of-rise": windowS must be a number > 0'],
+    [
+      'a drop rule without windowS',
+      changed((_, r) => delete r('hydrant_monitor', 1).windowS),
+      'rule file: hydrant_monitor rule "hydrant_pressure.sudden-drop": windowS is required for a sudden-drop rule',
+    ],
+    [
+      'a count rule without count',
+      changed((_, r) => delete r('electrical_fire_monitor', 1).count),
+      'rule file: electrical_fire_monitor rule "residual_current.intermittent": count is required for a count-in-window rule',
+    ],
+    [
+      'a count as text',
+      changed((_, r) => (r('electrical_fire_monitor', 1).count = 'three')),
+      'rule file: electrical_fire_monitor rule "residual_current.intermittent": count must be a number',
+    ],
+    [
+      'a negative debounce',
+      changed((_, r) => (r('fire_lane_camera', 0).debounceS = -60)),
+      'rule file: fire_lane_camera rule "fire_lane_blocked.hazard": debounceS must be a number >= 0',
+    ],
+    [
+      'a negative clear delay',
+      changed((_, r) => (r('fire_lane_camera', 0).clearAfterS = -1)),
+      'rule file: fire_lane_camera rule "fire_lane_blocked.hazard": clearAfterS must be a number >= 0',
+    ],
+    [
+      'a negative window',
+      changed((_, r) => (r('heat_detector', 1).windowS = -60)),
+      'rule file: heat_detector rule "temperature.rate-of-rise": windowS must be a number > 0',
+    ],
   ])('refuses %s, naming what is wrong', (_, text, message) => {
     let thrown: unknown;
     try {
@@ -108,7 +168,9 @@ describe('parseRuleFile', () => {
     expect(version).toBe('doors-1');
     const sut = new RiskEvaluator(rules);
     const seen = [true, false, true, false, true, false, true, false, true].map((open, i) =>
-      sut.evaluate({ deviceId: 'F', deviceType: 'fire_door_sensor', ts: 60_000 * (i + 1), readings: { fire_door_open: open } }).map((t) => `${t.type} ${t.grade} ${t.message}`),
+      sut
+        .evaluate({ deviceId: 'F', deviceType: 'fire_door_sensor', ts: 60_000 * (i + 1), readings: { fire_door_open: open } })
+        .map((t) => `${t.type} ${t.grade} ${t.message}`),
     );
     expect(seen.flat()).toEqual(['raised blue fire door open 5 times within 3600 s']);
   });

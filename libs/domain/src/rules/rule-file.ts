@@ -21,23 +21,29 @@ const levelSchema = z.strictObject({
 
 // Types only; what the values mean (durations >= 0, levels in order, metrics of the device type, ...) is
 // judged by ruleSetProblem(), which rule sets built in code go through as well. The API document shows it too.
-export const ruleSchema = z.strictObject({
-  id: z.string(expected('a string')).min(1, 'must not be empty'),
-  metric: z.string(expected('a metric name')),
-  kind: z.enum(RULE_KINDS, expected(`one of ${RULE_KINDS.join(', ')}`)),
-  levels: z.array(levelSchema, expected('a list of { "grade", "threshold" }')),
-  debounceS: z.number(expected('a number of seconds')),
-  hysteresis: z.number(expected('a number')),
-  clearAfterS: z.number(expected('a number of seconds')),
-  windowS: z.number(expected('a number of seconds')).optional(),
-  count: z.number(expected('a number')).optional(),
-  description: z.string(expected('a string')).min(1, 'must say what the rule is and where its numbers come from'),
-}, expected('an object'));
+export const ruleSchema = z.strictObject(
+  {
+    id: z.string(expected('a string')).min(1, 'must not be empty'),
+    metric: z.string(expected('a metric name')),
+    kind: z.enum(RULE_KINDS, expected(`one of ${RULE_KINDS.join(', ')}`)),
+    levels: z.array(levelSchema, expected('a list of { "grade", "threshold" }')),
+    debounceS: z.number(expected('a number of seconds')),
+    hysteresis: z.number(expected('a number')),
+    clearAfterS: z.number(expected('a number of seconds')),
+    windowS: z.number(expected('a number of seconds')).optional(),
+    count: z.number(expected('a number')).optional(),
+    description: z.string(expected('a string')).min(1, 'must say what the rule is and where its numbers come from'),
+  },
+  expected('an object'),
+);
 
-const fileSchema = z.strictObject({
-  version: z.string(expected('a string')).min(1, 'must not be empty'),
-  deviceTypes: z.record(z.string(), z.unknown(), expected('an object of device type: [rules]')),
-}, expected('an object with "version" and "deviceTypes"'));
+const fileSchema = z.strictObject(
+  {
+    version: z.string(expected('a string')).min(1, 'must not be empty'),
+    deviceTypes: z.record(z.string(), z.unknown(), expected('an object of device type: [rules]')),
+  },
+  expected('an object with "version" and "deviceTypes"'),
+);
 
 /** ["levels", 0, "grade"] → "levels[0].grade" */
 function fieldPath(path: readonly PropertyKey[]): string {

@@ -37,7 +37,8 @@ function ruleProblem(type: DeviceType, rule: Rule): string | null {
   }
   if (kind === 'count-in-window') {
     if (rule.count === undefined) return 'count is required for a count-in-window rule';
-    if (!(Number.isInteger(rule.count) && rule.count >= 1 && rule.count <= MAX_COUNT)) return `count must be a whole number from 1 to ${MAX_COUNT}`;
+    if (!(Number.isInteger(rule.count) && rule.count >= 1 && rule.count <= MAX_COUNT))
+      return `count must be a whole number from 1 to ${MAX_COUNT}`;
   } else if (rule.count !== undefined) {
     return 'count is only for count-in-window rules';
   }
@@ -50,8 +51,10 @@ function ruleProblem(type: DeviceType, rule: Rule): string | null {
   for (let i = 1; i < levels.length; i++) {
     const below = kind === 'below';
     const rising = below ? levels[i].threshold < levels[i - 1].threshold : levels[i].threshold > levels[i - 1].threshold;
-    if (!rising) return `levels[${i}].threshold must be ${below ? 'below' : 'above'} levels[${i - 1}].threshold: levels are listed mildest first`;
-    if (gradeRank(levels[i].grade) <= gradeRank(levels[i - 1].grade)) return `levels[${i}].grade must be graver than levels[${i - 1}].grade (${levels[i - 1].grade})`;
+    if (!rising)
+      return `levels[${i}].threshold must be ${below ? 'below' : 'above'} levels[${i - 1}].threshold: levels are listed mildest first`;
+    if (gradeRank(levels[i].grade) <= gradeRank(levels[i - 1].grade))
+      return `levels[${i}].grade must be graver than levels[${i - 1}].grade (${levels[i - 1].grade})`;
   }
   return null;
 }

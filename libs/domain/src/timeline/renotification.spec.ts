@@ -35,11 +35,14 @@ describe('re-notification of an unanswered escalation', () => {
 
   it.each([
     ['the milestone is reached', (s: TimelineState, at: number) => applyAction(s, { type: 'acknowledge', at, by: 'S1' }).state],
-    ['the incident is resolved', (s: TimelineState, at: number) => {
-      const a = applyAction(s, { type: 'acknowledge', at, by: 'S1' }).state;
-      const b = applyAction(a, { type: 'arrive', at, by: 'S1' }).state;
-      return applyAction(b, { type: 'resolve', at, by: 'S1' }).state;
-    }],
+    [
+      'the incident is resolved',
+      (s: TimelineState, at: number) => {
+        const a = applyAction(s, { type: 'acknowledge', at, by: 'S1' }).state;
+        const b = applyAction(a, { type: 'arrive', at, by: 'S1' }).state;
+        return applyAction(b, { type: 'resolve', at, by: 'S1' }).state;
+      },
+    ],
   ])('stops once %s', (_, act) => {
     const clock = new ManualClock(T);
     const state = act(escalatedAck(clock), T + 70_000);

@@ -15,10 +15,12 @@ export function nextRenotificationAt(state: TimelineState, m: MilestoneState): n
 }
 
 export function dueRenotifications(state: TimelineState, now: number): MilestoneName[] {
-  return state.milestones.filter((m) => {
-    const at = nextRenotificationAt(state, m);
-    return at !== null && at <= now;
-  }).map((m) => m.name);
+  return state.milestones
+    .filter((m) => {
+      const at = nextRenotificationAt(state, m);
+      return at !== null && at <= now;
+    })
+    .map((m) => m.name);
 }
 
 /** Counts one re-notification of a due milestone; anything else leaves the state as it is. */

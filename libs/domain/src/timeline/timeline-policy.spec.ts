@@ -9,12 +9,20 @@ describe('parseTimelineSeconds', () => {
     expect(parseTimelineSeconds(text)).toEqual(policy);
   });
 
-  it.each(['', '60,180', '60,180,300,400', '60,x,300', '60,180.5,300', '-60,180,300', '0,180,300', '60,30,300', '60,180,120', '6e1,180,300'])(
-    'refuses %p',
-    (text) => {
-      expect(() => parseTimelineSeconds(text)).toThrow('timeline seconds');
-    },
-  );
+  it.each([
+    '',
+    '60,180',
+    '60,180,300,400',
+    '60,x,300',
+    '60,180.5,300',
+    '-60,180,300',
+    '0,180,300',
+    '60,30,300',
+    '60,180,120',
+    '6e1,180,300',
+  ])('refuses %p', (text) => {
+    expect(() => parseTimelineSeconds(text)).toThrow('timeline seconds');
+  });
 
   it('defaults to the 1-3-5 rule', () => {
     expect(DEFAULT_TIMELINE_POLICY).toEqual(parseTimelineSeconds('60,180,300'));

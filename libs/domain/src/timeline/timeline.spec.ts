@@ -1,6 +1,15 @@
 import { MILESTONE_NAMES, type MilestoneName } from '@app/contracts';
 import { ManualClock } from '@app/testing';
-import { applyAction, dueEscalations, escalate, milestoneMet, nextDeadline, openTimeline, type TimelineAction, type TimelineState } from './timeline';
+import {
+  applyAction,
+  dueEscalations,
+  escalate,
+  milestoneMet,
+  nextDeadline,
+  openTimeline,
+  type TimelineAction,
+  type TimelineState,
+} from './timeline';
 import { TimelineError, TimelineErrorCode } from './timeline-error';
 import { DEFAULT_TIMELINE_POLICY } from './timeline-policy';
 
@@ -52,7 +61,14 @@ function runEscalations(state: TimelineState, now: number, backups: string[]): T
 describe('1-3-5 timeline', () => {
   it('opens with three milestones due 1, 3 and 5 minutes after dispatch', () => {
     const sut = open();
-    expect(sut).toMatchObject({ dispatchedAt: T, status: 'dispatched', substationId: 'S1', backupSubstationIds: [], level: 1, resolvedAt: null });
+    expect(sut).toMatchObject({
+      dispatchedAt: T,
+      status: 'dispatched',
+      substationId: 'S1',
+      backupSubstationIds: [],
+      level: 1,
+      resolvedAt: null,
+    });
     expect(sut.milestones.map((m) => [m.name, m.dueAt, m.at, m.by, m.escalatedAt])).toEqual([
       ['acknowledged', sec(60), null, null, null],
       ['onScene', sec(180), null, null, null],
@@ -74,7 +90,14 @@ describe('1-3-5 timeline', () => {
     let sut = open();
     clock.advance(45_000);
     const ack = applyAction(sut, { type: 'acknowledge', at: clock.now(), by: 'crew-1', substationId: 'S1' });
-    expect(ack.milestone).toEqual({ name: 'acknowledged', dueAt: sec(60), at: sec(45), by: 'crew-1', escalatedAt: null, backupSubstationId: null });
+    expect(ack.milestone).toEqual({
+      name: 'acknowledged',
+      dueAt: sec(60),
+      at: sec(45),
+      by: 'crew-1',
+      escalatedAt: null,
+      backupSubstationId: null,
+    });
     sut = ack.state;
     expect(sut.status).toBe('acknowledged');
     expect(nextDeadline(sut)).toEqual({ milestone: 'onScene', dueAt: sec(180) });
@@ -101,12 +124,30 @@ describe('1-3-5 timeline', () => {
 
   describe('every order of the three actions', () => {
     it.each<[ActionType[], string[]]>([
-      [['acknowledge', 'arrive', 'resolve'], ['ok', 'ok', 'ok']],
-      [['acknowledge', 'resolve', 'arrive'], ['ok', 'OUT_OF_ORDER', 'ok']],
-      [['arrive', 'acknowledge', 'resolve'], ['OUT_OF_ORDER', 'ok', 'OUT_OF_ORDER']],
-      [['arrive', 'resolve', 'acknowledge'], ['OUT_OF_ORDER', 'OUT_OF_ORDER', 'ok']],
-      [['resolve', 'acknowledge', 'arrive'], ['OUT_OF_ORDER', 'ok', 'ok']],
-      [['resolve', 'arrive', 'acknowledge'], ['OUT_OF_ORDER', 'OUT_OF_ORDER', 'ok']],
+      [
+        ['acknowledge', 'arrive', 'resolve'],
+        ['ok', 'ok', 'ok'],
+      ],
+      [
+        ['acknowledge', 'resolve', 'arrive'],
+        ['ok', 'OUT_OF_ORDER', 'ok'],
+      ],
+      [
+        ['arrive', 'acknowledge', 'resolve'],
+        ['OUT_OF_ORDER', 'ok', 'OUT_OF_ORDER'],
+      ],
+      [
+        ['arrive', 'resolve', 'acknowledge'],
+        ['OUT_OF_ORDER', 'OUT_OF_ORDER', 'ok'],
+      ],
+      [
+        ['resolve', 'acknowledge', 'arrive'],
+        ['OUT_OF_ORDER', 'ok', 'ok'],
+      ],
+      [
+        ['resolve', 'arrive', 'acknowledge'],
+        ['OUT_OF_ORDER', 'OUT_OF_ORDER', 'ok'],
+      ],
     ])('%p -> %p', (order, outcomes) => {
       let state = open();
       const seen = order.map((type, i) => {
@@ -127,7 +168,13 @@ describe('1-3-5 timeline', () => {
       sequence.forEach((type, i) => {
         const index = ACTIONS.indexOf(type);
         const expected =
-          done === 3 ? TimelineErrorCode.Resolved : index < done ? TimelineErrorCode.AlreadyDone : index > done ? TimelineErrorCode.OutOfOrder : 'ok';
+          done === 3
+            ? TimelineErrorCode.Resolved
+            : index < done
+              ? TimelineErrorCode.AlreadyDone
+              : index > done
+                ? TimelineErrorCode.OutOfOrder
+                : 'ok';
         const r = attempt(state, { type, at: sec(i + 1), by: 'x' });
         expect(r.outcome).toBe(expected);
         if (expected === 'ok') done++;
@@ -229,7 +276,12 @@ describe('1-3-5 timeline', () => {
     it.each<[string, (s: TimelineState) => TimelineState, MilestoneName, number]>([
       ['not due yet', (s) => s, 'acknowledged', sec(59)],
       ['already done', (s) => act(s, 'acknowledge', sec(70)), 'acknowledged', sec(80)],
-      ['on a resolved incident', (s) => act(act(act(s, 'acknowledge', sec(10)), 'arrive', sec(20)), 'resolve', sec(30)), 'underControl', sec(400)],
+      [
+        'on a resolved incident',
+        (s) => act(act(act(s, 'acknowledge', sec(10)), 'arrive', sec(20)), 'resolve', sec(30)),
+        'underControl',
+        sec(400),
+      ],
     ])('changes nothing when the milestone is %s', (_, prepare, name, now) => {
       const state = prepare(open());
       expect(escalate(state, name, now, 'S2')).toBe(state);
@@ -290,7 +342,9 @@ describe('1-3-5 timeline', () => {
 
     it('accepts a backup once it has been called in', () => {
       const state = open();
-      expect(attempt(state, { type: 'acknowledge', at: sec(70), by: 'x', substationId: 'S2' }).outcome).toBe(TimelineErrorCode.WrongSubstation);
+      expect(attempt(state, { type: 'acknowledge', at: sec(70), by: 'x', substationId: 'S2' }).outcome).toBe(
+        TimelineErrorCode.WrongSubstation,
+      );
       const escalated = escalate(state, 'acknowledged', sec(60), 'S2');
       expect(attempt(escalated, { type: 'acknowledge', at: sec(70), by: 'x', substationId: 'S2' }).outcome).toBe('ok');
     });

@@ -3,7 +3,8 @@ import { distanceM } from '../geo';
 import { generateZone } from './zone-generator';
 import type { GeoBounds } from './zone';
 
-const inside = (b: GeoBounds, p: { lat: number; lon: number }) => p.lat > b.minLat && p.lat < b.maxLat && p.lon > b.minLon && p.lon < b.maxLon;
+const inside = (b: GeoBounds, p: { lat: number; lon: number }) =>
+  p.lat > b.minLat && p.lat < b.maxLat && p.lon > b.minLon && p.lon < b.maxLon;
 
 describe('generateZone', () => {
   const zone = generateZone();
@@ -45,7 +46,9 @@ describe('generateZone', () => {
       expect(areas.reduce((sum, a) => sum + area(a), 0)).toBeCloseTo((maxLat - minLat) * (maxLon - minLon), 12);
       areas.forEach((a, i) =>
         areas.slice(i + 1).forEach((b) => {
-          const overlap = Math.min(a.maxLat, b.maxLat) - Math.max(a.minLat, b.minLat) > 1e-12 && Math.min(a.maxLon, b.maxLon) - Math.max(a.minLon, b.minLon) > 1e-12;
+          const overlap =
+            Math.min(a.maxLat, b.maxLat) - Math.max(a.minLat, b.minLat) > 1e-12 &&
+            Math.min(a.maxLon, b.maxLon) - Math.max(a.minLon, b.minLon) > 1e-12;
           expect(overlap).toBe(false);
         }),
       );

@@ -44,8 +44,30 @@ const INDUSTRIES: Industry[] = [
 const INDUSTRY_WEIGHT_TOTAL = INDUSTRIES.reduce((sum, i) => sum + i.weight, 0);
 
 const NAME_SYLLABLES = [
-  'Heng', 'Xin', 'Jin', 'Feng', 'Tai', 'Long', 'Sheng', 'Da', 'Hua', 'Rui', 'Yuan', 'Kang',
-  'Mei', 'Bao', 'Fu', 'Li', 'Chang', 'Hong', 'Tian', 'Yi', 'Wei', 'Ming', 'Hao', 'Jia',
+  'Heng',
+  'Xin',
+  'Jin',
+  'Feng',
+  'Tai',
+  'Long',
+  'Sheng',
+  'Da',
+  'Hua',
+  'Rui',
+  'Yuan',
+  'Kang',
+  'Mei',
+  'Bao',
+  'Fu',
+  'Li',
+  'Chang',
+  'Hong',
+  'Tian',
+  'Yi',
+  'Wei',
+  'Ming',
+  'Hao',
+  'Jia',
 ];
 
 type Random = () => number;
@@ -178,7 +200,12 @@ export function generateZone(options: { enterprises?: number; seed?: number } = 
       hazards: hazardsFor(rng, deviceCount < 15),
     });
     deviceMix(rng, deviceCount, industry).forEach((type, i) => {
-      devices.push({ id: `${id}-D${String(i + 1).padStart(2, '0')}`, enterpriseId: id, type, reportIntervalS: DEVICE_TYPES[type].reportIntervalS });
+      devices.push({
+        id: `${id}-D${String(i + 1).padStart(2, '0')}`,
+        enterpriseId: id,
+        type,
+        reportIntervalS: DEVICE_TYPES[type].reportIntervalS,
+      });
     });
   }
   return { substations, enterprises, devices };

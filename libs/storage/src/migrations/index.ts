@@ -7,4 +7,12 @@ import { ruleStatesMigration } from './005-rule-states';
 import { apiTokensMigration } from './006-api-tokens';
 import { deviceCredentialsMigration } from './007-device-credentials';
 
-export const MIGRATIONS: readonly Migration[] = [schemaMigration, timescaleMigration, reportIndexesMigration, renotificationsMigration, ruleStatesMigration, apiTokensMigration, deviceCredentialsMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  schemaMigration,
+  timescaleMigration,
+  reportIndexesMigration,
+  renotificationsMigration,
+  ruleStatesMigration,
+  apiTokensMigration,
+  deviceCredentialsMigration,
+];

@@ -9,7 +9,10 @@ import { Topics } from '@app/contracts';
 
 @Injectable()
 class BusLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(BUS) private readonly bus: Bus, health: HealthChecks) {
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    health: HealthChecks,
+  ) {
     health.register('bus', () => this.bus.ping());
     // One bus per process; a later app module of the same process reads the same one.
     register.removeSingleMetric('zone_bus_lag_messages');

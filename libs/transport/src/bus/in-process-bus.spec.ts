@@ -37,7 +37,10 @@ describe('InProcessBus', () => {
     sut = new InProcessBus();
     const sizes: number[] = [];
     await sut.subscribe<number>('t', 'g', async (ms) => void sizes.push(ms.length), { maxBatch: 4 });
-    await sut.publish('t', Array.from({ length: 10 }, (_, i) => msg('k', i)));
+    await sut.publish(
+      't',
+      Array.from({ length: 10 }, (_, i) => msg('k', i)),
+    );
     await sut.idle();
     expect(sizes).toEqual([4, 4, 2]);
   });
@@ -47,7 +50,10 @@ describe('InProcessBus', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     await sut.subscribe<number>('t', 'g', async () => gate, { maxBatch: 100 });
-    await sut.publish('t', Array.from({ length: 5 }, (_, i) => msg('k', i)));
+    await sut.publish(
+      't',
+      Array.from({ length: 5 }, (_, i) => msg('k', i)),
+    );
     let published = false;
     const second = sut.publish('t', [msg('k', 99)]).then(() => (published = true));
     await new Promise((r) => setTimeout(r, 20));

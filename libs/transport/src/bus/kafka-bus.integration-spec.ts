@@ -13,7 +13,14 @@ describe('KafkaBus (real Kafka broker)', () => {
   const buses: KafkaBus[] = [];
 
   const makeBus = async (): Promise<KafkaBus> => {
-    const bus = new KafkaBus({ brokers: BROKERS, clientId: `test-${run}`, topics: [topic, deadLetters], partitions: 4, replicationFactor: 1, deadLetterTopic: deadLetters });
+    const bus = new KafkaBus({
+      brokers: BROKERS,
+      clientId: `test-${run}`,
+      topics: [topic, deadLetters],
+      partitions: 4,
+      replicationFactor: 1,
+      deadLetterTopic: deadLetters,
+    });
     await bus.connect();
     buses.push(bus);
     return bus;
@@ -94,7 +101,11 @@ describe('KafkaBus (real Kafka broker)', () => {
 
     const dead: BusMessage<{ reason: string; payload: string }>[] = [];
     const watcher = await makeBus();
-    await watcher.subscribe<{ reason: string; payload: string }>(deadLetters, `dlq-watch-${run}`, async (batch) => void dead.push(...batch));
+    await watcher.subscribe<{ reason: string; payload: string }>(
+      deadLetters,
+      `dlq-watch-${run}`,
+      async (batch) => void dead.push(...batch),
+    );
     await waitFor(() => good.includes(999) && dead.length >= 1, 30_000, 'the good message handled and the bad one dead-lettered');
     expect(dead[0].value).toMatchObject({ reason: 'processing-failed', payload: '{not json' });
   });

@@ -63,7 +63,11 @@ export class KafkaBus implements Bus {
     });
     // One request in flight keeps each partition in order across retries; a retry may
     // still duplicate a message, which every consumer tolerates (idempotent handlers).
-    this.producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = this.kafka.producer({
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -74,7 +78,11 @@ export class KafkaBus implements Bus {
     if (missing.length > 0) {
       await this.admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: this.options.replicationFactor })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.options.partitions,
+          replicationFactor: this.options.replicationFactor,
+        })),
       });
       this.options.logger?.log(`created topics ${missing.join(', ')} with ${this.options.partitions} partitions`);
     }
@@ -163,7 +171,14 @@ export class KafkaBus implements Bus {
         for (let i = 0; i < good.length; i += maxBatch) {
           if (!isRunning() || isStale()) return;
           const chunk = good.slice(i, i + maxBatch);
-          const handled = await this.handleUntilStored(topic, group, handler, chunk.map(({ offset: _offset, ...message }) => message), heartbeat, () => isRunning() && !isStale());
+          const handled = await this.handleUntilStored(
+            topic,
+            group,
+            handler,
+            chunk.map(({ offset: _offset, ...message }) => message),
+            heartbeat,
+            () => isRunning() && !isStale(),
+          );
           if (!handled) return;
           await commit(chunk[chunk.length - 1].offset);
           this.lags.set(lagKey, Number(batch.highWatermark) - Number(chunk[chunk.length - 1].offset) - 1);
@@ -196,7 +211,8 @@ export class KafkaBus implements Bus {
         return true;
       } catch (e) {
         if (!stillOurs() || !this.connected) return false;
-        if (attempt === 1 || attempt % 10 === 0) this.options.logger?.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
+        if (attempt === 1 || attempt % 10 === 0)
+          this.options.logger?.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
         const delay = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
         for (let waited = 0; waited < delay && stillOurs(); waited += 1000) {
           await new Promise((r) => setTimeout(r, Math.min(1000, delay - waited)));
@@ -207,7 +223,13 @@ export class KafkaBus implements Bus {
     }
   }
 
-  private async restartConsumer<T>(dead: Consumer, topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions): Promise<void> {
+  private async restartConsumer<T>(
+    dead: Consumer,
+    topic: string,
+    group: string,
+    handler: BusHandler<T>,
+    options: SubscribeOptions,
+  ): Promise<void> {
     const index = this.consumers.indexOf(dead);
     if (index >= 0) this.consumers.splice(index, 1);
     await dead.disconnect().catch(() => undefined);
@@ -238,7 +260,9 @@ export class KafkaBus implements Bus {
     if (!this.connected) throw new Error('not connected to Kafka');
     await Promise.race([
       this.admin.describeCluster(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`Kafka did not answer in ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`Kafka did not answer in ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS).unref(),
+      ),
     ]);
   }
 

@@ -12,7 +12,9 @@ describe('EmbeddedMqttBroker', () => {
     const first = new EmbeddedMqttBroker();
     brokers.push(first);
     const port = await first.start({ host: '127.0.0.1', port: 0, deviceAuth: 'off' });
-    await expect(new EmbeddedMqttBroker().start({ host: '127.0.0.1', port, deviceAuth: 'off' })).rejects.toThrow(`MQTT_PORT ${port} is already in use`);
+    await expect(new EmbeddedMqttBroker().start({ host: '127.0.0.1', port, deviceAuth: 'off' })).rejects.toThrow(
+      `MQTT_PORT ${port} is already in use`,
+    );
   });
 
   it('acknowledges a publish only after the interceptor has it, also one sent before the interceptor was there', async () => {
@@ -65,7 +67,8 @@ describe('EmbeddedMqttBroker with device authentication required', () => {
     clients.push(client);
     return client;
   };
-  const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
+  const closed = (client: MqttClient) =>
+    new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
 
   beforeAll(async () => {
     url = `mqtt://127.0.0.1:${await sut.start({ host: '127.0.0.1', port: 0, deviceAuth: 'required' })}`;

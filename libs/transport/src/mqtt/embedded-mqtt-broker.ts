@@ -97,7 +97,9 @@ export class EmbeddedMqttBroker {
         aedes.close();
         reject(
           error.code === 'EADDRINUSE'
-            ? new Error(`MQTT_PORT ${options.port} is already in use on ${options.host} (another MQTT broker?): set MQTT_PORT to a free port, or MQTT_URL to use that broker`)
+            ? new Error(
+                `MQTT_PORT ${options.port} is already in use on ${options.host} (another MQTT broker?): set MQTT_PORT to a free port, or MQTT_URL to use that broker`,
+              )
             : error,
         );
       };

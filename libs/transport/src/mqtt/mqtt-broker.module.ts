@@ -8,7 +8,11 @@ export const MQTT_BROKER_URL = Symbol('MQTT_BROKER_URL');
 
 @Injectable()
 class BrokerLifecycle implements OnApplicationShutdown {
-  constructor(private readonly broker: EmbeddedMqttBroker, @Inject(APP_CONFIG) config: AppConfig, health: HealthChecks) {
+  constructor(
+    private readonly broker: EmbeddedMqttBroker,
+    @Inject(APP_CONFIG) config: AppConfig,
+    health: HealthChecks,
+  ) {
     if (!config.MQTT_URL) {
       health.register('mqttBroker', async () => {
         if (!this.broker.running) throw new Error('embedded broker is not listening');
@@ -35,7 +39,10 @@ export class MqttBrokerModule {
           useFactory: async (config: AppConfig, broker: EmbeddedMqttBroker): Promise<string> => {
             if (config.MQTT_URL) return config.MQTT_URL;
             const port = await broker.start({ host: config.MQTT_HOST, port: config.MQTT_PORT, deviceAuth: config.MQTT_DEVICE_AUTH });
-            const auth = config.MQTT_DEVICE_AUTH === 'required' ? 'devices log in with their credentials' : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
+            const auth =
+              config.MQTT_DEVICE_AUTH === 'required'
+                ? 'devices log in with their credentials'
+                : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
             new Logger('MqttBroker').log(`embedded MQTT broker listening on ${config.MQTT_HOST}:${port} (${auth})`);
             return `mqtt://127.0.0.1:${port}`;
           },

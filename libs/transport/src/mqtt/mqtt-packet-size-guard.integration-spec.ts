@@ -42,7 +42,18 @@ describe.each(['off', 'required'] as const)('the embedded broker refuses oversiz
   it('disconnects a client announcing a 256 MB packet at its header, logged in or not, without buffering it', async () => {
     const socket = await openSocket(port);
     const closed = closedWithin(socket, 2000).finally(() => socket.destroy());
-    socket.write(generate({ cmd: 'connect', clientId: 'E0001-D01', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 60, username: 'E0001-D01', password: Buffer.from('x') }));
+    socket.write(
+      generate({
+        cmd: 'connect',
+        clientId: 'E0001-D01',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 60,
+        username: 'E0001-D01',
+        password: Buffer.from('x'),
+      }),
+    );
     // A PUBLISH whose Remaining Length is the protocol's maximum, then a first megabyte of it.
     socket.write(Buffer.from([0x32, 0xff, 0xff, 0xff, 0x7f]));
     socket.write(Buffer.alloc(1 << 20, 'a'));

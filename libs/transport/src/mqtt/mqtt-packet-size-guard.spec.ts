@@ -1,7 +1,16 @@
 import { generate } from 'mqtt-packet';
 import { MqttPacketSizeScanner } from './mqtt-packet-size-guard';
 
-const publish = (bytes: number) => generate({ cmd: 'publish', topic: 'sites/E1/devices/D1/telemetry', payload: Buffer.alloc(bytes, 'a'), qos: 1, messageId: 1, retain: false, dup: false });
+const publish = (bytes: number) =>
+  generate({
+    cmd: 'publish',
+    topic: 'sites/E1/devices/D1/telemetry',
+    payload: Buffer.alloc(bytes, 'a'),
+    qos: 1,
+    messageId: 1,
+    retain: false,
+    dup: false,
+  });
 const connect = generate({ cmd: 'connect', clientId: 'E1-D1', protocolId: 'MQTT', protocolVersion: 4, clean: true, keepalive: 60 });
 
 /** Feeds the stream in pieces of `size` bytes and reports the first refusal. */

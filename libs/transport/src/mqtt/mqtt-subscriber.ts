@@ -34,7 +34,8 @@ export class MqttSubscriber {
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
-      properties: options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS ?? 3600 } : undefined,
+      properties:
+        options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS ?? 3600 } : undefined,
     };
     const client = connect(options.url, clientOptions);
     client.handleMessage = (packet, done) => {
@@ -50,7 +51,10 @@ export class MqttSubscriber {
     // again to a subscription the session has keeps what is queued for it.
     // (mqtt.js itself skips topics it believes subscribed unless told `resubscribe`.)
     client.on('connect', () => {
-      client.subscribe({ ...Object.fromEntries(options.topics.map((t) => [t, { qos: 1 as const }])), resubscribe: true } as ISubscriptionMap);
+      client.subscribe({
+        ...Object.fromEntries(options.topics.map((t) => [t, { qos: 1 as const }])),
+        resubscribe: true,
+      } as ISubscriptionMap);
     });
     await new Promise<void>((resolve, reject) => {
       const onError = (e: Error) => reject(e);
