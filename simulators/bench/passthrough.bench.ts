@@ -20,7 +20,7 @@ export async function benchMqttPassthrough(options: {
   });
   let received = 0;
   let lastAt = 0;
-  sub.stdout!.on('data', (chunk: Buffer) => {
+  sub.stdout.on('data', (chunk: Buffer) => {
     for (const byte of chunk) if (byte === 10) received++;
     lastAt = performance.now();
   });

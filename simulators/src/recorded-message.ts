@@ -33,7 +33,7 @@ export function parseRecording(text: string, source = 'recording'): RecordedMess
     try {
       json = JSON.parse(line);
     } catch (e) {
-      throw new Error(`${source}:${i + 1}: not JSON: ${(e as Error).message}`);
+      throw new Error(`${source}:${i + 1}: not JSON: ${(e as Error).message}`, { cause: e });
     }
     const parsed = recordedMessageSchema.safeParse(json);
     if (!parsed.success)

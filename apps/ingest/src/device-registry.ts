@@ -15,7 +15,7 @@ export class DeviceRegistry {
 
   async load(now: number): Promise<void> {
     const list = await this.zone.listDevices();
-    this.devices = new Map(list.map((d) => [d.id, { id: d.id, enterpriseId: d.enterpriseId, type: d.type as KnownDevice['type'] }]));
+    this.devices = new Map(list.map((d) => [d.id, { id: d.id, enterpriseId: d.enterpriseId, type: d.type }]));
     this.loadedAt = now;
   }
 

@@ -63,7 +63,8 @@ describe('TelemetryValidator', () => {
     ['wrong-type', { ts: NOW, readings: { temperature: '20' } }, topic()],
     ['wrong-type', { ts: NOW, readings: { temperature: true } }, topic()],
     ['wrong-type', { ts: NOW, readings: { gas_lel: null } }, topic('E0001-D02')],
-    ['wrong-type', { ts: NOW, readings: { temperature: 1e400 } }, topic()],
+    // Valid JSON whose number overflows to Infinity when parsed.
+    ['wrong-type', `{"ts": ${NOW}, "readings": {"temperature": 1e400}}`, topic()],
     ['unknown-metric', { ts: NOW, readings: { gas_lel: 3 } }, topic()],
     ['unknown-metric', { ts: NOW, readings: { constructor: 3 } }, topic()],
     ['unknown-device', { ts: NOW, readings: { temperature: 20 } }, topic('E0009-D99', 'E0009')],

@@ -15,5 +15,5 @@ export function jsonParam(value: unknown): string {
 
 /** PostgreSQL text cannot hold NUL, and dead-lettered payloads may contain anything. */
 export function safeText(value: string): string {
-  return value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value;
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }

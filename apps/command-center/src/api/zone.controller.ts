@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { DEVICE_TYPES, DeviceType } from '@app/contracts';
+import { DEVICE_TYPES } from '@app/contracts';
 import { AlarmsRepository, GradeChangesRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { Authenticated } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
@@ -71,7 +71,7 @@ export class ZoneController {
     return {
       ...e,
       why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
-      devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type as DeviceType]?.metrics ?? [] })),
+      devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type]?.metrics ?? [] })),
     };
   }
 

@@ -83,8 +83,8 @@ export function restoreRuleState(rule: Rule, saved: unknown): RuleState {
     pendingSince: s.pendingSince as number | null,
     clearingSince: s.clearingSince as number | null,
     raisedAt: s.raisedAt as number | null,
-    sampleTs: [...(sampleTs as number[])],
-    sampleV: [...(sampleV as number[])],
+    sampleTs: [...sampleTs],
+    sampleV: [...sampleV],
     armed: (s.armed as boolean | undefined) ?? true,
   };
 }

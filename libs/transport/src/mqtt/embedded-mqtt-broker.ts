@@ -24,7 +24,8 @@ const SERVER_UNAVAILABLE = 3;
 const NOT_AUTHORIZED = 5;
 
 function connectError(message: string, returnCode: number): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+  const error: AuthenticateError = Object.assign(new Error(message), { returnCode });
+  return error;
 }
 
 /** The in-process MQTT broker (aedes) of the all-in-one process. */
@@ -58,8 +59,8 @@ export class EmbeddedMqttBroker {
 
   /** Ends a device's connection (its client id is its device id), e.g. once its secret was replaced. */
   disconnectDevice(deviceId: string): boolean {
-    const clients = (this.aedes as (Aedes & { clients: Record<string, Client | undefined> }) | null)?.clients;
-    const client = clients?.[deviceId] as DeviceClient | undefined;
+    const clients = (this.aedes as (Aedes & { clients: Record<string, DeviceClient | undefined> }) | null)?.clients;
+    const client = clients?.[deviceId];
     if (!client?.[DEVICE]) return false;
     client.close();
     return true;
