@@ -75,6 +75,7 @@ export class Fleet {
       const { item } = this.queue.pop()!;
       const d = this.devices.get(item.id)!;
       if (item.generation !== d.generation || !d.online) continue;
+      // Not awaited: a fleet keeps up to MAX_IN_FLIGHT publishes open at once; publish() counts its own failures.
       void this.report(d, due);
       this.queue.push(due + d.intervalS, { id: d.seed.id, generation: d.generation });
     }
@@ -153,6 +154,7 @@ export class Fleet {
 
   private reportNow(d: SimulatedDevice, s: number): void {
     if (!d.online) return;
+    // Not awaited, as in tick(): publish() counts its own failures.
     void this.report(d, s);
     this.reschedule(d, s + d.intervalS);
   }
