@@ -33,7 +33,7 @@ export async function startApp(
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
   app.enableShutdownHooks();
   for (const setup of httpAppSetups(app)) setup(app);
-  if (options.listen !== false) await app.listen(config.PORT);
+  if (options.listen !== false) await app.listen(config.http.port);
   return app;
 }
 
@@ -52,7 +52,7 @@ export async function runMain(name: string, makeModule: (config: AppConfig) => D
   try {
     const started = Date.now();
     const app = await startApp(makeModule(config), config);
-    app.get(Logger).log(`${name} ready on port ${config.PORT} in ${Date.now() - started} ms`);
+    app.get(Logger).log(`${name} ready on port ${config.http.port} in ${Date.now() - started} ms`);
   } catch (e) {
     // A bad rule file is configuration too: its message says what to fix, a stack would only bury it.
     if (e instanceof RuleFileError) {
