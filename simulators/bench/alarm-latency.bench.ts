@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
   const stream = new SseRecorder();
   try {
     const url = `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`;
-    const port = (app.getHttpServer().address() as AddressInfo).port;
+    const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
     await stream.open(`http://127.0.0.1:${port}/api/stream`, { authorization: `Bearer ${TOKEN}` });
     const detectors = generateZone({ enterprises: config.seed.enterprises }).devices.filter((d) => d.type === 'smoke_detector');
     const probe = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-probe' });
@@ -72,7 +73,7 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     await new Promise((r) => setTimeout(r, 2000));
     const latencies: number[] = [];
     for (const e of stream.ofType('alarm.raised')) {
-      const sent = sentAt.get(e.data.deviceId);
+      const sent = sentAt.get((e.data as { deviceId: string }).deviceId);
       if (sent !== undefined && e.receivedAt !== undefined) latencies.push(e.receivedAt - sent);
     }
     latencies.sort((a, b) => a - b);

@@ -35,11 +35,12 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     health: HealthChecks,
     @Optional() private readonly broker?: EmbeddedMqttBroker,
   ) {
-    health.register('mqttIngest', async () => {
-      if (this.subscribers.length === 0 && this.broker?.running) return { embedded: true };
+    health.register('mqttIngest', () => {
+      if (this.subscribers.length === 0 && this.broker?.running) return Promise.resolve({ embedded: true });
       const up = this.subscribers.filter((s) => s.connected).length;
-      if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
-      return { connections: up };
+      if (up < this.subscribers.length || up === 0)
+        return Promise.reject(new Error(`${up} of ${this.subscribers.length} MQTT connections up`));
+      return Promise.resolve({ connections: up });
     });
     this.inFlight = new InFlightLimit(config.maxInFlight);
     const flood = new FloodLimiter(config.flood, clock);

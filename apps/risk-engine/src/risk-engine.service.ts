@@ -50,7 +50,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     const rows: { ts: number; deviceId: string; metric: string; value: number }[] = [];
     for (const { value: r } of batch) {
       for (const [metric, v] of Object.entries(r.readings)) {
-        rows.push({ ts: r.ts, deviceId: r.deviceId, metric, value: typeof v === 'boolean' ? (v ? 1 : 0) : (v as number) });
+        rows.push({ ts: r.ts, deviceId: r.deviceId, metric, value: typeof v === 'boolean' ? (v ? 1 : 0) : v });
       }
     }
     const stored = await this.readings.insertBatch(rows);

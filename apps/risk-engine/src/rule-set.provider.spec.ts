@@ -5,7 +5,7 @@ import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configToken, loadConfig } from '@app/config';
 import { defaultRuleSet, RuleFileError, type VersionedRuleSet } from '@app/domain';
-import { RULE_SET, ruleSetProvider } from './rule-set.provider';
+import { ruleSetProvider } from './rule-set.provider';
 
 describe('ruleSetProvider', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rule-set-'));

@@ -59,7 +59,7 @@ export async function runMain(name: string, makeModule: (config: AppConfig) => D
       process.stderr.write(`${name}: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   }
 }

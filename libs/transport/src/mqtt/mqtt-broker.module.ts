@@ -14,10 +14,11 @@ class BrokerLifecycle implements OnApplicationShutdown {
     health: HealthChecks,
   ) {
     if (!config.url) {
-      health.register('mqttBroker', async () => {
-        if (!this.broker.running) throw new Error('embedded broker is not listening');
-        return { embedded: true, port: this.broker.port, clients: this.broker.connectedClients };
-      });
+      health.register('mqttBroker', () =>
+        this.broker.running
+          ? Promise.resolve({ embedded: true, port: this.broker.port, clients: this.broker.connectedClients })
+          : Promise.reject(new Error('embedded broker is not listening')),
+      );
     }
   }
   async onApplicationShutdown(): Promise<void> {
