@@ -181,6 +181,7 @@ function healthTargetProblems(where: string, target: { path?: string; port?: num
 interface HealthSources {
   controller: string;
   module: string;
+  infrastructure: string;
   mains: Record<string, string>;
 }
 
@@ -188,19 +189,22 @@ function healthSources(): HealthSources {
   return {
     controller: read('libs/observability/src/health.controller.ts'),
     module: read('libs/observability/src/observability.module.ts'),
+    infrastructure: read('libs/config/src/infrastructure.module.ts'),
     mains: Object.fromEntries(SPEC_APPS.map((app) => [app, read(`apps/${app}/src/main.ts`)])),
   };
 }
 
-/** The apps really serve GET /health: an unprefixed controller with @Get('health'), in a module every app imports. */
+/** The apps really serve GET /health: an unprefixed controller with @Get('health'), in a module every app's InfrastructureModule imports. */
 function servedHealthProblems(sources: HealthSources): string[] {
   const problems: string[] = [];
   if (!/@Controller\(\s*\)/.test(sources.controller)) problems.push('HealthController: @Controller() has a route prefix');
   if (!/@Get\(\s*['"]health['"]\s*\)/.test(sources.controller)) problems.push("HealthController: no @Get('health')");
   if (!/controllers:\s*\[[^\]]*\bHealthController\b/.test(sources.module))
     problems.push('ObservabilityModule: does not declare HealthController');
+  if (!/imports:\s*\[[^\]]*\bObservabilityModule\b/.test(sources.infrastructure))
+    problems.push('InfrastructureModule: does not import ObservabilityModule');
   for (const [app, main] of Object.entries(sources.mains)) {
-    if (!/\bObservabilityModule\b/.test(main)) problems.push(`apps/${app}/src/main.ts: does not import ObservabilityModule`);
+    if (!/\bInfrastructureModule\.forRoot\(/.test(main)) problems.push(`apps/${app}/src/main.ts: does not import InfrastructureModule`);
   }
   const prefixed = ['apps', 'libs'].some((dir) => grepTree(join(ROOT, dir), /\.setGlobalPrefix\(/));
   if (prefixed) problems.push('a global route prefix moves /health');
@@ -668,6 +672,14 @@ describe('deployment files', () => {
       expect(servedHealthProblems({ ...sources, controller: sources.controller.replace('@Controller()', "@Controller('ops')") })).toEqual([
         'HealthController: @Controller() has a route prefix',
       ]);
+    });
+
+    it('an app whose process leaves out /health', () => {
+      const sources = healthSources();
+      const infrastructure = sources.infrastructure.replace(/, ObservabilityModule\]/, ']');
+      expect(servedHealthProblems({ ...sources, infrastructure })).toEqual(['InfrastructureModule: does not import ObservabilityModule']);
+      const mains = { ...sources.mains, ingest: "void runMain('ingest', () => ({ module: IngestModule }));" };
+      expect(servedHealthProblems({ ...sources, mains })).toEqual(['apps/ingest/src/main.ts: does not import InfrastructureModule']);
     });
 
     it('a Dockerfile that runs as root, ships dev dependencies or copies what .dockerignore leaves out', () => {

@@ -8,7 +8,7 @@ import { loadConfig, startApp } from '@app/config';
 import { generateZone } from '@app/domain';
 import { SseRecorder } from '@app/testing';
 import { EmbeddedMqttBroker } from '@app/transport';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
 import { loadInWorker } from './load-in-worker';
 
@@ -44,7 +44,7 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     const url = `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`;
     const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
     await stream.open(`http://127.0.0.1:${port}/api/stream`, { authorization: `Bearer ${TOKEN}` });
-    const detectors = generateZone({ enterprises: config.SEED_ENTERPRISES }).devices.filter((d) => d.type === 'smoke_detector');
+    const detectors = generateZone({ enterprises: config.seed.enterprises }).devices.filter((d) => d.type === 'smoke_detector');
     const probe = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-probe' });
     // Paced: the window only keeps the pace from waiting on acknowledgements.
     const load = loadInWorker({
@@ -52,7 +52,7 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
       connections: 32,
       window: 100,
       messages: options.ratePerS * options.seconds,
-      zoneSize: config.SEED_ENTERPRISES,
+      zoneSize: config.seed.enterprises,
       ratePerS: options.ratePerS,
     });
     await load.connected;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, startApp } from '@app/config';
 import { ComplianceReportRepository, SQL_CLIENT, SqlClient } from '@app/storage';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
 
 const YEAR_MS = 365 * 86_400_000;

@@ -5,7 +5,7 @@ import { loadConfig, startApp } from '@app/config';
 import { SQL_CLIENT, SqlClient } from '@app/storage';
 import { waitFor } from '@app/testing';
 import { EmbeddedMqttBroker } from '@app/transport';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
 import { loadInWorker } from './load-in-worker';
 import { zoneTargets } from './zone-targets';
@@ -35,13 +35,13 @@ export async function benchEmbeddedThroughput(options: ThroughputOptions): Promi
   const app = await startApp(AllInOneModule.forRoot(config), config);
   try {
     const sql = app.get<SqlClient>(SQL_CLIENT);
-    const devices = zoneTargets(config.SEED_ENTERPRISES).length;
+    const devices = zoneTargets(config.seed.enterprises).length;
     const load = loadInWorker({
       url: `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`,
       connections: options.connections,
       window: options.window,
       messages: options.messages,
-      zoneSize: config.SEED_ENTERPRISES,
+      zoneSize: config.seed.enterprises,
     });
     await load.connected;
     const started = performance.now();

@@ -1,31 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, LoggerModule } from '@app/config';
-import { ObservabilityModule } from '@app/observability';
-import { StorageModule } from '@app/storage';
-import { BusModule, MqttBrokerModule } from '@app/transport';
-import { CommandCenterModule } from '../../command-center/src/command-center.module';
-import { DispatchModule } from '../../dispatch/src/dispatch.module';
-import { IngestModule } from '../../ingest/src/ingest.module';
-import { RiskEngineModule } from '../../risk-engine/src/risk-engine.module';
+import { CommandCenterModule } from '@app/command-center';
+import { AppConfig, InfrastructureModule } from '@app/config';
+import { DispatchModule } from '@app/dispatch';
+import { IngestModule } from '@app/ingest';
+import { RiskEngineModule } from '@app/risk-engine';
 
-/** The whole system in one process: embedded MQTT broker, PGlite/TimescaleDB and the in-process bus by default. */
+/**
+ * The whole system in one process: embedded MQTT broker, PGlite/TimescaleDB and the in-process bus by default.
+ * Each app's module brings the storage, bus and broker it uses; Nest makes each of them once for the process.
+ */
 @Module({})
 export class AllInOneModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AllInOneModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(config, 'all-in-one'),
-        ObservabilityModule,
-        StorageModule.forRoot(),
-        BusModule.forRoot(),
-        MqttBrokerModule.forRoot(),
-        IngestModule,
-        RiskEngineModule,
-        DispatchModule,
-        CommandCenterModule,
-      ],
+      imports: [InfrastructureModule.forRoot(config, 'all-in-one'), IngestModule, RiskEngineModule, DispatchModule, CommandCenterModule],
     };
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { HTTP_APP_SETUP } from '@app/config';
+import { StorageModule } from '@app/storage';
+import { BusModule } from '@app/transport';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
@@ -19,6 +21,7 @@ import { LiveStreamService } from './live/live-stream.service';
 import { setupApiDocs } from './openapi/api-docs';
 
 @Module({
+  imports: [StorageModule, BusModule],
   controllers: [
     DashboardController,
     MeController,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { IncidentView, MilestoneName } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { Clock } from '@app/domain';
 import { IncidentsRepository } from '@app/storage';
 import { DeadlineQueue } from './deadline-queue';
@@ -26,19 +26,19 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
   private stopped = false;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('dispatch') private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly incidents: IncidentsRepository,
     private readonly escalation: EscalationService,
   ) {
-    this.horizonMs = Math.max(60_000, config.DEADLINE_POLL_MS * 10);
+    this.horizonMs = Math.max(60_000, config.deadlinePollMs * 10);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.poll();
     this.poller = setInterval(
       () => void this.poll().catch((e: Error) => this.logger.warn(`deadline poll failed: ${e.message}`)),
-      this.config.DEADLINE_POLL_MS,
+      this.config.deadlinePollMs,
     );
   }
 

@@ -97,7 +97,7 @@ async function dispatchProcess(sql: SqlClient): Promise<DispatchProcess> {
   const sut = new DispatchService(
     bus,
     clock,
-    config,
+    config.dispatch,
     incidents,
     zone,
     new SubstationSnapshots(zone, incidents, clock),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, IncidentEventV1, opensIncident, Topics } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { chooseSubstation, Clock, GeoPoint, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -28,7 +28,7 @@ export class DispatchService implements OnApplicationBootstrap {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('dispatch') private readonly config: DispatchConfig,
     private readonly incidents: IncidentsRepository,
     private readonly zone: ZoneRepository,
     private readonly snapshots: SubstationSnapshots,
@@ -58,11 +58,7 @@ export class DispatchService implements OnApplicationBootstrap {
 
   /** The policy frozen into each incident it opens. */
   private policy(): TimelinePolicy {
-    return {
-      ...this.config.TIMELINE_SECONDS,
-      renotifyS: this.config.TIMELINE_RENOTIFY_S,
-      maxRenotifications: this.config.TIMELINE_MAX_RENOTIFICATIONS,
-    };
+    return { ...this.config.timeline };
   }
 
   private async openOrJoin(

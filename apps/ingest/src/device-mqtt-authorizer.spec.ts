@@ -32,7 +32,7 @@ function setup(env: Record<string, string> = {}) {
   const metrics = { refused: { inc: jest.fn() } };
   const broker = { authorizeWith: jest.fn(), disconnectDevice: jest.fn(() => true) };
   const sut = new DeviceMqttAuthorizer(
-    loadConfig(env),
+    loadConfig(env).mqtt,
     clock,
     registry as unknown as DeviceRegistry,
     credentials as unknown as DeviceCredentialsRepository,

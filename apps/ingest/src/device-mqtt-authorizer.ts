@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, InjectConfig, MqttConfig } from '@app/config';
 import { Clock } from '@app/domain';
 import { DeviceCredentialsRepository } from '@app/storage';
 import { EmbeddedMqttBroker, MqttDevice, MqttDeviceAuthorizer, MqttLogin } from '@app/transport';
@@ -36,7 +36,7 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
   private unsubscribe: (() => void) | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('mqtt') private readonly config: MqttConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly registry: DeviceRegistry,
     private readonly credentials: DeviceCredentialsRepository,
@@ -45,7 +45,7 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.MQTT_URL !== undefined || this.config.MQTT_DEVICE_AUTH !== 'required' || !this.broker) return;
+    if (this.config.url !== undefined || this.config.deviceAuth !== 'required' || !this.broker) return;
     // An issue made in this process takes effect at once: the old secret is forgotten and its connection ended.
     this.unsubscribe = this.credentials.onIssued((deviceId) => {
       this.secrets.delete(deviceId);

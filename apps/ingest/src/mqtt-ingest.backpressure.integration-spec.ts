@@ -31,7 +31,7 @@ async function ingest(bus: Bus, maxInFlight: number): Promise<MqttIngestService>
   });
   const registry = new DeviceRegistry(zone);
   await registry.load(NOW);
-  return new MqttIngestService(bus, clock, config, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
+  return new MqttIngestService(bus, clock, config.ingest, config.mqtt, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
 }
 
 const reading = (n: number) => ({

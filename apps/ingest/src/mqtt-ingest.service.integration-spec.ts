@@ -63,7 +63,7 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
     }
     const registry = new DeviceRegistry(zone);
     await registry.load(clock.now());
-    sut = new MqttIngestService(bus, clock, config, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
+    sut = new MqttIngestService(bus, clock, config.ingest, config.mqtt, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
   });
 
   afterAll(async () => {

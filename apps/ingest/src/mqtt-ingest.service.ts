@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseDeviceTopic, Topics } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, IngestConfig, InjectConfig, MqttConfig } from '@app/config';
 import { Clock, FloodLimiter } from '@app/domain';
 import { HealthChecks } from '@app/observability';
 import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
@@ -27,37 +27,33 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('ingest') private readonly config: IngestConfig,
+    @InjectConfig('mqtt') private readonly mqtt: MqttConfig,
     @Inject(MQTT_BROKER_URL) private readonly brokerUrl: string,
     private readonly registry: DeviceRegistry,
     private readonly metrics: IngestMetrics,
     health: HealthChecks,
     @Optional() private readonly broker?: EmbeddedMqttBroker,
   ) {
-    health.register('mqttIngest', async () => {
-      if (this.subscribers.length === 0 && this.broker?.running) return { embedded: true };
+    health.register('mqttIngest', () => {
+      if (this.subscribers.length === 0 && this.broker?.running) return Promise.resolve({ embedded: true });
       const up = this.subscribers.filter((s) => s.connected).length;
-      if (up < this.subscribers.length || up === 0) throw new Error(`${up} of ${this.subscribers.length} MQTT connections up`);
-      return { connections: up };
+      if (up < this.subscribers.length || up === 0)
+        return Promise.reject(new Error(`${up} of ${this.subscribers.length} MQTT connections up`));
+      return Promise.resolve({ connections: up });
     });
-    this.inFlight = new InFlightLimit(config.INGEST_MAX_IN_FLIGHT);
-    const flood = new FloodLimiter(
-      {
-        device: { ratePerS: config.INGEST_DEVICE_RATE_PER_S, burst: config.INGEST_DEVICE_BURST },
-        enterprise: { ratePerS: config.INGEST_ENTERPRISE_RATE_PER_S, burst: config.INGEST_ENTERPRISE_BURST },
-      },
-      clock,
-    );
+    this.inFlight = new InFlightLimit(config.maxInFlight);
+    const flood = new FloodLimiter(config.flood, clock);
     this.validator = new TelemetryValidator(
       (id) => this.registry.find(id),
-      { maxClockSkewMs: config.MAX_CLOCK_SKEW_S * 1000, maxReadingAgeMs: config.MAX_READING_AGE_S * 1000 },
+      { maxClockSkewMs: config.maxClockSkewS * 1000, maxReadingAgeMs: config.maxReadingAgeS * 1000 },
       flood,
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.registry.load(this.clock.now());
-    const external = this.config.MQTT_URL !== undefined;
+    const external = this.mqtt.url !== undefined;
     if (!external && this.broker?.running) {
       this.broker.intercept((topic, payload) => this.handle(topic, payload));
       this.logger.log(`ingesting inside the embedded broker for ${this.registry.size} devices`);
@@ -67,20 +63,20 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     // connections split the load) and persistent sessions, so QoS 1 messages
     // not yet acknowledged are delivered again after a crash. Several
     // connections because a connection hands over one message at a time.
-    const connections = external ? this.config.INGEST_MQTT_CONNECTIONS : 1;
-    const base = this.config.INGEST_CLIENT_ID ?? `zone-ingest-${hostname()}`;
+    const connections = external ? this.config.mqttConnections : 1;
+    const base = this.config.clientId ?? `zone-ingest-${hostname()}`;
     for (let i = 0; i < connections; i++) {
       const subscriber = new MqttSubscriber();
       await subscriber.start(
         {
           url: this.brokerUrl,
           clientId: external ? `${base}-${i}` : `zone-ingest-${randomUUID().slice(0, 8)}`,
-          topics: [external ? `$share/${this.config.INGEST_SHARE_GROUP}/sites/#` : 'sites/#'],
+          topics: [external ? `$share/${this.config.shareGroup}/sites/#` : 'sites/#'],
           protocolVersion: external ? 5 : 4,
           persistentSession: external,
-          sessionExpiryS: this.config.INGEST_SESSION_EXPIRY_S,
-          username: this.config.MQTT_USERNAME,
-          password: this.config.MQTT_PASSWORD,
+          sessionExpiryS: this.config.sessionExpiryS,
+          username: this.mqtt.username,
+          password: this.mqtt.password,
         },
         (topic, payload) => this.handle(topic, payload),
       );

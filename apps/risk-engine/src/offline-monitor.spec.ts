@@ -49,7 +49,7 @@ function setup(silent: SilentDevice[] = []) {
   const published: AlarmEventV1[][] = [];
   const findings = { publish: jest.fn(async (events: readonly AlarmEventV1[]) => void published.push([...events])) };
   const sut = new OfflineMonitor(
-    loadConfig({ OFFLINE_SWEEP_MS: String(SWEEP_MS) }),
+    loadConfig({ OFFLINE_SWEEP_MS: String(SWEEP_MS) }).riskEngine,
     clock,
     presence as unknown as DevicePresenceRepository,
     findings as unknown as FindingsPublisher,

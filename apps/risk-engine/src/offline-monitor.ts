@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1 } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
 import { Clock } from '@app/domain';
 import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SILENT_INTERVALS, SilentDevice } from '@app/storage';
 import { FindingsPublisher } from './findings-publisher';
@@ -47,7 +47,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly written = new Map<string, number>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('riskEngine') private readonly config: RiskEngineConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly presence: DevicePresenceRepository,
     private readonly findings: FindingsPublisher,
@@ -99,7 +99,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async reported(reports: readonly DeviceReported[]): Promise<void> {
     for (const r of reports) if ((this.pendingReports.get(r.deviceId)?.at ?? -Infinity) <= r.at) this.pendingReports.set(r.deviceId, r);
-    if (this.clock.now() - this.reportsFlushedAt >= this.config.PRESENCE_FLUSH_MS) await this.flushReports('slack');
+    if (this.clock.now() - this.reportsFlushedAt >= this.config.presenceFlushMs) await this.flushReports('slack');
   }
 
   /** The next report of this device is written whatever the slack: it went offline, so that report brings it back. */
@@ -165,13 +165,13 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
       this.running = this.sweep()
         .then(
           () => undefined,
-          (e: Error) => this.logger.warn(`offline sweep failed, trying again in ${this.config.OFFLINE_SWEEP_MS} ms: ${e.message}`),
+          (e: Error) => this.logger.warn(`offline sweep failed, trying again in ${this.config.offlineSweepMs} ms: ${e.message}`),
         )
         .finally(() => {
           this.running = null;
           this.schedule();
         });
-    }, this.config.OFFLINE_SWEEP_MS);
+    }, this.config.offlineSweepMs);
   }
 }
 

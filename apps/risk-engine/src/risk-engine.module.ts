@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { StorageModule } from '@app/storage';
+import { BusModule } from '@app/transport';
 import { DeadLetterStore } from './dead-letter.store';
 import { FindingsPublisher } from './findings-publisher';
 import { OfflineMonitor } from './offline-monitor';
@@ -7,6 +9,7 @@ import { RiskMetrics } from './risk.metrics';
 import { ruleSetProvider, RULE_SET } from './rule-set.provider';
 
 @Module({
+  imports: [StorageModule, BusModule],
   providers: [RiskEngineService, DeadLetterStore, RiskMetrics, FindingsPublisher, OfflineMonitor, ruleSetProvider],
   exports: [RULE_SET],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, TelemetryReadingV1, Topics } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK } from '@app/config';
+import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
 import { Clock, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -25,7 +25,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('riskEngine') private readonly config: RiskEngineConfig,
     private readonly readings: ReadingsRepository,
     private readonly alarms: AlarmsRepository,
     private readonly zone: ZoneRepository,
@@ -50,7 +50,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     const rows: { ts: number; deviceId: string; metric: string; value: number }[] = [];
     for (const { value: r } of batch) {
       for (const [metric, v] of Object.entries(r.readings)) {
-        rows.push({ ts: r.ts, deviceId: r.deviceId, metric, value: typeof v === 'boolean' ? (v ? 1 : 0) : (v as number) });
+        rows.push({ ts: r.ts, deviceId: r.deviceId, metric, value: typeof v === 'boolean' ? (v ? 1 : 0) : v });
       }
     }
     const stored = await this.readings.insertBatch(rows);
@@ -107,8 +107,8 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
    */
   private async saveRuleStates(force: boolean): Promise<void> {
     const now = this.clock.now();
-    const rulesDue = force || now - this.ruleStatesSavedAt >= this.config.RULE_STATE_SAVE_MS;
-    const windowsDue = force || now - this.windowsSavedAt >= this.config.RULE_WINDOW_SAVE_MS;
+    const rulesDue = force || now - this.ruleStatesSavedAt >= this.config.ruleStateSaveMs;
+    const windowsDue = force || now - this.windowsSavedAt >= this.config.ruleWindowSaveMs;
     if (rulesDue) this.ruleStatesSavedAt = now;
     if (windowsDue) this.windowsSavedAt = now;
     const ids = new Set([

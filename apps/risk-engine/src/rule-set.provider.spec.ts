@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, loadConfig } from '@app/config';
+import { configToken, loadConfig } from '@app/config';
 import { defaultRuleSet, RuleFileError, type VersionedRuleSet } from '@app/domain';
 import { ruleSetProvider } from './rule-set.provider';
 
 describe('ruleSetProvider', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rule-set-'));
-  const sut = (env: NodeJS.ProcessEnv) => ruleSetProvider.useFactory(loadConfig(env)) as VersionedRuleSet;
+  const sut = (env: NodeJS.ProcessEnv) => ruleSetProvider.useFactory(loadConfig(env).rules) as VersionedRuleSet;
 
   it('gives the shipped default rules when RULES_FILE is unset', () => {
     expect(sut({})).toEqual({ version: '2026.11-2', rules: defaultRuleSet() });
@@ -39,7 +39,7 @@ describe('ruleSetProvider', () => {
     const rules = defaultRuleSet();
     delete rules.electrical_fire_monitor[1].count;
     writeFileSync(path, JSON.stringify({ version: '1', deviceTypes: rules }));
-    @Module({ providers: [{ provide: APP_CONFIG, useValue: loadConfig({ RULES_FILE: path }) }, ruleSetProvider] })
+    @Module({ providers: [{ provide: configToken('rules'), useValue: loadConfig({ RULES_FILE: path }).rules }, ruleSetProvider] })
     class AppModule {}
     await expect(Test.createTestingModule({ imports: [AppModule] }).compile()).rejects.toThrow(
       'count is required for a count-in-window rule',

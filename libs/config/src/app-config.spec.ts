@@ -3,20 +3,20 @@ import { ConfigError, loadConfig } from './app-config';
 describe('loadConfig', () => {
   it('gives the embedded defaults of SPEC.md on an empty environment', () => {
     const sut = loadConfig({});
-    expect(sut).toMatchObject({ PORT: 3000, MQTT_PORT: 1883, DATA_DIR: './data' });
-    expect(sut.TIMELINE_SECONDS).toEqual({ acknowledgeS: 60, onSceneS: 180, underControlS: 300 });
-    expect(sut.MQTT_URL).toBeUndefined();
-    expect(sut.KAFKA_BROKERS).toBeUndefined();
-    expect(sut.DATABASE_URL).toBeUndefined();
+    expect(sut).toMatchObject({ http: { port: 3000 }, mqtt: { port: 1883 }, database: { dataDir: './data' } });
+    expect(sut.dispatch.timeline).toEqual({ acknowledgeS: 60, onSceneS: 180, underControlS: 300, renotifyS: 60, maxRenotifications: 3 });
+    expect(sut.mqtt.url).toBeUndefined();
+    expect(sut.kafka.brokers).toBeUndefined();
+    expect(sut.database.url).toBeUndefined();
   });
 
   it('lets devices onto the embedded broker only with credentials unless told otherwise', () => {
-    expect(loadConfig({}).MQTT_DEVICE_AUTH).toBe('required');
-    expect(loadConfig({ MQTT_DEVICE_AUTH: 'off' }).MQTT_DEVICE_AUTH).toBe('off');
+    expect(loadConfig({}).mqtt.deviceAuth).toBe('required');
+    expect(loadConfig({ MQTT_DEVICE_AUTH: 'off' }).mqtt.deviceAuth).toBe('off');
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig({ DATABASE_URL: '  ' }).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' }).database.url).toBeUndefined();
   });
 
   it.each([
@@ -26,12 +26,87 @@ describe('loadConfig', () => {
     [{ TIMELINE_SECONDS: '300,180,60' }, 'TIMELINE_SECONDS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MQTT_DEVICE_AUTH: 'optional' }, 'MQTT_DEVICE_AUTH'],
+    [{ RULE_STATE_SAVE_MS: '-1' }, 'RULE_STATE_SAVE_MS'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
   });
 
   it('reads short timeline durations for tests', () => {
-    expect(loadConfig({ TIMELINE_SECONDS: '1,2,3' }).TIMELINE_SECONDS).toEqual({ acknowledgeS: 1, onSceneS: 2, underControlS: 3 });
+    expect(loadConfig({ TIMELINE_SECONDS: '1,2,3' }).dispatch.timeline).toEqual({
+      acknowledgeS: 1,
+      onSceneS: 2,
+      underControlS: 3,
+      renotifyS: 60,
+      maxRenotifications: 3,
+    });
+  });
+
+  it('gives each consumer its variables under the names README documents', () => {
+    const sut = loadConfig({
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      MQTT_URL: 'mqtt://broker:1883',
+      MQTT_HOST: '127.0.0.1',
+      MQTT_PORT: '1884',
+      MQTT_USERNAME: 'ingest',
+      MQTT_PASSWORD: 'pw',
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      KAFKA_CLIENT_ID: 'zone-test',
+      KAFKA_NAME_PREFIX: 'run1.',
+      KAFKA_PARTITIONS: '4',
+      KAFKA_REPLICATION_FACTOR: '3',
+      DATABASE_URL: 'postgres://db/zone',
+      DATA_DIR: '/var/zone',
+      MAINTENANCE_INTERVAL_S: '30',
+      SEED_ENTERPRISES: '20',
+      SEED: '7',
+      INGEST_SHARE_GROUP: 'g',
+      INGEST_CLIENT_ID: 'ingest-1',
+      INGEST_MQTT_CONNECTIONS: '8',
+      INGEST_SESSION_EXPIRY_S: '120',
+      INGEST_DEVICE_RATE_PER_S: '2',
+      INGEST_DEVICE_BURST: '3',
+      INGEST_ENTERPRISE_RATE_PER_S: '4',
+      INGEST_ENTERPRISE_BURST: '5',
+      INGEST_MAX_IN_FLIGHT: '6',
+      MAX_CLOCK_SKEW_S: '7',
+      MAX_READING_AGE_S: '8',
+      RULES_FILE: '/etc/zone/rules.json',
+      RULE_STATE_SAVE_MS: '100',
+      RULE_WINDOW_SAVE_MS: '200',
+      PRESENCE_FLUSH_MS: '300',
+      OFFLINE_SWEEP_MS: '400',
+      TIMELINE_SECONDS: '10,20,30',
+      TIMELINE_RENOTIFY_S: '5',
+      TIMELINE_MAX_RENOTIFICATIONS: '2',
+      DEADLINE_POLL_MS: '50',
+      OPERATOR_TOKEN: 'op',
+    });
+    expect(sut).toEqual({
+      http: { port: 8080 },
+      log: { level: 'debug' },
+      mqtt: { url: 'mqtt://broker:1883', host: '127.0.0.1', port: 1884, deviceAuth: 'required', username: 'ingest', password: 'pw' },
+      kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'zone-test', namePrefix: 'run1.', partitions: 4, replicationFactor: 3 },
+      database: { url: 'postgres://db/zone', dataDir: '/var/zone', maintenanceIntervalS: 30 },
+      seed: { enterprises: 20, seed: 7 },
+      ingest: {
+        shareGroup: 'g',
+        clientId: 'ingest-1',
+        mqttConnections: 8,
+        sessionExpiryS: 120,
+        flood: { device: { ratePerS: 2, burst: 3 }, enterprise: { ratePerS: 4, burst: 5 } },
+        maxInFlight: 6,
+        maxClockSkewS: 7,
+        maxReadingAgeS: 8,
+      },
+      rules: { file: '/etc/zone/rules.json' },
+      riskEngine: { ruleStateSaveMs: 100, ruleWindowSaveMs: 200, presenceFlushMs: 300, offlineSweepMs: 400 },
+      dispatch: {
+        timeline: { acknowledgeS: 10, onSceneS: 20, underControlS: 30, renotifyS: 5, maxRenotifications: 2 },
+        deadlinePollMs: 50,
+      },
+      commandCenter: { operatorToken: 'op', dataDir: '/var/zone' },
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FloodLimits, TimelinePolicy } from '@app/domain';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -15,8 +16,8 @@ const timelineSeconds = z
   .transform(([acknowledgeS, onSceneS, underControlS]) => ({ acknowledgeS, onSceneS, underControlS }));
 
 /**
- * Every process reads its configuration from the environment once, at boot,
- * through this schema. Which adapters run follows from what is set:
+ * The environment as README documents it, validated once at boot: a bad value
+ * is refused naming its variable. Which adapters run follows from what is set:
  * MQTT_URL (external broker, else embedded aedes on MQTT_PORT), KAFKA_BROKERS
  * (Kafka, else the in-process bus), DATABASE_URL (PostgreSQL/TimescaleDB,
  * else embedded PGlite under DATA_DIR).
@@ -93,15 +94,162 @@ export const appConfigSchema = z.object({
   RULES_FILE: optionalString,
 });
 
-export type AppConfig = z.infer<typeof appConfigSchema>;
+export type AppEnv = z.infer<typeof appConfigSchema>;
+
+/** The HTTP side of every process. */
+export interface HttpConfig {
+  port: number;
+}
+
+export interface LogConfig {
+  level: AppEnv['LOG_LEVEL'];
+}
+
+/** The MQTT broker: an external one (url) or the embedded one; read by the broker module and by ingest. */
+export interface MqttConfig {
+  /** MQTT_URL; absent: the embedded broker on host:port. */
+  url: string | undefined;
+  host: string;
+  port: number;
+  deviceAuth: AppEnv['MQTT_DEVICE_AUTH'];
+  /** Ingest's login on an external broker. */
+  username: string | undefined;
+  password: string | undefined;
+}
+
+/** The bus: Kafka when brokers are given, else the in-process bus. */
+export interface KafkaConfig {
+  brokers: string[] | undefined;
+  clientId: string;
+  namePrefix: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+/** PostgreSQL/TimescaleDB at url, else PGlite under dataDir; maintenance runs the TimescaleDB jobs PGlite has no workers for. */
+export interface DatabaseConfig {
+  url: string | undefined;
+  dataDir: string;
+  maintenanceIntervalS: number;
+}
+
+/** The zone loaded into an empty database. */
+export interface SeedConfig {
+  enterprises: number;
+  seed: number;
+}
+
+export interface IngestConfig {
+  shareGroup: string;
+  clientId: string | undefined;
+  mqttConnections: number;
+  sessionExpiryS: number;
+  flood: FloodLimits;
+  maxInFlight: number;
+  maxClockSkewS: number;
+  maxReadingAgeS: number;
+}
+
+/** The rule file both the risk engine (grading) and the command center (GET /api/rules) read. */
+export interface RulesConfig {
+  file: string | undefined;
+}
+
+export interface RiskEngineConfig {
+  ruleStateSaveMs: number;
+  ruleWindowSaveMs: number;
+  presenceFlushMs: number;
+  offlineSweepMs: number;
+}
+
+export interface DispatchConfig {
+  /** The 1-3-5 policy frozen into each incident dispatch opens. */
+  timeline: Required<TimelinePolicy>;
+  deadlinePollMs: number;
+}
+
+export interface CommandCenterConfig {
+  operatorToken: string | undefined;
+  /** Where the operator token is kept when operatorToken is not set. */
+  dataDir: string;
+}
+
+/** Configuration in slices, one per consumer; each is injected on its own (see config-slice.ts). */
+export interface AppConfig {
+  http: HttpConfig;
+  log: LogConfig;
+  mqtt: MqttConfig;
+  kafka: KafkaConfig;
+  database: DatabaseConfig;
+  seed: SeedConfig;
+  ingest: IngestConfig;
+  rules: RulesConfig;
+  riskEngine: RiskEngineConfig;
+  dispatch: DispatchConfig;
+  commandCenter: CommandCenterConfig;
+}
 
 export class ConfigError extends Error {}
 
+function toSlices(env: AppEnv): AppConfig {
+  return {
+    http: { port: env.PORT },
+    log: { level: env.LOG_LEVEL },
+    mqtt: {
+      url: env.MQTT_URL,
+      host: env.MQTT_HOST,
+      port: env.MQTT_PORT,
+      deviceAuth: env.MQTT_DEVICE_AUTH,
+      username: env.MQTT_USERNAME,
+      password: env.MQTT_PASSWORD,
+    },
+    kafka: {
+      brokers: env.KAFKA_BROKERS?.split(',').map((b) => b.trim()),
+      clientId: env.KAFKA_CLIENT_ID,
+      namePrefix: env.KAFKA_NAME_PREFIX,
+      partitions: env.KAFKA_PARTITIONS,
+      replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    },
+    database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, maintenanceIntervalS: env.MAINTENANCE_INTERVAL_S },
+    seed: { enterprises: env.SEED_ENTERPRISES, seed: env.SEED },
+    ingest: {
+      shareGroup: env.INGEST_SHARE_GROUP,
+      clientId: env.INGEST_CLIENT_ID,
+      mqttConnections: env.INGEST_MQTT_CONNECTIONS,
+      sessionExpiryS: env.INGEST_SESSION_EXPIRY_S,
+      flood: {
+        device: { ratePerS: env.INGEST_DEVICE_RATE_PER_S, burst: env.INGEST_DEVICE_BURST },
+        enterprise: { ratePerS: env.INGEST_ENTERPRISE_RATE_PER_S, burst: env.INGEST_ENTERPRISE_BURST },
+      },
+      maxInFlight: env.INGEST_MAX_IN_FLIGHT,
+      maxClockSkewS: env.MAX_CLOCK_SKEW_S,
+      maxReadingAgeS: env.MAX_READING_AGE_S,
+    },
+    rules: { file: env.RULES_FILE },
+    riskEngine: {
+      ruleStateSaveMs: env.RULE_STATE_SAVE_MS,
+      ruleWindowSaveMs: env.RULE_WINDOW_SAVE_MS,
+      presenceFlushMs: env.PRESENCE_FLUSH_MS,
+      offlineSweepMs: env.OFFLINE_SWEEP_MS,
+    },
+    dispatch: {
+      timeline: {
+        ...env.TIMELINE_SECONDS,
+        renotifyS: env.TIMELINE_RENOTIFY_S,
+        maxRenotifications: env.TIMELINE_MAX_RENOTIFICATIONS,
+      },
+      deadlinePollMs: env.DEADLINE_POLL_MS,
+    },
+    commandCenter: { operatorToken: env.OPERATOR_TOKEN, dataDir: env.DATA_DIR },
+  };
+}
+
+/** Validates the flat environment (refusing it naming the bad variable) and maps it into slices. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const result = appConfigSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  return result.data;
+  return toSlices(result.data);
 }

@@ -33,7 +33,7 @@ export async function startApp(
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
   app.enableShutdownHooks();
   for (const setup of httpAppSetups(app)) setup(app);
-  if (options.listen !== false) await app.listen(config.PORT);
+  if (options.listen !== false) await app.listen(config.http.port);
   return app;
 }
 
@@ -52,14 +52,14 @@ export async function runMain(name: string, makeModule: (config: AppConfig) => D
   try {
     const started = Date.now();
     const app = await startApp(makeModule(config), config);
-    app.get(Logger).log(`${name} ready on port ${config.PORT} in ${Date.now() - started} ms`);
+    app.get(Logger).log(`${name} ready on port ${config.http.port} in ${Date.now() - started} ms`);
   } catch (e) {
     // A bad rule file is configuration too: its message says what to fix, a stack would only bury it.
     if (e instanceof RuleFileError) {
       process.stderr.write(`${name}: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`${name} failed to start: ${(e as Error).stack ?? String(e)}\n`);
     process.exit(1);
   }
 }

@@ -1,17 +1,18 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, loadConfig } from './app-config';
+import { AppConfig } from './app-config';
 import { clockProvider, CLOCK } from './clock.provider';
+import { configProviders } from './config-slice';
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
-
+/** The configuration's slices and the clock: read everywhere, so global. */
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const slices = configProviders(config);
     return {
       module: ConfigModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }, clockProvider],
-      exports: [APP_CONFIG, CLOCK],
+      providers: [...slices, clockProvider],
+      exports: [...slices.map((p) => p.provide), CLOCK],
     };
   }
 }

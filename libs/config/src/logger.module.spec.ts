@@ -36,7 +36,7 @@ describe('HTTP request logs', () => {
         done();
       },
     });
-    @Module({ imports: [LoggerModule.forRoot(loadConfig({ LOG_LEVEL: 'info' }), 'test', sink)], controllers: [ProbeController] })
+    @Module({ imports: [LoggerModule.forRoot(loadConfig({ LOG_LEVEL: 'info' }).log, 'test', sink)], controllers: [ProbeController] })
     class ProbeModule {}
     app = await NestFactory.create(ProbeModule, { bufferLogs: true });
     app.useLogger(app.get(Logger));

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
-import { AppConfig } from './app-config';
+import { LogConfig } from './app-config';
 
 const REDACTED = '[Redacted]';
 /** Query parameters that carry a token: the live stream's `access_token` (EventSource cannot set headers), the dashboard's `token`. */
@@ -19,10 +19,10 @@ export function redactUrl(url: string): string {
  * the Authorization and Cookie headers, tokens in the query (both the parsed
  * `query` and the raw `url`), and any password, secret or token field.
  */
-export function httpLoggerOptions(config: AppConfig, name: string): Options {
+export function httpLoggerOptions(config: LogConfig, name: string): Options {
   return {
     name,
-    level: config.LOG_LEVEL,
+    level: config.level,
     autoLogging: false,
     redact: {
       paths: [
@@ -48,7 +48,7 @@ export function httpLoggerOptions(config: AppConfig, name: string): Options {
 /** Structured JSON logs with secrets redacted; `destination` is where they go (stdout by default). */
 @Module({})
 export class LoggerModule {
-  static forRoot(config: AppConfig, name: string, destination?: DestinationStream): DynamicModule {
+  static forRoot(config: LogConfig, name: string, destination?: DestinationStream): DynamicModule {
     const options = httpLoggerOptions(config, name);
     return {
       module: LoggerModule,

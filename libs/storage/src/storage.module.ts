@@ -1,6 +1,6 @@
-import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { HealthChecks } from '@app/observability';
+import { Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@app/config';
+import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
@@ -46,7 +46,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 
   constructor(
     @Inject(SQL_CLIENT) private readonly sql: SqlClient,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('database') private readonly config: DatabaseConfig,
     private readonly maintenance: TimescaleMaintenance,
     health: HealthChecks,
   ) {
@@ -60,7 +60,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     if (this.sql.kind !== 'pglite' || !this.sql.timescale) return;
     this.timer = setInterval(() => {
       this.maintenance.runDueJobs().catch((e: Error) => this.logger.warn(`timescale jobs failed: ${e.message}`));
-    }, this.config.MAINTENANCE_INTERVAL_S * 1000);
+    }, this.config.maintenanceIntervalS * 1000);
     this.timer.unref();
   }
 
@@ -70,34 +70,33 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 }
 
-@Global()
-@Module({})
-export class StorageModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: StorageModule,
-      providers: [
-        {
-          provide: SQL_CLIENT,
-          inject: [APP_CONFIG],
-          useFactory: async (config: AppConfig): Promise<SqlClient> => {
-            const logger = new Logger('Storage');
-            const sql = await openSqlClient({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }, logger);
-            const { applied } = await migrate(sql, logger);
-            if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-            const zone = generateZone({ enterprises: config.SEED_ENTERPRISES, seed: config.SEED });
-            if (await new ZoneRepository(sql).seedIfEmpty(zone)) {
-              logger.log(
-                `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
-              );
-            }
-            return sql;
-          },
-        },
-        ...REPOSITORIES.map((repo) => ({ provide: repo, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new repo(sql) })),
-        StorageLifecycle,
-      ],
-      exports: [SQL_CLIENT, ...REPOSITORIES],
-    };
-  }
-}
+/**
+ * The database of the process and its repositories. A static module: Nest makes
+ * it once per process, so every feature module importing it shares one client.
+ */
+@Module({
+  imports: [ObservabilityModule],
+  providers: [
+    {
+      provide: SQL_CLIENT,
+      inject: [configToken('database'), configToken('seed')],
+      useFactory: async (database: DatabaseConfig, seed: SeedConfig): Promise<SqlClient> => {
+        const logger = new Logger('Storage');
+        const sql = await openSqlClient({ databaseUrl: database.url, dataDir: database.dataDir }, logger);
+        const { applied } = await migrate(sql, logger);
+        if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
+        const zone = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
+        if (await new ZoneRepository(sql).seedIfEmpty(zone)) {
+          logger.log(
+            `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
+          );
+        }
+        return sql;
+      },
+    },
+    ...REPOSITORIES.map((repo) => ({ provide: repo, inject: [SQL_CLIENT], useFactory: (sql: SqlClient) => new repo(sql) })),
+    StorageLifecycle,
+  ],
+  exports: [SQL_CLIENT, ...REPOSITORIES],
+})
+export class StorageModule {}

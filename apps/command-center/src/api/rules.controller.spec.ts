@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, loadConfig } from '@app/config';
+import { configProviders, loadConfig } from '@app/config';
 import { defaultRuleSet } from '@app/domain';
 import { AuthGuard } from '../auth/auth.guard';
 import { TokenStore } from '../auth/token-store';
@@ -16,7 +16,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; u
   const moduleRef = await Test.createTestingModule({
     controllers: [RulesController],
     providers: [
-      { provide: APP_CONFIG, useValue: loadConfig({ OPERATOR_TOKEN: TOKEN, ...env }) },
+      ...configProviders(loadConfig({ OPERATOR_TOKEN: TOKEN, ...env })),
       // Only the operator token is used here; no token is ever looked up in a database.
       { provide: ApiTokensRepository, useValue: { find: async () => null } },
       TokenStore,

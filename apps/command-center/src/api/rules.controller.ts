@@ -1,6 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { APP_CONFIG, AppConfig, loadRuleFile } from '@app/config';
+import { InjectConfig, loadRuleFile, RulesConfig } from '@app/config';
 import type { RuleSet, VersionedRuleSet } from '@app/domain';
 import { Authenticated } from '../auth/auth.guard';
 import { ApiResult } from '../openapi/api-docs.decorators';
@@ -14,8 +14,8 @@ export class RulesController {
 
   // In distributed mode the command center is a process of its own, so it reads RULES_FILE itself, as the
   // risk engine does; a file it cannot use stops it from starting, with the same message.
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.loaded = loadRuleFile(config.RULES_FILE);
+  constructor(@InjectConfig('rules') config: RulesConfig) {
+    this.loaded = loadRuleFile(config.file);
   }
 
   /** The rules readings are graded by, in the rule-file format: { version, deviceTypes: { <device type>: Rule[] } }. */

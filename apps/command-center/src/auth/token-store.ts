@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { CommandCenterConfig, InjectConfig } from '@app/config';
 import { ApiTokensRepository } from '@app/storage';
 import { Principal } from './roles';
 
@@ -17,18 +17,18 @@ export class TokenStore implements OnModuleInit {
   private operatorToken = '';
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('commandCenter') private readonly config: CommandCenterConfig,
     private readonly tokens: ApiTokensRepository,
   ) {}
 
   onModuleInit(): void {
-    if (this.config.OPERATOR_TOKEN) {
-      this.operatorToken = this.config.OPERATOR_TOKEN;
+    if (this.config.operatorToken) {
+      this.operatorToken = this.config.operatorToken;
       return;
     }
-    const file = join(this.config.DATA_DIR, 'operator-token');
+    const file = join(this.config.dataDir, 'operator-token');
     if (!existsSync(file)) {
-      mkdirSync(this.config.DATA_DIR, { recursive: true });
+      mkdirSync(this.config.dataDir, { recursive: true });
       writeFileSync(file, randomBytes(24).toString('base64url') + '\n', { mode: 0o600 });
       this.logger.log(`OPERATOR_TOKEN is not set: an operator token was written to ${file}`);
     }

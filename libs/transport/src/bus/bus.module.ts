@@ -1,7 +1,7 @@
-import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { HealthChecks } from '@app/observability';
+import { configToken, KafkaConfig } from '@app/config';
+import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { Bus, BUS } from './bus';
 import { InProcessBus } from './in-process-bus';
 import { KafkaBus } from './kafka-bus';
@@ -31,41 +31,37 @@ class BusLifecycle implements OnApplicationShutdown {
   }
 }
 
-@Global()
-@Module({})
-export class BusModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: BusModule,
-      providers: [
-        {
-          provide: BUS,
-          inject: [APP_CONFIG],
-          useFactory: async (config: AppConfig): Promise<Bus> => {
-            if (config.KAFKA_BROKERS) {
-              const bus = new KafkaBus({
-                brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-                clientId: config.KAFKA_CLIENT_ID,
-                topics: Object.values(Topics),
-                partitions: config.KAFKA_PARTITIONS,
-                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-                deadLetterTopic: Topics.deadLetters,
-                namePrefix: config.KAFKA_NAME_PREFIX,
-                logger: new Logger('KafkaBus'),
-              });
-              await bus.connect();
-              return bus;
-            }
-            const logger = new Logger('InProcessBus');
-            return new InProcessBus({
-              onHandlerError: (topic, group, error, attempt) =>
-                logger.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(error as Error).message}`),
-            });
-          },
-        },
-        BusLifecycle,
-      ],
-      exports: [BUS],
-    };
-  }
-}
+/** The bus of the process: Kafka when brokers are configured, else in-process. Static, so one per process. */
+@Module({
+  imports: [ObservabilityModule],
+  providers: [
+    {
+      provide: BUS,
+      inject: [configToken('kafka')],
+      useFactory: async (kafka: KafkaConfig): Promise<Bus> => {
+        if (kafka.brokers) {
+          const bus = new KafkaBus({
+            brokers: kafka.brokers,
+            clientId: kafka.clientId,
+            topics: Object.values(Topics),
+            partitions: kafka.partitions,
+            replicationFactor: kafka.replicationFactor,
+            deadLetterTopic: Topics.deadLetters,
+            namePrefix: kafka.namePrefix,
+            logger: new Logger('KafkaBus'),
+          });
+          await bus.connect();
+          return bus;
+        }
+        const logger = new Logger('InProcessBus');
+        return new InProcessBus({
+          onHandlerError: (topic, group, error, attempt) =>
+            logger.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(error as Error).message}`),
+        });
+      },
+    },
+    BusLifecycle,
+  ],
+  exports: [BUS],
+})
+export class BusModule {}

@@ -1,6 +1,6 @@
-import { DynamicModule, Global, Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { HealthChecks } from '@app/observability';
+import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { configToken, InjectConfig, MqttConfig } from '@app/config';
+import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
 
 /** The URL ingest connects to: MQTT_URL, or the embedded broker started here. */
@@ -10,14 +10,15 @@ export const MQTT_BROKER_URL = Symbol('MQTT_BROKER_URL');
 class BrokerLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly broker: EmbeddedMqttBroker,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('mqtt') config: MqttConfig,
     health: HealthChecks,
   ) {
-    if (!config.MQTT_URL) {
-      health.register('mqttBroker', async () => {
-        if (!this.broker.running) throw new Error('embedded broker is not listening');
-        return { embedded: true, port: this.broker.port, clients: this.broker.connectedClients };
-      });
+    if (!config.url) {
+      health.register('mqttBroker', () =>
+        this.broker.running
+          ? Promise.resolve({ embedded: true, port: this.broker.port, clients: this.broker.connectedClients })
+          : Promise.reject(new Error('embedded broker is not listening')),
+      );
     }
   }
   async onApplicationShutdown(): Promise<void> {
@@ -25,31 +26,27 @@ class BrokerLifecycle implements OnApplicationShutdown {
   }
 }
 
-@Global()
-@Module({})
-export class MqttBrokerModule {
-  static forRoot(): DynamicModule {
-    return {
-      module: MqttBrokerModule,
-      providers: [
-        EmbeddedMqttBroker,
-        {
-          provide: MQTT_BROKER_URL,
-          inject: [APP_CONFIG, EmbeddedMqttBroker],
-          useFactory: async (config: AppConfig, broker: EmbeddedMqttBroker): Promise<string> => {
-            if (config.MQTT_URL) return config.MQTT_URL;
-            const port = await broker.start({ host: config.MQTT_HOST, port: config.MQTT_PORT, deviceAuth: config.MQTT_DEVICE_AUTH });
-            const auth =
-              config.MQTT_DEVICE_AUTH === 'required'
-                ? 'devices log in with their credentials'
-                : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
-            new Logger('MqttBroker').log(`embedded MQTT broker listening on ${config.MQTT_HOST}:${port} (${auth})`);
-            return `mqtt://127.0.0.1:${port}`;
-          },
-        },
-        BrokerLifecycle,
-      ],
-      exports: [MQTT_BROKER_URL, EmbeddedMqttBroker],
-    };
-  }
-}
+/** The embedded MQTT broker, started unless an external one is configured. Static, so one per process. */
+@Module({
+  imports: [ObservabilityModule],
+  providers: [
+    EmbeddedMqttBroker,
+    {
+      provide: MQTT_BROKER_URL,
+      inject: [configToken('mqtt'), EmbeddedMqttBroker],
+      useFactory: async (mqtt: MqttConfig, broker: EmbeddedMqttBroker): Promise<string> => {
+        if (mqtt.url) return mqtt.url;
+        const port = await broker.start({ host: mqtt.host, port: mqtt.port, deviceAuth: mqtt.deviceAuth });
+        const auth =
+          mqtt.deviceAuth === 'required'
+            ? 'devices log in with their credentials'
+            : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
+        new Logger('MqttBroker').log(`embedded MQTT broker listening on ${mqtt.host}:${port} (${auth})`);
+        return `mqtt://127.0.0.1:${port}`;
+      },
+    },
+    BrokerLifecycle,
+  ],
+  exports: [MQTT_BROKER_URL, EmbeddedMqttBroker],
+})
+export class MqttBrokerModule {}
