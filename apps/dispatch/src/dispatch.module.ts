@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
+import { IncidentsModule } from '@app/incidents';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics, OpenIncidentsGauge } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
-import { EscalationService } from './escalation.service';
-import { SubstationSnapshots } from './substation-snapshots';
 
-@Module({ providers: [DispatchService, DeadlineScheduler, EscalationService, SubstationSnapshots, DispatchMetrics, OpenIncidentsGauge] })
+@Module({ imports: [IncidentsModule], providers: [DispatchService, DeadlineScheduler, DispatchMetrics, OpenIncidentsGauge] })
 export class DispatchModule {}
