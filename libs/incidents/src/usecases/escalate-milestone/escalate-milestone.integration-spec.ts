@@ -113,4 +113,56 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     expect(await sut.execute({ incidentId: 'missing', milestone: 'acknowledged' })).toBeNull();
     expect(bus.published).toEqual([]);
   });
+
+  it('publishes the escalation with the backup, the lateness, the incident and its correlation id; once only, and never for a resolved incident', async () => {
+    const incidents = new IncidentsRepository(a);
+    await incidents.openOrJoin({
+      id: 'late',
+      enterpriseId: 'E0026',
+      grade: 'red',
+      assignmentReason: 'home-area',
+      openedByKey: 'late',
+      alarmId: 'alarm-late',
+      correlationId: 'c-late',
+      timeline: openTimeline(T0, DEFAULT_TIMELINE_POLICY, 'S3'),
+    });
+    const bus = new RecordingBus();
+    const sut = dispatcher(a, new ManualClock(T0 + 65_000), bus);
+
+    const escalated = await sut.execute({ incidentId: 'late', milestone: 'acknowledged' });
+
+    expect(escalated).not.toBeNull();
+    const { incident, backupSubstationId, lateByMs } = escalated!;
+    expect(lateByMs).toBe(5000);
+    expect(backupSubstationId).not.toBeNull();
+    expect(backupSubstationId).not.toBe('S3');
+    expect(incident).toEqual(await incidents.find('late'));
+    expect(incident.timeline).toMatchObject({ level: 2, backupSubstationIds: [backupSubstationId] });
+    expect(incident.escalations).toEqual([
+      { milestone: 'acknowledged', at: T0 + 65_000, dueAt: T0 + 60_000, backupSubstationId, lateByMs },
+    ]);
+    expect(bus.published).toHaveLength(1);
+    expect(bus.published[0]).toMatchObject({ key: 'late', headers: { correlationId: 'c-late' } });
+    expect(bus.published[0].value).toMatchObject({
+      v: 1,
+      type: 'incident.escalation',
+      incidentId: 'late',
+      enterpriseId: 'E0026',
+      substationId: 'S3',
+      milestone: 'acknowledged',
+      backupSubstationId,
+      lateByMs: 5000,
+      at: T0 + 65_000,
+      correlationId: 'c-late',
+      incident: { id: 'late', level: 2, backupSubstationIds: [backupSubstationId], alarmIds: ['alarm-late'] },
+    });
+    expect(bus.published[0].value.incident.escalations).toEqual([
+      { milestone: 'acknowledged', at: T0 + 65_000, dueAt: T0 + 60_000, backupSubstationId },
+    ]);
+
+    expect(await sut.execute({ incidentId: 'late', milestone: 'acknowledged' })).toBeNull();
+    await a.query(`UPDATE incidents SET status = 'resolved' WHERE id = 'late'`);
+    expect(await dispatcher(a, new ManualClock(T0 + 200_000), bus).execute({ incidentId: 'late', milestone: 'onScene' })).toBeNull();
+    expect(bus.published).toHaveLength(1);
+  });
 });
