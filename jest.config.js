@@ -12,8 +12,8 @@ const swc = [
   },
 ];
 const moduleNameMapper = {
-  '^@app/(contracts|domain|storage|transport|config|observability|testing)$': '<rootDir>/libs/$1/src',
-  '^@app/(contracts|domain|storage|transport|config|observability|testing)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(contracts|domain|storage|transport|config|observability|testing|incidents)$': '<rootDir>/libs/$1/src',
+  '^@app/(contracts|domain|storage|transport|config|observability|testing|incidents)/(.*)$': '<rootDir>/libs/$1/src/$2',
   '^@app/(ingest|risk-engine|dispatch|command-center|all-in-one)$': '<rootDir>/apps/$1/src',
 };
 const common = { rootDir: __dirname, transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };

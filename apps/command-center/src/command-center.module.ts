@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { HTTP_APP_SETUP } from '@app/config';
+import { IncidentsModule } from '@app/incidents';
 import { StorageModule } from '@app/storage';
 import { BusModule } from '@app/transport';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
-import { IncidentActionsService } from './api/incident-actions.service';
 import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
@@ -21,7 +21,7 @@ import { LiveStreamService } from './live/live-stream.service';
 import { setupApiDocs } from './openapi/api-docs';
 
 @Module({
-  imports: [StorageModule, BusModule],
+  imports: [StorageModule, BusModule, IncidentsModule],
   controllers: [
     DashboardController,
     MeController,
@@ -37,7 +37,6 @@ import { setupApiDocs } from './openapi/api-docs';
   providers: [
     TokenStore,
     AuthGuard,
-    IncidentActionsService,
     LiveStreamService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     // Wherever the command center runs (its own process or the all-in-one), its API document comes along.

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { IncidentView, MilestoneName } from '@app/contracts';
+import { MilestoneName } from '@app/contracts';
 import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { Clock } from '@app/domain';
-import { IncidentsRepository } from '@app/storage';
+import { EscalateMilestone, RenotifyMilestone } from '@app/incidents';
+import { IncidentRecord, IncidentsRepository } from '@app/storage';
 import { DeadlineQueue } from './deadline-queue';
-import { EscalationService } from './escalation.service';
+import { DispatchMetrics } from './dispatch.metrics';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -29,7 +30,9 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     @InjectConfig('dispatch') private readonly config: DispatchConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly incidents: IncidentsRepository,
-    private readonly escalation: EscalationService,
+    private readonly escalateMilestone: EscalateMilestone,
+    private readonly renotifyMilestone: RenotifyMilestone,
+    private readonly metrics: DispatchMetrics,
   ) {
     this.horizonMs = Math.max(60_000, config.deadlinePollMs * 10);
   }
@@ -53,11 +56,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Arms the deadlines of an incident just opened, without waiting for the next poll. */
-  track(incident: IncidentView): void {
+  track(incident: IncidentRecord): void {
     const horizon = this.clock.now() + this.horizonMs;
-    for (const m of incident.milestones) {
-      const dueAt = Date.parse(m.dueAt);
-      if (m.at === null && dueAt <= horizon) this.queue.add({ incidentId: incident.id, milestone: m.name, kind: 'deadline', dueAt });
+    for (const m of incident.timeline.milestones) {
+      if (m.at === null && m.dueAt <= horizon)
+        this.queue.add({ incidentId: incident.id, milestone: m.name, kind: 'deadline', dueAt: m.dueAt });
     }
     this.arm();
   }
@@ -84,8 +87,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
       for (const d of this.queue.popDue(this.clock.now())) {
         if (this.stopped) return;
         try {
-          if (d.kind === 'renotify') await this.escalation.renotify(d.incidentId, d.milestone as MilestoneName);
-          else await this.escalation.escalate(d.incidentId, d.milestone as MilestoneName);
+          if (d.kind === 'renotify') await this.renotify(d.incidentId, d.milestone as MilestoneName);
+          else await this.escalate(d.incidentId, d.milestone as MilestoneName);
         } catch (e) {
           // Left unescalated in the database, so the next poll brings it back.
           this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);
@@ -95,5 +98,17 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
       this.firing = false;
       this.arm();
     }
+  }
+
+  /** The process counts what it escalated and how late its timer fired; the use case decides whether to. */
+  private async escalate(incidentId: string, milestone: MilestoneName): Promise<void> {
+    const escalated = await this.escalateMilestone.execute({ incidentId, milestone });
+    if (!escalated) return;
+    this.metrics.escalations.inc({ milestone });
+    this.metrics.escalationLateness.observe(escalated.lateByMs / 1000);
+  }
+
+  private async renotify(incidentId: string, milestone: MilestoneName): Promise<void> {
+    if (await this.renotifyMilestone.execute({ incidentId, milestone })) this.metrics.renotifications.inc({ milestone });
   }
 }

@@ -1,15 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { AlarmEventV1, IncidentEventV1, IncidentView } from '@app/contracts';
+import { AlarmEventV1, IncidentEventV1 } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { DEFAULT_TIMELINE_POLICY, generateZone } from '@app/domain';
-import { IncidentsRepository, migrate, openPgClient, SqlClient, SqlExecutor, ZoneRepository } from '@app/storage';
+import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
+import { IncidentRecord, IncidentsRepository, migrate, openPgClient, SqlClient, SqlExecutor, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/storage/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { Bus, BusMessage } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
-import { SubstationSnapshots } from './substation-snapshots';
 
 /**
  * Exactly one incident per fire when dispatch runs as several processes: the
@@ -82,7 +82,7 @@ function pausingAfterCheck(sql: SqlClient, barrier: Barrier): SqlClient {
 interface DispatchProcess {
   sut: DispatchService;
   bus: RecordingBus;
-  tracked: IncidentView[];
+  tracked: IncidentRecord[];
 }
 
 /** One dispatch process: its own pool, repositories, bus and deadline scheduler. */
@@ -92,8 +92,8 @@ async function dispatchProcess(sql: SqlClient): Promise<DispatchProcess> {
   const bus = new RecordingBus();
   const incidents = new IncidentsRepository(sql);
   const zone = new ZoneRepository(sql);
-  const tracked: IncidentView[] = [];
-  const scheduler = { track: (incident: IncidentView) => void tracked.push(incident) } as unknown as DeadlineScheduler;
+  const tracked: IncidentRecord[] = [];
+  const scheduler = { track: (incident: IncidentRecord) => void tracked.push(incident) } as unknown as DeadlineScheduler;
   const sut = new DispatchService(
     bus,
     clock,
@@ -103,6 +103,7 @@ async function dispatchProcess(sql: SqlClient): Promise<DispatchProcess> {
     new SubstationSnapshots(zone, incidents, clock),
     scheduler,
     new DispatchMetrics(),
+    new IncidentEvents(bus),
   );
   await sut.onApplicationBootstrap();
   return { sut, bus, tracked };

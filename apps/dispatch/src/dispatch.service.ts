@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, IncidentEventV1, opensIncident, Topics } from '@app/contracts';
+import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, opensIncident, Topics } from '@app/contracts';
 import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { chooseSubstation, Clock, GeoPoint, openTimeline, TimelinePolicy } from '@app/domain';
+import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics } from './dispatch.metrics';
-import { SubstationSnapshots } from './substation-snapshots';
 
 interface EnterprisePlace {
   location: GeoPoint;
@@ -34,6 +34,7 @@ export class DispatchService implements OnApplicationBootstrap {
     private readonly snapshots: SubstationSnapshots,
     private readonly scheduler: DeadlineScheduler,
     private readonly metrics: DispatchMetrics,
+    private readonly events: IncidentEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -93,20 +94,10 @@ export class DispatchService implements OnApplicationBootstrap {
       this.metrics.incidentsOpened.inc({ grade });
       this.logger.log(
         { correlationId, incidentId: incident.id, enterpriseId },
-        `incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.substationId} (${choice.reason})`,
+        `incident ${incident.id} (${grade}) for ${enterpriseId} dispatched to ${incident.timeline.substationId} (${choice.reason})`,
       );
       this.scheduler.track(incident);
     }
-    const event: IncidentEventV1 = {
-      v: 1,
-      type: result.created ? 'incident.opened' : 'incident.graded',
-      incidentId: incident.id,
-      enterpriseId,
-      substationId: incident.substationId,
-      incident,
-      at: now,
-      correlationId,
-    };
-    await this.bus.publish(Topics.incidents, [{ key: incident.id, value: event, headers: { correlationId } }]);
+    await this.events.publish(incident, now, correlationId, [{ type: result.created ? 'incident.opened' : 'incident.graded' }]);
   }
 }

@@ -102,6 +102,42 @@ export interface IncidentView {
   escalations: EscalationView[];
 }
 
+export interface MilestoneSnapshotV1 {
+  name: MilestoneName;
+  dueAt: number;
+  at: number | null;
+  by: string | null;
+  escalatedAt: number | null;
+  renotifications: number;
+}
+
+export interface EscalationSnapshotV1 {
+  milestone: MilestoneName;
+  at: number;
+  dueAt: number;
+  backupSubstationId: string | null;
+}
+
+/**
+ * The incident as incident events carry it: times in epoch ms, nothing but JSON. The command center
+ * renders it as an IncidentView for the API and the live stream, so the bus does not fix the API's form.
+ */
+export interface IncidentSnapshotV1 {
+  id: string;
+  enterpriseId: string;
+  substationId: string;
+  grade: Grade;
+  level: number;
+  status: IncidentStatus;
+  dispatchedAt: number;
+  resolvedAt: number | null;
+  assignmentReason: string;
+  backupSubstationIds: string[];
+  alarmIds: string[];
+  milestones: MilestoneSnapshotV1[];
+  escalations: EscalationSnapshotV1[];
+}
+
 /** incidents.v1, key = incident id. */
 export interface IncidentEventV1 {
   v: 1;
@@ -114,7 +150,7 @@ export interface IncidentEventV1 {
   lateByMs?: number;
   /** incident.renotify: which re-notification this is (1, 2, ...). */
   renotification?: number;
-  incident: IncidentView;
+  incident: IncidentSnapshotV1;
   at: number;
   correlationId: string;
 }

@@ -104,7 +104,7 @@ const STEPS: Step[] = DAY.flatMap((i) => {
 /**
  * What the dispatch and command-center apps do to the store, driven by the
  * script's clock: open incidents, record substation actions under a row lock,
- * and escalate each missed milestone at its deadline as EscalationService does.
+ * and escalate each missed milestone at its deadline as the EscalateMilestone use case does.
  */
 class DispatchDesk {
   private readonly incidents: IncidentsRepository;
@@ -124,15 +124,14 @@ class DispatchDesk {
       correlationId: `c-${i.id}`,
       timeline: openTimeline(i.at, DEFAULT_TIMELINE_POLICY, i.substationId),
     });
-    expect(result).toMatchObject({ created: true, incident: { id: i.id, substationId: i.substationId } });
+    expect(result).toMatchObject({ created: true, incident: { id: i.id, timeline: { substationId: i.substationId } } });
   }
 
   async act(i: ScriptedIncident, type: TimelineAction['type'], at: number): Promise<void> {
-    await this.incidents.transaction(async (tx) => {
-      const locked = await this.incidents.lock(tx, i.id);
-      const { state } = applyAction(locked!.state, { type, at, by: `duty officer ${i.substationId}`, substationId: i.substationId });
-      await this.incidents.save(tx, i.id, state);
-    });
+    const update = await this.incidents.updateTimeline(i.id, (current) => ({
+      state: applyAction(current, { type, at, by: `duty officer ${i.substationId}`, substationId: i.substationId }).state,
+    }));
+    expect(update.outcome).toBe('changed');
   }
 
   /** Fires, in deadline order and each at its own deadline, every stored deadline that passed before `now`. */
@@ -145,23 +144,14 @@ class DispatchDesk {
   }
 
   private async escalate(incidentId: string, milestone: MilestoneName, now: number): Promise<void> {
-    await this.incidents.transaction(async (tx) => {
-      const locked = (await this.incidents.lock(tx, incidentId))!;
-      expect(dueEscalations(locked.state, now)).toContain(milestone);
-      const backupSubstationId = BACKUP[locked.state.substationId];
-      const next = escalate(locked.state, milestone, now, backupSubstationId);
+    const update = await this.incidents.updateTimeline(incidentId, (current) => {
+      expect(dueEscalations(current, now)).toContain(milestone);
+      const backupSubstationId = BACKUP[current.substationId];
+      const next = escalate(current, milestone, now, backupSubstationId);
       const dueAt = next.milestones.find((m) => m.name === milestone)!.dueAt;
-      const recorded = await this.incidents.recordEscalation(tx, {
-        incidentId,
-        milestone,
-        at: now,
-        dueAt,
-        backupSubstationId,
-        lateByMs: Math.max(0, now - dueAt),
-      });
-      expect(recorded).toBe(true);
-      await this.incidents.save(tx, incidentId, next);
+      return { state: next, escalation: { milestone, at: now, dueAt, backupSubstationId, lateByMs: Math.max(0, now - dueAt) } };
     });
+    expect(update.outcome).toBe('changed');
   }
 }
 

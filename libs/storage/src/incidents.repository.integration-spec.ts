@@ -5,6 +5,7 @@ import {
   escalate,
   generateZone,
   openTimeline,
+  TimelineError,
   type TimelineState,
 } from '@app/domain';
 import { IncidentsRepository, type NewIncident } from './incidents.repository';
@@ -14,7 +15,6 @@ import { ZoneRepository } from './zone.repository';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const S = 1000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function incident(overrides: Partial<NewIncident> & { enterpriseId: string; at?: number; substationId?: string }): NewIncident {
   const { at = T0, substationId = 'S1', ...rest } = overrides;
@@ -43,6 +43,9 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
   let other: SqlClient;
   let sut: IncidentsRepository;
 
+  /** An update that always changes the timeline, to `next` of what it is. */
+  const change = (id: string, next: (state: TimelineState) => TimelineState) => sut.updateTimeline(id, (state) => ({ state: next(state) }));
+
   beforeAll(async () => {
     db = await backend.open();
     other = await secondClient(db);
@@ -55,32 +58,33 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await db.dispose();
   });
 
-  it('opens an incident with the 1-3-5 milestones and shows it with the SPEC field names', async () => {
+  it('opens an incident with the 1-3-5 milestones and gives it back as stored: the timeline state, its alarms and escalations', async () => {
     const result = await sut.openOrJoin(incident({ id: 'i-1', enterpriseId: 'E0001', alarmId: 'a-1' }));
 
     expect(result.created).toBe(true);
     expect(result.regraded).toBe(false);
+    const pending = (name: string, dueAt: number) => ({ name, dueAt, at: null, by: null, escalatedAt: null, renotifications: 0 });
     expect(result.incident).toEqual({
       id: 'i-1',
       enterpriseId: 'E0001',
-      substationId: 'S1',
       grade: 'orange',
-      level: 1,
-      status: 'dispatched',
-      dispatchedAt: iso(T0),
-      resolvedAt: null,
       assignmentReason: 'nearest available',
-      backupSubstationIds: [],
+      correlationId: 'c-i-1',
       alarmIds: ['a-1'],
-      milestones: [
-        { name: 'acknowledged', dueAt: iso(T0 + 60 * S), at: null, met: null, by: null, renotifications: 0 },
-        { name: 'onScene', dueAt: iso(T0 + 180 * S), at: null, met: null, by: null, renotifications: 0 },
-        { name: 'underControl', dueAt: iso(T0 + 300 * S), at: null, met: null, by: null, renotifications: 0 },
-      ],
+      timeline: {
+        dispatchedAt: T0,
+        policy: DEFAULT_TIMELINE_POLICY,
+        status: 'dispatched',
+        substationId: 'S1',
+        backupSubstationIds: [],
+        level: 1,
+        milestones: [pending('acknowledged', T0 + 60 * S), pending('onScene', T0 + 180 * S), pending('underControl', T0 + 300 * S)],
+        resolvedAt: null,
+      },
       escalations: [],
     });
-    await expect(sut.view('i-1')).resolves.toEqual(result.incident);
-    await expect(sut.view('missing')).resolves.toBeNull();
+    await expect(sut.find('i-1')).resolves.toEqual(result.incident);
+    await expect(sut.find('missing')).resolves.toBeNull();
   });
 
   it('finds the same incident when the opening message is processed again, even once resolved', async () => {
@@ -90,14 +94,14 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
 
     expect(again.created).toBe(false);
     expect(again.regraded).toBe(false);
-    expect(again.incident).toMatchObject({ id: 'i-1', alarmIds: ['a-1'], dispatchedAt: iso(T0) });
+    expect(again.incident).toMatchObject({ id: 'i-1', alarmIds: ['a-1'], timeline: { dispatchedAt: T0 } });
 
-    await sut.transaction(async (tx) => sut.save(tx, 'i-1', resolved((await sut.lock(tx, 'i-1'))!.state, T0 + 30 * S, 'S1')));
+    await change('i-1', (state) => resolved(state, T0 + 30 * S, 'S1'));
     const late = await sut.openOrJoin(
       incident({ id: 'i-1-late', enterpriseId: 'E0001', alarmId: null, openedByKey: 'key-i-1', at: T0 + 900 * S }),
     );
 
-    expect(late).toMatchObject({ created: false, regraded: false, incident: { id: 'i-1', status: 'resolved' } });
+    expect(late).toMatchObject({ created: false, regraded: false, incident: { id: 'i-1', timeline: { status: 'resolved' } } });
     const rows = await db.sql.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0001'`);
     expect(rows).toEqual([{ id: 'i-1' }]);
   });
@@ -130,7 +134,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       expect(open).toHaveLength(1);
       expect(new Set(results.map((r) => r.incident.id))).toEqual(new Set([open[0].id]));
       expect(results.filter((r) => r.created)).toHaveLength(1);
-      expect((await sut.view(open[0].id))?.alarmIds).toHaveLength(8);
+      expect((await sut.find(open[0].id))?.alarmIds).toHaveLength(8);
       await db.sql.query(`UPDATE incidents SET status = 'resolved', resolved_at = $2 WHERE id = $1`, [open[0].id, new Date(at + 600 * S)]);
     }
 
@@ -145,13 +149,15 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await db.sql.query(`UPDATE incidents SET status = 'resolved' WHERE id = 'race-direct-1'`);
   });
 
-  it('locks, updates and saves the timeline within a transaction', async () => {
+  it('updates the timeline under a row lock: hands the change the current state, saves the next and gives the incident back', async () => {
     await sut.openOrJoin(incident({ id: 'i-5', enterpriseId: 'E0004', substationId: 'S2' }));
+    const metOf = async () =>
+      db.sql.query<{ name: string; met: boolean | null }>(
+        `SELECT name, met FROM incident_milestones WHERE incident_id = 'i-5' ORDER BY due_at`,
+      );
 
-    await sut.transaction(async (tx) => {
-      const locked = await sut.lock(tx, 'i-5');
-      expect(locked).toMatchObject({ id: 'i-5', enterpriseId: 'E0004', grade: 'orange', correlationId: 'c-i-5' });
-      expect(locked!.state).toMatchObject({
+    const acknowledged = await sut.updateTimeline('i-5', (current) => {
+      expect(current).toMatchObject({
         dispatchedAt: T0,
         policy: DEFAULT_TIMELINE_POLICY,
         status: 'dispatched',
@@ -159,38 +165,68 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
         level: 1,
         resolvedAt: null,
       });
-      const { state } = applyAction(locked!.state, { type: 'acknowledge', at: T0 + 45 * S, by: 'S2 duty officer', substationId: 'S2' });
-      await sut.save(tx, 'i-5', state);
+      return { state: applyAction(current, { type: 'acknowledge', at: T0 + 45 * S, by: 'S2 duty officer', substationId: 'S2' }).state };
     });
 
-    const acknowledged = await sut.view('i-5');
-    expect(acknowledged).toMatchObject({ status: 'acknowledged', resolvedAt: null });
-    expect(acknowledged!.milestones[0]).toEqual({
+    expect(acknowledged).toEqual({ outcome: 'changed', incident: await sut.find('i-5') });
+    if (acknowledged.outcome !== 'changed') throw new Error('not changed');
+    expect(acknowledged.incident).toMatchObject({ id: 'i-5', enterpriseId: 'E0004', grade: 'orange', correlationId: 'c-i-5' });
+    expect(acknowledged.incident.timeline).toMatchObject({ status: 'acknowledged', resolvedAt: null });
+    expect(acknowledged.incident.timeline.milestones[0]).toEqual({
       name: 'acknowledged',
-      dueAt: iso(T0 + 60 * S),
-      at: iso(T0 + 45 * S),
-      met: true,
+      dueAt: T0 + 60 * S,
+      at: T0 + 45 * S,
       by: 'S2 duty officer',
+      escalatedAt: null,
       renotifications: 0,
     });
+    expect(await metOf()).toEqual([
+      { name: 'acknowledged', met: true },
+      { name: 'onScene', met: null },
+      { name: 'underControl', met: null },
+    ]);
 
-    await sut.transaction(async (tx) => {
-      const locked = await sut.lock(tx, 'i-5');
-      const arrived = applyAction(locked!.state, { type: 'arrive', at: T0 + 200 * S, by: 'S2 crew' }).state;
-      await sut.save(tx, 'i-5', applyAction(arrived, { type: 'resolve', at: T0 + 290 * S, by: 'S2 crew' }).state);
+    await change('i-5', (current) => {
+      const arrived = applyAction(current, { type: 'arrive', at: T0 + 200 * S, by: 'S2 crew' }).state;
+      return applyAction(arrived, { type: 'resolve', at: T0 + 290 * S, by: 'S2 crew' }).state;
     });
 
-    const resolved = await sut.view('i-5');
-    expect(resolved).toMatchObject({ status: 'resolved', resolvedAt: iso(T0 + 290 * S) });
-    expect(resolved!.milestones.map((m) => [m.name, m.at, m.met, m.by])).toEqual([
-      ['acknowledged', iso(T0 + 45 * S), true, 'S2 duty officer'],
-      ['onScene', iso(T0 + 200 * S), false, 'S2 crew'],
-      ['underControl', iso(T0 + 290 * S), true, 'S2 crew'],
+    const resolvedIncident = (await sut.find('i-5'))!;
+    expect(resolvedIncident.timeline).toMatchObject({ status: 'resolved', resolvedAt: T0 + 290 * S });
+    expect(resolvedIncident.timeline.milestones.map((m) => [m.name, m.at, m.by])).toEqual([
+      ['acknowledged', T0 + 45 * S, 'S2 duty officer'],
+      ['onScene', T0 + 200 * S, 'S2 crew'],
+      ['underControl', T0 + 290 * S, 'S2 crew'],
     ]);
-    await sut.transaction(async (tx) => expect(await sut.lock(tx, 'missing')).toBeNull());
+    expect(await metOf()).toEqual([
+      { name: 'acknowledged', met: true },
+      { name: 'onScene', met: false },
+      { name: 'underControl', met: true },
+    ]);
+    await expect(
+      sut.updateTimeline('missing', () => {
+        throw new Error('no state to change');
+      }),
+    ).resolves.toEqual({ outcome: 'missing' });
 
     const next = await sut.openOrJoin(incident({ id: 'i-5-next', enterpriseId: 'E0004', at: T0 + 3600 * S }));
-    expect(next).toMatchObject({ created: true, incident: { id: 'i-5-next', status: 'dispatched' } });
+    expect(next).toMatchObject({ created: true, incident: { id: 'i-5-next', timeline: { status: 'dispatched' } } });
+  });
+
+  it('writes nothing when the change has nothing to do, and rolls back when it refuses', async () => {
+    await sut.openOrJoin(incident({ id: 'i-10', enterpriseId: 'E0010', at: T0 - 2 * 86_400 * S }));
+    const before = await sut.find('i-10');
+
+    await expect(sut.updateTimeline('i-10', () => null)).resolves.toEqual({ outcome: 'unchanged' });
+    await expect(
+      sut.updateTimeline('i-10', (current) => ({
+        state: applyAction(current, { type: 'arrive', at: current.dispatchedAt + S, by: 'S1' }).state,
+        escalation: { milestone: 'acknowledged', at: T0, dueAt: T0, backupSubstationId: 'S2', lateByMs: 0 },
+      })),
+    ).rejects.toThrow(TimelineError);
+
+    await expect(sut.find('i-10')).resolves.toEqual(before);
+    await db.sql.query(`UPDATE incidents SET status = 'resolved' WHERE id = 'i-10'`);
   });
 
   it('lists unmet, unescalated deadlines of open incidents, earliest first', async () => {
@@ -199,16 +235,11 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await sut.openOrJoin(incident({ id: 'i-6a', enterpriseId: 'E0005', at: early }));
     await sut.openOrJoin(incident({ id: 'i-6b', enterpriseId: 'E0006', at: early + 30 * S }));
     await sut.openOrJoin(incident({ id: 'i-6c', enterpriseId: 'E0007', at: early + 10 * S }));
-    await sut.transaction(async (tx) => {
-      const a = (await sut.lock(tx, 'i-6a'))!.state;
-      await sut.save(tx, 'i-6a', applyAction(a, { type: 'acknowledge', at: early + 50 * S, by: 'S1' }).state);
-      const b = (await sut.lock(tx, 'i-6b'))!.state;
-      await sut.save(tx, 'i-6b', escalate(b, 'acknowledged', early + 95 * S, 'S3'));
-      // Resolved with underControl never recorded, which the timeline cannot produce:
-      // only the query's own status guard keeps it out.
-      const c = (await sut.lock(tx, 'i-6c'))!.state;
-      await sut.save(tx, 'i-6c', { ...c, status: 'resolved', resolvedAt: early + 40 * S });
-    });
+    await change('i-6a', (a) => applyAction(a, { type: 'acknowledge', at: early + 50 * S, by: 'S1' }).state);
+    await change('i-6b', (b) => escalate(b, 'acknowledged', early + 95 * S, 'S3'));
+    // Resolved with underControl never recorded, which the timeline cannot produce:
+    // only the query's own status guard keeps it out.
+    await change('i-6c', (c) => ({ ...c, status: 'resolved', resolvedAt: early + 40 * S }));
 
     await expect(sut.pendingDeadlines(early + 400 * S, 100)).resolves.toEqual([
       { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S },
@@ -222,11 +253,10 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await expect(sut.pendingDeadlines(early + 179 * S, 100)).resolves.toEqual([]);
   });
 
-  it('records an escalation once and shows it with the backup substation', async () => {
+  it('records an escalation once and gives it back with the backup substation; a second is refused and nothing saved', async () => {
     await sut.openOrJoin(incident({ id: 'i-7', enterpriseId: 'E0008', substationId: 'S4' }));
     const now = T0 + 61 * S;
     const record = {
-      incidentId: 'i-7',
       milestone: 'acknowledged' as const,
       at: now,
       dueAt: T0 + 60 * S,
@@ -234,24 +264,22 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       lateByMs: 1000,
     };
 
-    const first = await sut.transaction(async (tx) => {
-      const locked = (await sut.lock(tx, 'i-7'))!;
-      expect(dueEscalations(locked.state, now)).toEqual(['acknowledged']);
-      const recorded = await sut.recordEscalation(tx, record);
-      await sut.save(tx, 'i-7', escalate(locked.state, 'acknowledged', now, 'S5'));
-      return recorded;
+    const first = await sut.updateTimeline('i-7', (current) => {
+      expect(dueEscalations(current, now)).toEqual(['acknowledged']);
+      return { state: escalate(current, 'acknowledged', now, 'S5'), escalation: record };
     });
-    const second = await sut.transaction((tx) => sut.recordEscalation(tx, { ...record, at: now + 5 * S, backupSubstationId: 'S6' }));
+    const second = await sut.updateTimeline('i-7', (current) => ({
+      state: { ...current, level: 99, backupSubstationIds: ['S6'] },
+      escalation: { ...record, at: now + 5 * S, backupSubstationId: 'S6' },
+    }));
 
-    expect([first, second]).toEqual([true, false]);
-    const view = await sut.view('i-7');
-    expect(view).toMatchObject({ level: 2, backupSubstationIds: ['S5'], status: 'dispatched' });
-    expect(view!.escalations).toEqual([{ milestone: 'acknowledged', at: iso(now), dueAt: iso(T0 + 60 * S), backupSubstationId: 'S5' }]);
-    await sut.transaction(async (tx) => {
-      const locked = (await sut.lock(tx, 'i-7'))!;
-      expect(locked.state.milestones[0]).toMatchObject({ name: 'acknowledged', at: null, escalatedAt: now });
-      expect(dueEscalations(locked.state, now + 5 * S)).toEqual([]);
-    });
+    expect([first.outcome, second.outcome]).toEqual(['changed', 'unchanged']);
+    const found = (await sut.find('i-7'))!;
+    expect(first).toEqual({ outcome: 'changed', incident: found });
+    expect(found.timeline).toMatchObject({ level: 2, backupSubstationIds: ['S5'], status: 'dispatched' });
+    expect(found.escalations).toEqual([record]);
+    expect(found.timeline.milestones[0]).toMatchObject({ name: 'acknowledged', at: null, escalatedAt: now });
+    expect(dueEscalations(found.timeline, now + 5 * S)).toEqual([]);
   });
 
   it('counts open incidents per substation, filters lists by status, substation and grade, and pages by keyset', async () => {
@@ -259,11 +287,8 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await sut.openOrJoin(incident({ id: 'i-8b', enterpriseId: 'E0010', substationId: 'S7', at: T0 + 10 * S }));
     await sut.openOrJoin(incident({ id: 'i-8c', enterpriseId: 'E0011', substationId: 'S8', at: T0 + 20 * S }));
     await sut.openOrJoin(incident({ id: 'i-8d', enterpriseId: 'E0012', substationId: 'S6', at: T0 + 30 * S, grade: 'red' }));
-    await sut.transaction(async (tx) => {
-      const b = (await sut.lock(tx, 'i-8b'))!.state;
-      await sut.save(tx, 'i-8b', escalate(b, 'acknowledged', T0 + 75 * S, 'S6'));
-      await sut.save(tx, 'i-8c', resolved((await sut.lock(tx, 'i-8c'))!.state, T0 + 30 * S, 'S8'));
-    });
+    await change('i-8b', (b) => escalate(b, 'acknowledged', T0 + 75 * S, 'S6'));
+    await change('i-8c', (c) => resolved(c, T0 + 30 * S, 'S8'));
 
     const loads = await sut.substationLoads();
     expect(loads.map((l) => l.id)).toEqual(['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8']);
@@ -274,7 +299,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     ]);
 
     const open = await sut.list({ status: 'open' });
-    expect(open.every((i) => i.status !== 'resolved')).toBe(true);
+    expect(open.every((i) => i.timeline.status !== 'resolved')).toBe(true);
     expect(open.map((i) => i.id)).toEqual(expect.arrayContaining(['i-8a', 'i-8b', 'i-8d']));
     expect(open.map((i) => i.id)).not.toContain('i-8c');
     expect((await sut.list({ status: 'resolved', substationId: 'S8' })).map((i) => i.id)).toEqual(['i-8c']);
@@ -284,7 +309,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     expect((await sut.list({ enterpriseId: 'E0009' })).map((i) => i.id)).toEqual(['i-8a']);
 
     const s7 = await sut.list({ substationId: 'S7' });
-    const after = (i: (typeof s7)[number]) => ({ dispatchedAt: new Date(i.dispatchedAt), id: i.id });
+    const after = (i: (typeof s7)[number]) => ({ dispatchedAt: new Date(i.timeline.dispatchedAt), id: i.id });
     expect((await sut.list({ substationId: 'S7', after: after(s7[0]) })).map((i) => i.id)).toEqual(['i-8a']);
     expect(await sut.list({ substationId: 'S7', after: after(s7[1]) })).toEqual([]);
     expect((await sut.list({ substationId: 'S6', grade: 'red' })).map((i) => i.id)).toEqual(['i-8d']);
@@ -294,10 +319,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     const policy = { ...DEFAULT_TIMELINE_POLICY, renotifyS: 30, maxRenotifications: 2 };
     await sut.openOrJoin(incident({ id: 'i-9', enterpriseId: 'E0011', at, timeline: openTimeline(at, policy, 'S2') }));
     const escalatedAt = at + 61 * S;
-    await sut.transaction(async (tx) => {
-      const state = (await sut.lock(tx, 'i-9'))!.state;
-      await sut.save(tx, 'i-9', escalate(state, 'acknowledged', escalatedAt, 'S3'));
-    });
+    await change('i-9', (state) => escalate(state, 'acknowledged', escalatedAt, 'S3'));
     const renotifications = async (until: number) =>
       (await sut.pendingDeadlines(until, 100)).filter((d) => d.incidentId === 'i-9' && d.kind === 'renotify');
     expect(await renotifications(escalatedAt + 29 * S)).toEqual([]);
@@ -305,22 +327,20 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S },
     ]);
 
-    await sut.transaction(async (tx) => {
-      const state = (await sut.lock(tx, 'i-9'))!.state;
-      const milestones = state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 1 } : m));
-      await sut.save(tx, 'i-9', { ...state, milestones });
-    });
-    expect((await sut.view('i-9'))!.milestones[0].renotifications).toBe(1);
+    await change('i-9', (state) => ({
+      ...state,
+      milestones: state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 1 } : m)),
+    }));
+    expect((await sut.find('i-9'))!.timeline.milestones[0].renotifications).toBe(1);
     expect(await renotifications(escalatedAt + 59 * S)).toEqual([]);
     expect(await renotifications(escalatedAt + 60 * S)).toEqual([
       { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S },
     ]);
 
-    await sut.transaction(async (tx) => {
-      const state = (await sut.lock(tx, 'i-9'))!.state;
-      const milestones = state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 2 } : m));
-      await sut.save(tx, 'i-9', { ...state, milestones });
-    });
+    await change('i-9', (state) => ({
+      ...state,
+      milestones: state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 2 } : m)),
+    }));
     expect(await renotifications(escalatedAt + 3600 * S)).toEqual([]);
   });
 });

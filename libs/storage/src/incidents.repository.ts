@@ -1,5 +1,6 @@
-import { Grade, gradeRank, IncidentStatus, IncidentView, MilestoneName } from '@app/contracts';
+import { Grade, gradeRank, IncidentStatus, MilestoneName } from '@app/contracts';
 import { MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
+import { IncidentRecord, RecordedEscalation } from './incident-record';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 export interface NewIncident {
@@ -15,7 +16,7 @@ export interface NewIncident {
 }
 
 export interface OpenOrJoinResult {
-  incident: IncidentView;
+  incident: IncidentRecord;
   created: boolean;
   regraded: boolean;
 }
@@ -33,22 +34,19 @@ export interface SubstationLoad {
   activeIncidents: number;
 }
 
-export interface EscalationRecord {
-  incidentId: string;
-  milestone: MilestoneName;
-  at: number;
-  dueAt: number;
-  backupSubstationId: string | null;
-  lateByMs: number;
+/** What a timeline change decides: the next state, and the escalation to record with it (once: a second is refused). */
+export interface TimelineChange {
+  state: TimelineState;
+  escalation?: RecordedEscalation;
 }
 
-export interface LockedIncident {
-  id: string;
-  enterpriseId: string;
-  grade: Grade;
-  correlationId: string;
-  state: TimelineState;
-}
+/**
+ * Given the incident's timeline as it is under the row lock, the change to make, or null for nothing to do.
+ * Pure: whatever it needs from elsewhere is read before. A TimelineError it throws rolls the update back.
+ */
+export type TimelineChangeFn = (current: TimelineState) => TimelineChange | null;
+
+export type TimelineUpdate = { outcome: 'missing' } | { outcome: 'unchanged' } | { outcome: 'changed'; incident: IncidentRecord };
 
 interface IncidentRow {
   id: string;
@@ -65,6 +63,15 @@ interface IncidentRow {
   correlation_id: string;
 }
 
+interface EscalationRow {
+  incident_id: string;
+  milestone: MilestoneName;
+  at: Date;
+  due_at: Date;
+  backup_substation_id: string | null;
+  late_by_ms: number;
+}
+
 interface MilestoneRow {
   incident_id: string;
   name: MilestoneName;
@@ -77,7 +84,6 @@ interface MilestoneRow {
 }
 
 const MILESTONE_ORDER: Record<MilestoneName, number> = { acknowledged: 0, onScene: 1, underControl: 2 };
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * Incidents with their 1-3-5 milestones. One open incident per enterprise is a
@@ -142,7 +148,7 @@ export class IncidentsRepository {
         return { id: input.id, created: true, regraded: false };
       });
       if (outcome) {
-        const incident = await this.view(outcome.id);
+        const incident = await this.find(outcome.id);
         if (!incident) throw new Error(`incident ${outcome.id} vanished`);
         return { incident, created: outcome.created, regraded: outcome.regraded };
       }
@@ -150,22 +156,25 @@ export class IncidentsRepository {
     throw new Error(`could not open or join an incident for ${input.enterpriseId}`);
   }
 
-  /** Loads an incident's timeline under a row lock for the rest of the transaction. */
-  async lock(tx: SqlExecutor, id: string): Promise<LockedIncident | null> {
-    const rows = await tx.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
-    if (rows.length === 0) return null;
-    const milestones = await tx.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = $1`, [id]);
-    const row = rows[0];
-    return {
-      id: row.id,
-      enterpriseId: row.enterprise_id,
-      grade: row.grade,
-      correlationId: row.correlation_id,
-      state: toState(row, milestones),
-    };
+  /**
+   * Changes an incident's timeline as one transaction: locks the row, hands the current state to `change`,
+   * records the escalation it asks for (when not recorded already) and saves the next state.
+   */
+  async updateTimeline(id: string, change: TimelineChangeFn): Promise<TimelineUpdate> {
+    return this.sql.transaction(async (tx): Promise<TimelineUpdate> => {
+      const rows = await tx.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+      if (rows.length === 0) return { outcome: 'missing' };
+      const milestones = await tx.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = $1`, [id]);
+      const next = change(toState(rows[0], milestones));
+      if (next === null) return { outcome: 'unchanged' };
+      if (next.escalation && !(await this.recordEscalation(tx, id, next.escalation))) return { outcome: 'unchanged' };
+      await this.save(tx, id, next.state);
+      const [incident] = await this.records(tx, `WHERE id = $1`, [id], false);
+      return { outcome: 'changed', incident };
+    });
   }
 
-  async save(tx: SqlExecutor, id: string, state: TimelineState): Promise<void> {
+  private async save(tx: SqlExecutor, id: string, state: TimelineState): Promise<void> {
     await tx.query(
       `UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6 WHERE id = $1`,
       [
@@ -193,18 +202,14 @@ export class IncidentsRepository {
     }
   }
 
-  /** Records an escalation once; false when it was already recorded. */
-  async recordEscalation(tx: SqlExecutor, e: EscalationRecord): Promise<boolean> {
+  /** Records an escalation once (its primary key); false when it was already recorded. */
+  private async recordEscalation(tx: SqlExecutor, incidentId: string, e: RecordedEscalation): Promise<boolean> {
     const rows = await tx.query(
       `INSERT INTO incident_escalations (incident_id, milestone, at, due_at, backup_substation_id, late_by_ms)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING incident_id`,
-      [e.incidentId, e.milestone, new Date(e.at), new Date(e.dueAt), e.backupSubstationId, Math.round(e.lateByMs)],
+      [incidentId, e.milestone, new Date(e.at), new Date(e.dueAt), e.backupSubstationId, Math.round(e.lateByMs)],
     );
     return rows.length > 0;
-  }
-
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.sql.transaction(fn);
   }
 
   /**
@@ -249,9 +254,9 @@ export class IncidentsRepository {
     return rows.map((r) => ({ id: r.id, activeIncidents: Number(r.active) }));
   }
 
-  async view(id: string): Promise<IncidentView | null> {
-    const views = await this.views(`WHERE id = $1`, [id]);
-    return views[0] ?? null;
+  async find(id: string): Promise<IncidentRecord | null> {
+    const [found] = await this.records(this.sql, `WHERE id = $1`, [id], true);
+    return found ?? null;
   }
 
   /** Newest dispatch first; `after` (an incident's dispatch time and id) continues after that incident: keyset paging. */
@@ -263,7 +268,7 @@ export class IncidentsRepository {
     after?: { dispatchedAt: Date; id: string };
     limit?: number;
     offset?: number;
-  }): Promise<IncidentView[]> {
+  }): Promise<IncidentRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.status === 'open') where.push(`status <> 'resolved'`);
@@ -277,57 +282,50 @@ export class IncidentsRepository {
       where.push(`(dispatched_at < $${at} OR (dispatched_at = $${at} AND id > $${params.push(filter.after.id)}))`);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.views(
+    return this.records(
+      this.sql,
       `${clause} ORDER BY dispatched_at DESC, id LIMIT $${params.push(filter.limit ?? 100)} OFFSET $${params.push(filter.offset ?? 0)}`,
       params,
+      true,
     );
   }
 
-  private async views(tail: string, params: unknown[]): Promise<IncidentView[]> {
-    const incidents = await this.sql.query<IncidentRow>(`SELECT * FROM incidents ${tail}`, params);
+  /** On the pool the three child tables are read at once; inside a transaction, one query after the other on its connection. */
+  private async records(q: SqlExecutor, tail: string, params: unknown[], parallel: boolean): Promise<IncidentRecord[]> {
+    const incidents = await q.query<IncidentRow>(`SELECT * FROM incidents ${tail}`, params);
     if (incidents.length === 0) return [];
     const ids = incidents.map((i) => i.id);
-    const [milestones, escalations, alarms] = await Promise.all([
-      this.sql.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = ANY($1::text[])`, [ids]),
-      this.sql.query<{ incident_id: string; milestone: MilestoneName; at: Date; due_at: Date; backup_substation_id: string | null }>(
-        `SELECT * FROM incident_escalations WHERE incident_id = ANY($1::text[]) ORDER BY at`,
-        [ids],
-      ),
-      this.sql.query<{ incident_id: string; alarm_id: string }>(
-        `SELECT * FROM incident_alarms WHERE incident_id = ANY($1::text[]) ORDER BY alarm_id`,
-        [ids],
-      ),
-    ]);
+    const reads = [
+      () => q.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = ANY($1::text[])`, [ids]),
+      () => q.query<EscalationRow>(`SELECT * FROM incident_escalations WHERE incident_id = ANY($1::text[]) ORDER BY at`, [ids]),
+      () =>
+        q.query<{ incident_id: string; alarm_id: string }>(
+          `SELECT * FROM incident_alarms WHERE incident_id = ANY($1::text[]) ORDER BY alarm_id`,
+          [ids],
+        ),
+    ] as const;
+    const [milestones, escalations, alarms] = parallel
+      ? await Promise.all([reads[0](), reads[1](), reads[2]()])
+      : [await reads[0](), await reads[1](), await reads[2]()];
     return incidents.map((row) => ({
       id: row.id,
       enterpriseId: row.enterprise_id,
-      substationId: row.substation_id,
       grade: row.grade,
-      level: row.level,
-      status: row.status,
-      dispatchedAt: row.dispatched_at.toISOString(),
-      resolvedAt: iso(row.resolved_at),
       assignmentReason: row.assignment_reason,
-      backupSubstationIds: row.backup_substation_ids,
+      correlationId: row.correlation_id,
       alarmIds: alarms.filter((a) => a.incident_id === row.id).map((a) => a.alarm_id),
-      milestones: milestones
-        .filter((m) => m.incident_id === row.id)
-        .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
-        .map((m) => ({
-          name: m.name,
-          dueAt: m.due_at.toISOString(),
-          at: iso(m.at),
-          met: m.met,
-          by: m.by,
-          renotifications: m.renotifications,
-        })),
+      timeline: toState(
+        row,
+        milestones.filter((m) => m.incident_id === row.id),
+      ),
       escalations: escalations
         .filter((e) => e.incident_id === row.id)
         .map((e) => ({
           milestone: e.milestone,
-          at: e.at.toISOString(),
-          dueAt: e.due_at.toISOString(),
+          at: e.at.getTime(),
+          dueAt: e.due_at.getTime(),
           backupSubstationId: e.backup_substation_id,
+          lateByMs: Number(e.late_by_ms),
         })),
     }));
   }

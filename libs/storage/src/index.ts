@@ -14,6 +14,7 @@ export * from './alarms.repository';
 export * from './device-presence.repository';
 export * from './grade-changes.repository';
 export * from './dead-letters.repository';
+export * from './incident-record';
 export * from './incidents.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';

@@ -2,10 +2,12 @@ import { applyDecorators, Controller, Get, HttpCode, NotFoundException, Param, P
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { IncidentsRepository } from '@app/storage';
+import { IncidentView } from '@app/contracts';
+import { AcknowledgeIncident, incidentSnapshot, RecordArrival, ResolveIncident, SubstationActionCommand } from '@app/incidents';
+import { IncidentRecord, IncidentsRepository } from '@app/storage';
 import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
-import { IncidentActionsService } from './incident-actions.service';
+import { renderIncident } from './incident-view';
 import { offerNextPage } from './pagination';
 import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
 import { incident } from './response-schemas';
@@ -36,7 +38,9 @@ const Action = (milestone: string, conflicts: string) =>
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsRepository,
-    private readonly actions: IncidentActionsService,
+    private readonly acknowledgeIncident: AcknowledgeIncident,
+    private readonly recordArrival: RecordArrival,
+    private readonly resolveIncident: ResolveIncident,
   ) {}
 
   @Get()
@@ -45,7 +49,8 @@ export class IncidentsController {
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async list(@ZodQuery(incidentListQuery) q: z.output<typeof incidentListQuery>, @Req() req: Request) {
     const { cursor, ...filter } = q;
-    const incidents = await this.incidents.list({ ...filter, after: cursor && { dispatchedAt: cursor.at, id: cursor.id } });
+    const records = await this.incidents.list({ ...filter, after: cursor && { dispatchedAt: cursor.at, id: cursor.id } });
+    const incidents = records.map((r) => renderIncident(incidentSnapshot(r)));
     offerNextPage(req, incidents, q.limit, (i) => ({ at: i.dispatchedAt, id: i.id }));
     return incidents;
   }
@@ -55,34 +60,42 @@ export class IncidentsController {
   @ApiResult(incident)
   @ApiErrors({ 404: 'no such incident' })
   async get(@Param('id') id: string) {
-    const found = await this.incidents.view(id);
-    if (!found) throw new NotFoundException(`incident ${id} not found`);
-    return found;
+    return rendered(id, await this.incidents.find(id));
   }
 
   @Post(':id/acknowledge')
   @Action('acknowledged', 'already acknowledged (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
   acknowledge(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
-    return this.act(id, 'acknowledge', body, req);
+    return this.act(id, body, req, (command) => this.acknowledgeIncident.execute(command));
   }
 
   @Post(':id/arrive')
   @Action('onScene', 'not acknowledged yet (OUT_OF_ORDER), already on scene (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
   arrive(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
-    return this.act(id, 'arrive', body, req);
+    return this.act(id, body, req, (command) => this.recordArrival.execute(command));
   }
 
   @Post(':id/resolve')
   @Action('underControl', 'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)')
   resolve(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
-    return this.act(id, 'resolve', body, req);
+    return this.act(id, body, req, (command) => this.resolveIncident.execute(command));
   }
 
-  private act(id: string, type: 'acknowledge' | 'arrive' | 'resolve', body: IncidentActionBody, req: AuthenticatedRequest) {
+  private async act(
+    incidentId: string,
+    body: IncidentActionBody,
+    req: AuthenticatedRequest,
+    execute: (command: SubstationActionCommand) => Promise<IncidentRecord | null>,
+  ): Promise<IncidentView> {
     const p = req.principal;
     // A substation acts as itself; an operator may act for a named substation or for the command center.
     const substationId = p.role === 'substation' ? p.substationId : body.substationId;
     const by = body.by ?? (substationId ? `${p.name}@${substationId}` : p.name);
-    return this.actions.act(id, type, by, substationId);
+    return rendered(incidentId, await execute({ incidentId, by, substationId }));
   }
+}
+
+function rendered(id: string, found: IncidentRecord | null): IncidentView {
+  if (!found) throw new NotFoundException(`incident ${id} not found`);
+  return renderIncident(incidentSnapshot(found));
 }

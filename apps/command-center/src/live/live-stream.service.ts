@@ -1,10 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, GradeChangedV1, IncidentEventV1, Topics } from '@app/contracts';
+import { AlarmEventV1, GradeChangedV1, IncidentEventV1, IncidentView, Topics } from '@app/contracts';
 import { Bus, BUS, BusMessage } from '@app/transport';
+import { renderIncident } from '../api/incident-view';
 
-export type LiveEvent = AlarmEventV1 | GradeChangedV1 | IncidentEventV1;
+/** An incident event as the live stream sends it: the incident rendered as the API shows it. */
+export type LiveIncidentEvent = Omit<IncidentEventV1, 'incident'> & { incident: IncidentView };
+
+export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent;
 
 export interface LiveEnvelope {
   id: number;
@@ -25,19 +29,27 @@ export class LiveStreamService implements OnApplicationBootstrap {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    // A group of our own per process: every command center sees every event.
+    // A group of our own per process: every command center sees every event. Incidents go out as the API renders them.
     const group = `command-center-live-${randomUUID()}`;
-    const forward = async (batch: BusMessage<LiveEvent>[]) => {
-      for (const m of batch) {
-        const envelope = { id: ++this.sequence, type: m.value.type, data: m.value };
-        this.recent.push(envelope);
-        if (this.recent.length > REPLAY_BUFFER) this.recent.shift();
-        this.subject.next(envelope);
-      }
-    };
-    await this.bus.subscribe<LiveEvent>(Topics.alarms, group, forward, { broadcast: true });
-    await this.bus.subscribe<LiveEvent>(Topics.grades, group, forward, { broadcast: true });
-    await this.bus.subscribe<LiveEvent>(Topics.incidents, group, forward, { broadcast: true });
+    const forward = (batch: BusMessage<AlarmEventV1 | GradeChangedV1>[]) => this.forward(batch.map((m) => m.value));
+    await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.alarms, group, forward, { broadcast: true });
+    await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.grades, group, forward, { broadcast: true });
+    await this.bus.subscribe<IncidentEventV1>(
+      Topics.incidents,
+      group,
+      (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident) }))),
+      { broadcast: true },
+    );
+  }
+
+  private forward(events: LiveEvent[]): Promise<void> {
+    for (const data of events) {
+      const envelope = { id: ++this.sequence, type: data.type, data };
+      this.recent.push(envelope);
+      if (this.recent.length > REPLAY_BUFFER) this.recent.shift();
+      this.subject.next(envelope);
+    }
+    return Promise.resolve();
   }
 
   get events(): Observable<LiveEnvelope> {

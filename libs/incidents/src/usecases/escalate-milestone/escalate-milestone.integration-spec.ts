@@ -4,9 +4,10 @@ import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository }
 import { createPgDatabase } from '@app/storage/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { Bus, BusMessage } from '@app/transport';
-import { DispatchMetrics } from './dispatch.metrics';
-import { EscalationService } from './escalation.service';
-import { SubstationSnapshots } from './substation-snapshots';
+import { IncidentEvents } from '../../incident-events';
+import { IncidentTimelineUpdate } from '../../incident-timeline-update';
+import { SubstationSnapshots } from '../../substation-snapshots';
+import { EscalateMilestone } from './escalate-milestone';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
 
@@ -24,10 +25,11 @@ class RecordingBus implements Bus {
 }
 
 /** One dispatch process: its own connection pool, repositories, clock and bus. */
-function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): EscalationService {
+function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): EscalateMilestone {
   const incidents = new IncidentsRepository(sql);
   const zone = new ZoneRepository(sql);
-  return new EscalationService(bus, clock, incidents, zone, new SubstationSnapshots(zone, incidents, clock), new DispatchMetrics());
+  const timeline = new IncidentTimelineUpdate(incidents, new IncidentEvents(bus));
+  return new EscalateMilestone(clock, incidents, zone, new SubstationSnapshots(zone, incidents, clock), timeline);
 }
 
 describe('two dispatch processes racing for the same deadlines (PostgreSQL)', () => {
@@ -72,7 +74,8 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     const first = dispatcher(a, clock, busA);
     const second = dispatcher(b, clock, busB);
 
-    const outcomes = await Promise.all(ids.flatMap((id) => [first.escalate(id, 'acknowledged'), second.escalate(id, 'acknowledged')]));
+    const command = (incidentId: string) => ({ incidentId, milestone: 'acknowledged' as const });
+    const outcomes = await Promise.all(ids.flatMap((id) => [first.execute(command(id)), second.execute(command(id))]));
     for (let i = 0; i < ids.length; i++) expect([outcomes[2 * i], outcomes[2 * i + 1]].filter(Boolean)).toHaveLength(1);
 
     const events = [...busA.published, ...busB.published].map((m) => m.value);
@@ -106,8 +109,60 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     });
     const bus = new RecordingBus();
     const sut = dispatcher(a, new ManualClock(T0 + 59_999), bus);
-    expect(await sut.escalate('early', 'acknowledged')).toBe(false);
-    expect(await sut.escalate('missing', 'acknowledged')).toBe(false);
+    expect(await sut.execute({ incidentId: 'early', milestone: 'acknowledged' })).toBeNull();
+    expect(await sut.execute({ incidentId: 'missing', milestone: 'acknowledged' })).toBeNull();
     expect(bus.published).toEqual([]);
+  });
+
+  it('publishes the escalation with the backup, the lateness, the incident and its correlation id; once only, and never for a resolved incident', async () => {
+    const incidents = new IncidentsRepository(a);
+    await incidents.openOrJoin({
+      id: 'late',
+      enterpriseId: 'E0026',
+      grade: 'red',
+      assignmentReason: 'home-area',
+      openedByKey: 'late',
+      alarmId: 'alarm-late',
+      correlationId: 'c-late',
+      timeline: openTimeline(T0, DEFAULT_TIMELINE_POLICY, 'S3'),
+    });
+    const bus = new RecordingBus();
+    const sut = dispatcher(a, new ManualClock(T0 + 65_000), bus);
+
+    const escalated = await sut.execute({ incidentId: 'late', milestone: 'acknowledged' });
+
+    expect(escalated).not.toBeNull();
+    const { incident, backupSubstationId, lateByMs } = escalated!;
+    expect(lateByMs).toBe(5000);
+    expect(backupSubstationId).not.toBeNull();
+    expect(backupSubstationId).not.toBe('S3');
+    expect(incident).toEqual(await incidents.find('late'));
+    expect(incident.timeline).toMatchObject({ level: 2, backupSubstationIds: [backupSubstationId] });
+    expect(incident.escalations).toEqual([
+      { milestone: 'acknowledged', at: T0 + 65_000, dueAt: T0 + 60_000, backupSubstationId, lateByMs },
+    ]);
+    expect(bus.published).toHaveLength(1);
+    expect(bus.published[0]).toMatchObject({ key: 'late', headers: { correlationId: 'c-late' } });
+    expect(bus.published[0].value).toMatchObject({
+      v: 1,
+      type: 'incident.escalation',
+      incidentId: 'late',
+      enterpriseId: 'E0026',
+      substationId: 'S3',
+      milestone: 'acknowledged',
+      backupSubstationId,
+      lateByMs: 5000,
+      at: T0 + 65_000,
+      correlationId: 'c-late',
+      incident: { id: 'late', level: 2, backupSubstationIds: [backupSubstationId], alarmIds: ['alarm-late'] },
+    });
+    expect(bus.published[0].value.incident.escalations).toEqual([
+      { milestone: 'acknowledged', at: T0 + 65_000, dueAt: T0 + 60_000, backupSubstationId },
+    ]);
+
+    expect(await sut.execute({ incidentId: 'late', milestone: 'acknowledged' })).toBeNull();
+    await a.query(`UPDATE incidents SET status = 'resolved' WHERE id = 'late'`);
+    expect(await dispatcher(a, new ManualClock(T0 + 200_000), bus).execute({ incidentId: 'late', milestone: 'onScene' })).toBeNull();
+    expect(bus.published).toHaveLength(1);
   });
 });

@@ -1,0 +1,76 @@
+import type { Grade, IncidentEventV1 } from '@app/contracts';
+import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, TimelinePolicy } from '@app/domain';
+import { IncidentRecord, IncidentsRepository, SqlClient, ZoneRepository } from '@app/storage';
+import type { StorageBackend, TestDatabase } from '@app/storage/testing/storage-backends';
+import type { Bus, BusMessage } from '@app/transport';
+import { IncidentEvents } from '../incident-events';
+import { IncidentTimelineUpdate } from '../incident-timeline-update';
+
+/** A bus that keeps what is published to it. */
+export class RecordingBus implements Bus {
+  readonly published: Array<BusMessage<IncidentEventV1> & { topic: string }> = [];
+  async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    this.published.push(...(messages as unknown as BusMessage<IncidentEventV1>[]).map((m) => ({ ...m, topic })));
+    return Promise.resolve();
+  }
+  subscribe(): Promise<void> {
+    return Promise.resolve();
+  }
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+  lag() {
+    return [];
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export interface UseCaseFixture {
+  db: TestDatabase;
+  sql: SqlClient;
+  incidents: IncidentsRepository;
+  zone: ZoneRepository;
+  bus: RecordingBus;
+  timeline: IncidentTimelineUpdate;
+  /** Opens an incident dispatched at `at` to `substationId` for enterprise `enterpriseId`. */
+  open(
+    id: string,
+    enterpriseId: string,
+    at: number,
+    options?: { substationId?: string; grade?: Grade; policy?: TimelinePolicy },
+  ): Promise<IncidentRecord>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh store with a seeded zone, and the shared timeline path publishing to a recording bus. */
+export async function useCaseFixture(backend: StorageBackend): Promise<UseCaseFixture> {
+  const db = await backend.open();
+  const incidents = new IncidentsRepository(db.sql);
+  const zone = new ZoneRepository(db.sql);
+  await zone.seedIfEmpty(generateZone({ enterprises: 20 }));
+  const bus = new RecordingBus();
+  return {
+    db,
+    sql: db.sql,
+    incidents,
+    zone,
+    bus,
+    timeline: new IncidentTimelineUpdate(incidents, new IncidentEvents(bus)),
+    async open(id, enterpriseId, at, options = {}) {
+      const { incident } = await incidents.openOrJoin({
+        id,
+        enterpriseId,
+        grade: options.grade ?? 'red',
+        assignmentReason: 'home-area',
+        openedByKey: `open-${id}`,
+        alarmId: `alarm-${id}`,
+        correlationId: `c-${id}`,
+        timeline: openTimeline(at, options.policy ?? DEFAULT_TIMELINE_POLICY, options.substationId ?? 'S1'),
+      });
+      return incident;
+    },
+    dispose: () => db.dispose(),
+  };
+}

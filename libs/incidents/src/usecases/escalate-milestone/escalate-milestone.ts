@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { MilestoneName } from '@app/contracts';
+import { CLOCK } from '@app/config';
+import { chooseBackup, Clock, dueEscalations, escalate, GeoPoint, SubstationSnapshot } from '@app/domain';
+import { IncidentRecord, IncidentsRepository, TimelineChangeFn, ZoneRepository } from '@app/storage';
+import { IncidentTimelineUpdate } from '../../incident-timeline-update';
+import { SubstationSnapshots } from '../../substation-snapshots';
+
+export interface EscalateMilestoneCommand {
+  incidentId: string;
+  milestone: MilestoneName;
+}
+
+export interface MilestoneEscalated {
+  incident: IncidentRecord;
+  backupSubstationId: string | null;
+  lateByMs: number;
+}
+
+/**
+ * Escalates a missed milestone: if it is still unmet under the row lock, the nearest available other
+ * substation is dispatched as backup, the incident's level goes up and the escalation is recorded once
+ * (its primary key), then the command center is told. Null when this call did not escalate it.
+ */
+@Injectable()
+export class EscalateMilestone {
+  private readonly logger = new Logger(EscalateMilestone.name);
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly incidents: IncidentsRepository,
+    private readonly zone: ZoneRepository,
+    private readonly snapshots: SubstationSnapshots,
+    private readonly timeline: IncidentTimelineUpdate,
+  ) {}
+
+  async execute({ incidentId, milestone }: EscalateMilestoneCommand): Promise<MilestoneEscalated | null> {
+    const now = this.clock.now();
+    // What choosing a backup needs is read first, so the change under the lock stays a pure function.
+    const found = await this.incidents.find(incidentId);
+    if (!found || found.timeline.status === 'resolved') return null;
+    const enterprise = await this.zone.getEnterprise(found.enterpriseId);
+    const stations = await this.snapshots.current();
+    const change = escalation(milestone, now, enterprise?.location ?? null, stations);
+    const update = await this.timeline.apply(incidentId, now, change, (incident) => {
+      const recorded = recordedEscalation(incident, milestone);
+      return [
+        {
+          type: 'incident.escalation',
+          milestone,
+          backupSubstationId: recorded.backupSubstationId,
+          lateByMs: recorded.lateByMs,
+        },
+      ];
+    });
+    if (update.outcome !== 'changed') return null;
+    const { incident } = update;
+    const { backupSubstationId, lateByMs } = recordedEscalation(incident, milestone);
+    const late = lateByMs > 1000 ? ` (fired ${lateByMs} ms late)` : '';
+    this.logger.warn(
+      { correlationId: incident.correlationId, incidentId, milestone, lateByMs },
+      `incident ${incidentId} missed ${milestone}; backup ${backupSubstationId ?? 'none'} dispatched${late}`,
+    );
+    return { incident, backupSubstationId, lateByMs };
+  }
+}
+
+function escalation(milestone: MilestoneName, now: number, location: GeoPoint | null, stations: SubstationSnapshot[]): TimelineChangeFn {
+  return (current) => {
+    if (!dueEscalations(current, now).includes(milestone)) return null;
+    const exclude = [current.substationId, ...current.backupSubstationIds];
+    const backupSubstationId = (location && chooseBackup({ location }, stations, exclude)?.substationId) ?? null;
+    const state = escalate(current, milestone, now, backupSubstationId);
+    const dueAt = state.milestones.find((m) => m.name === milestone)!.dueAt;
+    return { state, escalation: { milestone, at: now, dueAt, backupSubstationId, lateByMs: Math.max(0, now - dueAt) } };
+  };
+}
+
+function recordedEscalation(incident: IncidentRecord, milestone: MilestoneName) {
+  const recorded = incident.escalations.find((e) => e.milestone === milestone);
+  if (!recorded) throw new Error(`incident ${incident.id}: escalation of ${milestone} saved but not recorded`);
+  return recorded;
+}

@@ -1,0 +1,25 @@
+import type { Grade, MilestoneName } from '@app/contracts';
+import type { TimelineState } from '@app/domain';
+
+export interface RecordedEscalation {
+  milestone: MilestoneName;
+  at: number;
+  dueAt: number;
+  backupSubstationId: string | null;
+  lateByMs: number;
+}
+
+/**
+ * An incident as the store holds it: its 1-3-5 timeline as the domain's state (epoch ms), the alarms
+ * joined to it and the escalations recorded, oldest first. How the API shows it is the command center's.
+ */
+export interface IncidentRecord {
+  id: string;
+  enterpriseId: string;
+  grade: Grade;
+  assignmentReason: string;
+  correlationId: string;
+  alarmIds: string[];
+  timeline: TimelineState;
+  escalations: RecordedEscalation[];
+}
