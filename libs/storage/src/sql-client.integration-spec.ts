@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openSqlClient, type SqlClient } from './sql-client';
+import { openSqlClient } from './open-sql-client';
+import type { SqlClient } from './sql-client';
 import { createPgDatabase, recordingLogger, tempDataDir } from './testing/storage-backends';
 
 type Opened = { sql: SqlClient; dispose(): Promise<void> };
