@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AlarmsRepository, type RaiseAlarmInput } from './alarms.repository';
 import { DevicePresenceRepository, type SilentDevice } from './device-presence.repository';
 import type { SqlClient } from './sql-client';
-import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { secondClient, STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 import type { ZoneSeedInput } from './zone-seed-input';
 

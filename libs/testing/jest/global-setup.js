@@ -6,5 +6,5 @@ const { join } = require('node:path');
 
 module.exports = async function globalSetup() {
   if (process.env.ZONE_TEST_UNIT_ONLY === '1' || process.env.KAFKA_BROKERS) return;
-  execFileSync('bash', [join(__dirname, '../../deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+  execFileSync('bash', [join(__dirname, '../../../deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
 };
