@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './binary-heap';
 export * from './geo';
 export * from './enterprise-grade';
 export * from './substation-choice';
