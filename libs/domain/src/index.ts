@@ -20,3 +20,4 @@ export * from './zone/seeded-random';
 export * from './zone/zone-generator';
 export * from './flood/token-buckets';
 export * from './flood/flood-limiter';
+export * from './presence/offline';

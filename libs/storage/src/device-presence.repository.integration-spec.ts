@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OFFLINE_RULE_ID } from '@app/domain';
 import { AlarmsRepository, type RaiseAlarmInput } from './alarms.repository';
 import { DevicePresenceRepository, type SilentDevice } from './device-presence.repository';
 import type { SqlClient } from './sql-client';
@@ -9,7 +10,7 @@ import type { ZoneSeedInput } from './zone-seed-input';
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const S = 1000;
 const INTERVAL_S = 10;
-const RULE = 'device.offline';
+const RULE = OFFLINE_RULE_ID;
 const HAZARDS = {
   threeInOne: false,
   multiTenant: false,
