@@ -64,10 +64,6 @@ export class Fleet {
     stats.devices = seeds.length;
   }
 
-  get seeds(): DeviceSeed[] {
-    return [...this.devices.values()].map((d) => d.seed);
-  }
-
   /** Scenario second of the next report, if any device is online. */
   nextDueS(): number | undefined {
     return this.queue.peek()?.due;

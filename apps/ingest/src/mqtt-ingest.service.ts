@@ -94,10 +94,6 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     await Promise.all(this.subscribers.map((s) => s.stop()));
   }
 
-  get connected(): boolean {
-    return this.subscribers.length > 0 && this.subscribers.every((s) => s.connected);
-  }
-
   /**
    * Resolves when the message is on the bus: only then does the broker get its
    * acknowledgement. At most INGEST_MAX_IN_FLIGHT are handled at once; the
