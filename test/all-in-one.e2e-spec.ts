@@ -1,12 +1,17 @@
 import { MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { SseRecorder, waitFor } from '@app/testing';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const TIMELINE = [2, 4, 6];
 
 describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 deadlines', () => {
-  const sut = new AllInOneHarness({ TIMELINE_SECONDS: TIMELINE.join(','), TIMELINE_RENOTIFY_S: '1', TIMELINE_MAX_RENOTIFICATIONS: '2' });
+  const sut = new AllInOneHarness(AllInOneModule, {
+    TIMELINE_SECONDS: TIMELINE.join(','),
+    TIMELINE_RENOTIFY_S: '1',
+    TIMELINE_MAX_RENOTIFICATIONS: '2',
+  });
   const stream = new SseRecorder();
   let device: MqttClient;
 

@@ -4,7 +4,8 @@ import { MqttClient } from 'mqtt';
 import { Browser, chromium, Page } from 'playwright-core';
 import { IncidentView } from '@app/contracts';
 import { waitFor } from '@app/testing';
-import { AllInOneHarness } from './support/all-in-one.harness';
+import { AllInOneHarness } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
@@ -17,7 +18,7 @@ const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
  */
 describe('dashboard in headless Chromium', () => {
   // Acknowledge within 10 s here, so the test also sees a missed deadline turn red.
-  const sut = new AllInOneHarness({ TIMELINE_SECONDS: '10,120,300' });
+  const sut = new AllInOneHarness(AllInOneModule, { TIMELINE_SECONDS: '10,120,300' });
   let browser: Browser;
   let device: MqttClient;
 

@@ -1,6 +1,6 @@
 import { connectAsync, MqttClient } from 'mqtt';
 import { TcpProxy, waitFor } from '@app/testing';
-import { DistributedHarness, MQTT_URL } from './support/distributed.harness';
+import { DistributedHarness, MQTT_URL } from '@app/testing/distributed.harness';
 
 const OUTAGE_MS = 30_000;
 

@@ -2,7 +2,8 @@ import { connectAsync, MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
 import { parseScenario } from '../simulators/src/scenario-file';
 import { runScenario } from '../simulators/src/scenario-runner';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 interface Device {
   id: string;
@@ -17,7 +18,7 @@ interface Credentials {
 
 /** MQTT_DEVICE_AUTH=required: a device gets its secret over HTTP, logs in with it and publishes only as itself. */
 describe('device credentials on the embedded broker', () => {
-  const sut = new AllInOneHarness({ MQTT_DEVICE_AUTH: 'required' });
+  const sut = new AllInOneHarness(AllInOneModule, { MQTT_DEVICE_AUTH: 'required' });
   const clients: MqttClient[] = [];
   let device: Device;
   let neighbour: Device;

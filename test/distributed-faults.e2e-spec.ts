@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
-import { DistributedHarness, MQTT_URL } from './support/distributed.harness';
+import { DistributedHarness, MQTT_URL } from '@app/testing/distributed.harness';
 
 const KAFKA_SCRIPT = join(__dirname, '..', 'deploy', 'kafka', 'kafka.sh');
 

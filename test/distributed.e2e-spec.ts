@@ -4,7 +4,7 @@ import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { connectAsync, MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { SseRecorder, waitFor } from '@app/testing';
-import { DistributedHarness, KAFKA_BROKERS, MQTT_URL, TOKEN } from './support/distributed.harness';
+import { DistributedHarness, KAFKA_BROKERS, MQTT_URL, TOKEN } from '@app/testing/distributed.harness';
 
 const TIMELINE = [3, 6, 9];
 

@@ -1,6 +1,7 @@
 import { MqttClient } from 'mqtt';
 import { SseRecorder, waitFor } from '@app/testing';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const FLOOD = 5000;
 
@@ -25,7 +26,7 @@ function counter(metrics: string, name: string, labels = ''): number {
  * a rate-limited dead letter and counted on /metrics.
  */
 describe('a flooding device is rate-limited without delaying another device’s fire', () => {
-  const sut = new AllInOneHarness();
+  const sut = new AllInOneHarness(AllInOneModule);
   const stream = new SseRecorder();
   let flooder: MqttClient;
   let detector: MqttClient;

@@ -5,7 +5,8 @@ import { healthBody } from '@app/observability/health.controller';
 import { waitFor } from '@app/testing';
 import * as schemas from '../apps/command-center/src/api/response-schemas';
 import { refTo } from '../apps/command-center/src/openapi/json-schema';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 /** SPEC.md, "The command center (HTTP)": every endpoint it lists. */
 const SPEC_ENDPOINTS = [
@@ -36,7 +37,7 @@ const SPEC_QUERY_PARAMETERS: Record<string, string[]> = {
 type Method = 'get' | 'post';
 
 describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging, and answers that match the document', () => {
-  const sut = new AllInOneHarness();
+  const sut = new AllInOneHarness(AllInOneModule);
   let doc: OpenAPIObject;
   let device: MqttClient;
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { PrivateMosquitto, waitFor } from '@app/testing';
-import { DistributedHarness } from './support/distributed.harness';
+import { DistributedHarness } from '@app/testing/distributed.harness';
 
 const ROOT = join(__dirname, '..');
 mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });

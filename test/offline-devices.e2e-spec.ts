@@ -1,12 +1,13 @@
 import { MqttClient } from 'mqtt';
 import { SQL_CLIENT, SqlClient } from '@app/storage';
 import { SseRecorder, waitFor } from '@app/testing';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const REPORT_INTERVAL_S = 1;
 
 describe('all-in-one: a device that falls silent is an offline finding until it reports again', () => {
-  const sut = new AllInOneHarness({ OFFLINE_SWEEP_MS: '200' });
+  const sut = new AllInOneHarness(AllInOneModule, { OFFLINE_SWEEP_MS: '200' });
   const stream = new SseRecorder();
   let device: MqttClient;
 

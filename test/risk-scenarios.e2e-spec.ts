@@ -1,13 +1,14 @@
 import { MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { waitFor } from '@app/testing';
-import { AllInOneHarness } from './support/all-in-one.harness';
+import { AllInOneHarness } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const MIN = 60_000;
 
 /** The scenarios an expert would check a zone's grading against, each in an enterprise of its own. */
 describe('risk scenarios: the grade and alarm an expert would expect', () => {
-  const sut = new AllInOneHarness();
+  const sut = new AllInOneHarness(AllInOneModule);
   let device: MqttClient;
   const used = new Set<string>();
 

@@ -1,11 +1,12 @@
 import { MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { waitFor } from '@app/testing';
-import { AllInOneHarness } from './support/all-in-one.harness';
+import { AllInOneHarness } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 /** Who may do what: operator (everything), substation (its own incidents), viewer (read only). */
 describe('roles on every write endpoint', () => {
-  const sut = new AllInOneHarness();
+  const sut = new AllInOneHarness(AllInOneModule);
   let device: MqttClient;
   let incident: IncidentView;
   const tokens: Record<string, string> = {};

@@ -1,9 +1,10 @@
 import { MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
-import { AllInOneHarness } from './support/all-in-one.harness';
+import { AllInOneHarness } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 describe('rule state survives a restart of the process', () => {
-  const sut = new AllInOneHarness();
+  const sut = new AllInOneHarness(AllInOneModule);
   let device: MqttClient;
 
   beforeAll(async () => {

@@ -7,14 +7,15 @@ import { parseRecording, RecordedMessage } from '../simulators/src/recorded-mess
 import { replayKey } from '../simulators/src/replay-schedule';
 import { startRecording } from '../simulators/src/session-recorder';
 import { replaySession } from '../simulators/src/session-replayer';
-import { AllInOneHarness, TOKEN } from './support/all-in-one.harness';
+import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
 
 const SCENARIOS = join(__dirname, '../simulators/scenarios');
 
 /** The simulator against the all-in-one app: scenarios with their expectations, and record + replay. */
 describe('simulators: scenarios checked against the running system, record and replay', () => {
   // The harness seeds SEED_ENTERPRISES=20 with seed 1: the simulator must generate the same zone to know the device ids.
-  const sut = new AllInOneHarness({ OFFLINE_SWEEP_MS: '1000' });
+  const sut = new AllInOneHarness(AllInOneModule, { OFFLINE_SWEEP_MS: '1000' });
   const used = new Set<string>();
   const dir = mkdtempSync(join(tmpdir(), 'zone-sim-'));
   const url = () => `mqtt://127.0.0.1:${sut.mqttPort}`;

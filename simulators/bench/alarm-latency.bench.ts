@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { loadConfig, startApp } from '@app/config';
 import { generateZone } from '@app/domain';
-import { SseRecorder } from '@app/testing';
+import { SseRecorder } from '@app/testing/sse-recorder';
 import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, waitFor } from '@app/testing';
+import { freePort } from '@app/testing/free-port';
+import { waitFor } from '@app/testing/wait-for';
 import { emit } from './bench-output';
 import { loadInWorker } from './load-in-worker';
 

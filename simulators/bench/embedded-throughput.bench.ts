@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, startApp } from '@app/config';
 import { SQL_CLIENT, SqlClient } from '@app/storage';
-import { waitFor } from '@app/testing';
+import { waitFor } from '@app/testing/wait-for';
 import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PrivateMosquitto } from '@app/testing';
+import { PrivateMosquitto } from '@app/testing/private-mosquitto';
 import { emit, peakRssMb } from './bench-output';
 import { benchComplianceReport } from './compliance-report.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';

@@ -1,7 +1,7 @@
 import { CommandCenterClient } from './command-center-client';
 
 /** Requests in flight at once: enough to provision a few thousand devices in seconds, few enough to leave the command center responsive. */
-export const ISSUE_CONCURRENCY = 16;
+const ISSUE_CONCURRENCY = 16;
 
 /**
  * Issues every device a new MQTT secret through the command center (POST

@@ -1,7 +1,6 @@
 import { MetricName, ReadingValue, telemetryTopic } from '@app/contracts';
-import { DeviceSeed } from '@app/domain';
+import { BinaryHeap, DeviceSeed } from '@app/domain';
 import { DeviceLinks, OfflineMode } from './device-links';
-import { DueQueue } from './due-queue';
 import { MetricOverride, overrideValue } from './metric-override';
 import { ReadingGenerator, Readings } from './reading-generator';
 import { ScenarioClock } from './scenario-clock';
@@ -20,6 +19,13 @@ interface SimulatedDevice {
   generation: number;
 }
 
+/** A device's next report: due at scenario second `due`, skipped if the device was rescheduled since (`generation`). */
+interface DueReport {
+  due: number;
+  id: string;
+  generation: number;
+}
+
 /** Messages allowed to wait for their PUBACK at once before the fleet holds back. */
 const MAX_IN_FLIGHT = 2000;
 
@@ -29,7 +35,7 @@ const MAX_IN_FLIGHT = 2000;
  */
 export class Fleet {
   private readonly devices = new Map<string, SimulatedDevice>();
-  private readonly queue = new DueQueue<{ id: string; generation: number }>();
+  private readonly queue = new BinaryHeap<DueReport>((a, b) => a.due < b.due);
 
   constructor(
     seeds: readonly DeviceSeed[],
@@ -53,31 +59,27 @@ export class Fleet {
         generation: 0,
       };
       this.devices.set(s.id, d);
-      this.queue.push(phase() * s.reportIntervalS, { id: s.id, generation: 0 });
+      this.queue.push({ due: phase() * s.reportIntervalS, id: s.id, generation: 0 });
     }
     stats.devices = seeds.length;
   }
 
-  get seeds(): DeviceSeed[] {
-    return [...this.devices.values()].map((d) => d.seed);
-  }
-
   /** Scenario second of the next report, if any device is online. */
   nextDueS(): number | undefined {
-    return this.queue.peekDue();
+    return this.queue.peek()?.due;
   }
 
   /** Publishes every report due by scenario second s (without waiting for acknowledgements). */
   tick(s: number): void {
     for (;;) {
-      const due = this.queue.peekDue();
-      if (due === undefined || due > s || this.stats.inFlight >= MAX_IN_FLIGHT) return;
-      const { item } = this.queue.pop()!;
-      const d = this.devices.get(item.id)!;
-      if (item.generation !== d.generation || !d.online) continue;
+      const next = this.queue.peek();
+      if (next === undefined || next.due > s || this.stats.inFlight >= MAX_IN_FLIGHT) return;
+      this.queue.pop();
+      const d = this.devices.get(next.id)!;
+      if (next.generation !== d.generation || !d.online) continue;
       // Not awaited: a fleet keeps up to MAX_IN_FLIGHT publishes open at once; publish() counts its own failures.
-      void this.report(d, due);
-      this.queue.push(due + d.intervalS, { id: d.seed.id, generation: d.generation });
+      void this.report(d, next.due);
+      this.queue.push({ due: next.due + d.intervalS, id: d.seed.id, generation: d.generation });
     }
   }
 
@@ -161,7 +163,7 @@ export class Fleet {
 
   private reschedule(d: SimulatedDevice, dueS: number): void {
     d.generation++;
-    if (d.online) this.queue.push(dueS, { id: d.seed.id, generation: d.generation });
+    if (d.online) this.queue.push({ due: dueS, id: d.seed.id, generation: d.generation });
   }
 
   private report(d: SimulatedDevice, s: number): Promise<void> {

@@ -9,7 +9,7 @@ export interface RawStep {
 }
 
 /** Fills {enterprise}, {device}, {ts} and {ts+S} / {ts-S} (S in seconds) in a template. */
-export function fillTemplate(template: string, device: DeviceSeed | null, ts: number): string {
+function fillTemplate(template: string, device: DeviceSeed | null, ts: number): string {
   return template
     .replace(/\{enterprise\}/g, device?.enterpriseId ?? '')
     .replace(/\{device\}/g, device?.id ?? '')

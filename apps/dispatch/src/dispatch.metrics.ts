@@ -1,49 +1,30 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { INCIDENT_STATUSES } from '@app/contracts';
 import { IncidentsRepository } from '@app/storage';
-import { Counter, Gauge, Histogram, register } from 'prom-client';
-
-function metric<M>(name: string, make: () => M): M {
-  return (register.getSingleMetric(name) as M) ?? make();
-}
+import { counter, gauge, histogram } from '@app/observability';
 
 @Injectable()
 export class DispatchMetrics {
-  readonly incidentsOpened = metric(
-    'zone_incidents_opened_total',
-    () => new Counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] }),
-  );
-  readonly escalations = metric(
-    'zone_milestones_missed_total',
-    () =>
-      new Counter({ name: 'zone_milestones_missed_total', help: 'Missed milestones escalated, by milestone', labelNames: ['milestone'] }),
-  );
-  readonly renotifications = metric(
-    'zone_renotifications_total',
-    () =>
-      new Counter({
-        name: 'zone_renotifications_total',
-        help: 'Re-notifications of escalated milestones still unmet',
-        labelNames: ['milestone'],
-      }),
-  );
-  readonly alarmsJoined = metric(
-    'zone_incident_alarms_joined_total',
-    () =>
-      new Counter({
-        name: 'zone_incident_alarms_joined_total',
-        help: 'Alarms that joined an open incident of their enterprise instead of opening another (storm control)',
-      }),
-  );
-  readonly escalationLateness = metric(
-    'zone_escalation_lateness_seconds',
-    () =>
-      new Histogram({
-        name: 'zone_escalation_lateness_seconds',
-        help: 'How long after its deadline an escalation fired',
-        buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
-      }),
-  );
+  readonly incidentsOpened = counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] });
+  readonly escalations = counter({
+    name: 'zone_milestones_missed_total',
+    help: 'Missed milestones escalated, by milestone',
+    labelNames: ['milestone'],
+  });
+  readonly renotifications = counter({
+    name: 'zone_renotifications_total',
+    help: 'Re-notifications of escalated milestones still unmet',
+    labelNames: ['milestone'],
+  });
+  readonly alarmsJoined = counter({
+    name: 'zone_incident_alarms_joined_total',
+    help: 'Alarms that joined an open incident of their enterprise instead of opening another (storm control)',
+  });
+  readonly escalationLateness = histogram({
+    name: 'zone_escalation_lateness_seconds',
+    help: 'How long after its deadline an escalation fired',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+  });
 }
 
 /** Open incidents read from the database at each scrape, so every dispatch process reports the zone's number. */
@@ -53,15 +34,17 @@ export class OpenIncidentsGauge implements OnModuleInit {
 
   onModuleInit(): void {
     const incidents = this.incidents;
-    register.removeSingleMetric('zone_incidents_open');
-    new Gauge({
-      name: 'zone_incidents_open',
-      help: 'Incidents not yet resolved, zone-wide, by status',
-      labelNames: ['status'],
-      async collect() {
-        const counts = new Map((await incidents.countOpenByStatus()).map((c) => [c.status, c.count]));
-        for (const status of INCIDENT_STATUSES) if (status !== 'resolved') this.set({ status }, counts.get(status) ?? 0);
+    gauge(
+      {
+        name: 'zone_incidents_open',
+        help: 'Incidents not yet resolved, zone-wide, by status',
+        labelNames: ['status'],
+        async collect() {
+          const counts = new Map((await incidents.countOpenByStatus()).map((c) => [c.status, c.count]));
+          for (const status of INCIDENT_STATUSES) if (status !== 'resolved') this.set({ status }, counts.get(status) ?? 0);
+        },
       },
-    });
+      { replace: true },
+    );
   }
 }

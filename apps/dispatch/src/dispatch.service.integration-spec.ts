@@ -4,7 +4,7 @@ import { loadConfig } from '@app/config';
 import { DEFAULT_TIMELINE_POLICY, generateZone } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository, migrate, openPgClient, SqlClient, SqlExecutor, ZoneRepository } from '@app/storage';
-import { createPgDatabase } from '@app/storage/testing/storage-backends';
+import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { Bus, BusMessage } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';

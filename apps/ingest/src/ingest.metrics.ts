@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, register } from 'prom-client';
-
-function counter<T extends string>(name: string, help: string, labelNames: T[] = []): Counter<T> {
-  return (register.getSingleMetric(name) as Counter<T>) ?? new Counter({ name, help, labelNames });
-}
+import { counter } from '@app/observability';
 
 @Injectable()
 export class IngestMetrics {
-  readonly messages = counter('zone_mqtt_messages_total', 'MQTT messages received');
-  readonly readings = counter('zone_readings_accepted_total', 'Readings accepted onto the bus');
-  readonly deadLetters = counter('zone_dead_letters_total', 'Messages or readings refused at the MQTT edge, by reason', ['reason']);
-  readonly refused = counter('zone_mqtt_refused_total', 'Connections, publishes and subscriptions the embedded broker refused, by reason', [
-    'reason',
-  ]);
+  readonly messages = counter({ name: 'zone_mqtt_messages_total', help: 'MQTT messages received' });
+  readonly readings = counter({ name: 'zone_readings_accepted_total', help: 'Readings accepted onto the bus' });
+  readonly deadLetters = counter({
+    name: 'zone_dead_letters_total',
+    help: 'Messages or readings refused at the MQTT edge, by reason',
+    labelNames: ['reason'],
+  });
+  readonly refused = counter({
+    name: 'zone_mqtt_refused_total',
+    help: 'Connections, publishes and subscriptions the embedded broker refused, by reason',
+    labelNames: ['reason'],
+  });
 }

@@ -5,7 +5,7 @@ import { parseDeviceTopic, Topics } from '@app/contracts';
 import { CLOCK, IngestConfig, InjectConfig, MqttConfig } from '@app/config';
 import { Clock, FloodLimiter } from '@app/domain';
 import { HealthChecks } from '@app/observability';
-import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber } from '@app/transport';
+import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber, retryWithBackoff } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { InFlightLimit } from './in-flight-limit';
 import { IngestMetrics } from './ingest.metrics';
@@ -90,10 +90,6 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     await Promise.all(this.subscribers.map((s) => s.stop()));
   }
 
-  get connected(): boolean {
-    return this.subscribers.length > 0 && this.subscribers.every((s) => s.connected);
-  }
-
   /**
    * Resolves when the message is on the bus: only then does the broker get its
    * acknowledgement. At most INGEST_MAX_IN_FLIGHT are handled at once; the
@@ -152,15 +148,14 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
    * instead of losing them.
    */
   private async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.bus.publish(topic, messages, { durable: true });
-      } catch (e) {
-        if (this.stopping) throw e;
+    const published = await retryWithBackoff(() => this.bus.publish(topic, messages, { durable: true }), {
+      backoff: { baseMs: 200, maxMs: 5000 },
+      keepTrying: () => !this.stopping,
+      onRetry: (e, attempt) => {
         if (attempt === 1 || attempt % 10 === 0)
           this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
-      }
-    }
+      },
+    });
+    if (!published.done) throw published.error;
   }
 }

@@ -152,10 +152,6 @@ export class TelemetryValidator {
     return result;
   }
 
-  forgetDevice(deviceId: string): void {
-    this.lastSeq.delete(deviceId);
-  }
-
   private checkObject(obj: TelemetryPayload, names: string[], device: KnownDevice, receivedAt: number): Problem | null {
     const allowed: readonly string[] = DEVICE_TYPES[device.type].metrics;
     for (const name of names) {

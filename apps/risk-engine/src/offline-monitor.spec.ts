@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AlarmEventV1 } from '@app/contracts';
 import { loadConfig } from '@app/config';
+import { OFFLINE_RULE_ID } from '@app/domain';
 import { AlarmRow, DevicePresenceRepository, OfflineAlarm, RaiseAlarmInput, SilentDevice } from '@app/storage';
 import { ManualClock } from '@app/testing';
 import { FindingsPublisher } from './findings-publisher';
-import { OFFLINE_RULE_ID, OfflineMonitor } from './offline-monitor';
+import { OfflineMonitor } from './offline-monitor';
 import { RiskMetrics } from './risk.metrics';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);

@@ -2,12 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1 } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
-import { Clock } from '@app/domain';
-import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SILENT_INTERVALS, SilentDevice } from '@app/storage';
+import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, OFFLINE_SILENT_INTERVALS, PRESENCE_SLACK_INTERVALS } from '@app/domain';
+import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SilentDevice } from '@app/storage';
 import { FindingsPublisher } from './findings-publisher';
 import { RiskMetrics } from './risk.metrics';
-
-export const OFFLINE_RULE_ID = 'device.offline';
 
 /** Devices flagged per transaction; a sweep goes on until none are left. */
 const SWEEP_BATCH = 500;
@@ -21,16 +19,8 @@ export interface DeviceReported {
 }
 
 /**
- * The stored last arrival of a device may lag its real one by this share of
- * its reporting interval (plus PRESENCE_FLUSH_MS): far inside the three
- * intervals of silence that make it offline, and one write per device every
- * few reports instead of one per report.
- */
-const PRESENCE_SLACK_INTERVALS = 1 / 3;
-
-/**
- * Makes a device that has gone silent for more than three of its reporting
- * intervals a finding while it stays silent, and clears the finding when it
+ * Makes a device that has gone silent for more than OFFLINE_SILENT_INTERVALS
+ * of its reporting intervals a finding while it stays silent, and clears the finding when it
  * reports again. Every risk-engine process sweeps; the database decides which
  * of them flags a device, so each silent device is announced once.
  */
@@ -111,7 +101,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
    * Writes the gathered arrivals that are due. `slack`: those whose stored
    * arrival is a third of the device's interval behind; the others are held.
    * `sweep`: also those held while the stored arrival is old enough that this
-   * sweep could take the device for silent (SILENT_INTERVALS - 1 intervals),
+   * sweep could take the device for silent (OFFLINE_SILENT_INTERVALS - 1 intervals),
    * so a device is never flagged early for a report that was held. `all`: everything.
    */
   private async flushReports(mode: 'slack' | 'sweep' | 'all'): Promise<void> {
@@ -128,7 +118,7 @@ export class OfflineMonitor implements OnApplicationBootstrap, OnModuleDestroy {
         mode === 'all' ||
         written === undefined ||
         r.at - written >= intervalMs * PRESENCE_SLACK_INTERVALS ||
-        (mode === 'sweep' && now - written >= intervalMs * (SILENT_INTERVALS - 1));
+        (mode === 'sweep' && now - written >= intervalMs * (OFFLINE_SILENT_INTERVALS - 1));
       if (isDue) due.push(r);
       // Held, not dropped: a later flush (or the next sweep) writes it if the device says nothing newer.
       else if (written < r.at) this.pendingReports.set(r.deviceId, r);
@@ -181,8 +171,8 @@ function offlineAlarm(device: SilentDevice, now: number): RaiseAlarmInput {
     deviceId: device.id,
     enterpriseId: device.enterpriseId,
     ruleId: OFFLINE_RULE_ID,
-    metric: 'offline',
-    grade: 'blue',
+    metric: OFFLINE_METRIC,
+    grade: OFFLINE_GRADE,
     value: null,
     message: `device ${device.id} silent for ${duration(now - device.lastSeenAt.getTime())} (reports every ${device.reportIntervalS} s)`,
     at: now,
@@ -206,7 +196,7 @@ function toEvent(type: AlarmEventV1['type'], alarm: AlarmRow, message: string, a
     deviceId: alarm.deviceId,
     enterpriseId: alarm.enterpriseId,
     ruleId: alarm.ruleId,
-    metric: 'offline',
+    metric: OFFLINE_METRIC,
     grade: alarm.grade,
     value: null,
     message,

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
-import { Clock, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
+import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { FindingsPublisher } from './findings-publisher';
-import { OFFLINE_RULE_ID, OfflineMonitor } from './offline-monitor';
+import { OfflineMonitor } from './offline-monitor';
 import { RiskMetrics } from './risk.metrics';
 import { RULE_SET } from './rule-set.provider';
 
@@ -143,8 +143,8 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       const transition: RuleTransition = {
         type: s.online ? 'cleared' : 'raised',
         ruleId: OFFLINE_RULE_ID,
-        metric: 'offline' as never,
-        grade: 'blue',
+        metric: OFFLINE_METRIC as never,
+        grade: OFFLINE_GRADE,
         value: s.online,
         at: s.ts,
         message: s.online ? `device ${s.deviceId} is back online` : `device ${s.deviceId} went offline`,

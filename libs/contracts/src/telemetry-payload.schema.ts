@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Limits at the MQTT edge. A payload over these is dead-lettered, never parsed. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_BATCH_LENGTH = 500;
-export const MAX_METRICS_PER_READING = 32;
+const MAX_METRICS_PER_READING = 32;
 
 const timestamp = z.union([
   z.number().int().nonnegative().finite(),

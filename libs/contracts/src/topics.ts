@@ -9,9 +9,6 @@ export const Topics = {
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
-/** MQTT topics devices publish to. */
-export const MQTT_TELEMETRY_FILTER = 'sites/+/devices/+/telemetry';
-export const MQTT_STATUS_FILTER = 'sites/+/devices/+/status';
 const MQTT_DEVICE_TOPIC = /^sites\/([^/]+)\/devices\/([^/]+)\/(telemetry|status)$/;
 
 export interface ParsedDeviceTopic {

@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './binary-heap';
 export * from './geo';
 export * from './enterprise-grade';
 export * from './substation-choice';
@@ -19,3 +20,4 @@ export * from './zone/seeded-random';
 export * from './zone/zone-generator';
 export * from './flood/token-buckets';
 export * from './flood/flood-limiter';
+export * from './presence/offline';

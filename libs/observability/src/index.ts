@@ -1,2 +1,3 @@
 export * from './health-checks';
 export * from './observability.module';
+export * from './metrics';

@@ -21,7 +21,7 @@ import { migrate } from './migrate';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
-import { createPgDatabase, recordingLogger, tempDataDir } from './testing/storage-backends';
+import { createPgDatabase, recordingLogger, tempDataDir } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 
 const S = 1000;

@@ -1,6 +1,6 @@
 import type { DeadLetterV1 } from '@app/contracts';
 import { DeadLettersRepository } from './dead-letters.repository';
-import { STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 

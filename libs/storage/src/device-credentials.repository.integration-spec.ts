@@ -1,6 +1,6 @@
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { hashToken } from './api-tokens.repository';
-import { STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);

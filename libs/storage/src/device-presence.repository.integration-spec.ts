@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { OFFLINE_RULE_ID } from '@app/domain';
 import { AlarmsRepository, type RaiseAlarmInput } from './alarms.repository';
 import { DevicePresenceRepository, type SilentDevice } from './device-presence.repository';
 import type { SqlClient } from './sql-client';
-import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { secondClient, STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 import type { ZoneSeedInput } from './zone-seed-input';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const S = 1000;
 const INTERVAL_S = 10;
-const RULE = 'device.offline';
+const RULE = OFFLINE_RULE_ID;
 const HAZARDS = {
   threeInOne: false,
   multiTenant: false,

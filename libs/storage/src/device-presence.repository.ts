@@ -1,8 +1,9 @@
+import { OFFLINE_SILENT_INTERVALS } from '@app/domain';
 import { ALARM_COLUMNS, toAlarm, type AlarmRecord, type AlarmRow, type RaiseAlarmInput } from './alarms.repository';
 import type { SqlClient } from './sql-client';
 import { toDate, type Instant } from './sql-values';
 
-/** A device that has reported and then fell silent for longer than three of its reporting intervals. */
+/** A device that has reported and then fell silent for longer than OFFLINE_SILENT_INTERVALS of its reporting intervals. */
 export interface SilentDevice {
   id: string;
   enterpriseId: string;
@@ -24,9 +25,6 @@ export interface DeviceReport {
 const QUALIFIED_ALARM_COLUMNS = ALARM_COLUMNS.split(',')
   .map((c) => `a.${c.trim()}`)
   .join(', ');
-
-/** How many reporting intervals of silence make a device offline (SPEC.md). */
-export const SILENT_INTERVALS = 3;
 
 /**
  * Device presence and the offline finding that follows from it, kept in step:
@@ -66,7 +64,7 @@ export class DevicePresenceRepository {
          FROM candidates AS c
          WHERE d.id = c.id AND d.online IS NOT FALSE
          RETURNING d.id, d.enterprise_id, d.last_seen_at, d.report_interval_s`,
-        [toDate(now), toDate(listeningSince), limit, SILENT_INTERVALS],
+        [toDate(now), toDate(listeningSince), limit, OFFLINE_SILENT_INTERVALS],
       );
       if (silent.length === 0) return [];
       const devices = new Map<string, SilentDevice>(

@@ -10,7 +10,7 @@ import {
 } from '@app/domain';
 import { IncidentsRepository, type NewIncident } from './incidents.repository';
 import type { SqlClient } from './sql-client';
-import { secondClient, STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { secondClient, STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);

@@ -1,4 +1,5 @@
 export * from './sql-client';
+export * from './open-sql-client';
 export * from './storage-logger';
 export * from './sql-values';
 export * from './pglite-client';

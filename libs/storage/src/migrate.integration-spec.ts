@@ -5,7 +5,7 @@ import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import { ReadingsRepository } from './readings.repository';
 import type { SqlClient } from './sql-client';
-import { createPgDatabase, recordingLogger, tempDataDir } from './testing/storage-backends';
+import { createPgDatabase, recordingLogger, tempDataDir } from '@app/testing/storage-backends';
 import { TimescaleMaintenance } from './timescale-maintenance';
 
 const TABLES = [

@@ -1,6 +1,6 @@
 import { TcpProxy } from '@app/testing';
 import { openPgClient } from './pg-client';
-import { recordingLogger, TEST_POSTGRES_URL } from './testing/storage-backends';
+import { recordingLogger, TEST_POSTGRES_URL } from '@app/testing/storage-backends';
 
 /** PostgreSQL going away under a transaction in progress (through a TCP proxy the test cuts). */
 describe('pg client when the connection drops mid-transaction', () => {

@@ -1,5 +1,5 @@
 import { ReadingsRepository, type ReadingRow, type SeriesPoint } from './readings.repository';
-import { STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const STEP_MS = 5_000;

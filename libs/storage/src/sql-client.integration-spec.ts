@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openSqlClient, type SqlClient } from './sql-client';
-import { createPgDatabase, recordingLogger, tempDataDir } from './testing/storage-backends';
+import { openSqlClient } from './open-sql-client';
+import type { SqlClient } from './sql-client';
+import { createPgDatabase, recordingLogger, tempDataDir } from '@app/testing/storage-backends';
 
 type Opened = { sql: SqlClient; dispose(): Promise<void> };
 

@@ -1,8 +1,3 @@
-import { join } from 'node:path';
-import { openPgClient } from './pg-client';
-import { openPgliteClient } from './pglite-client';
-import type { StorageLogger } from './storage-logger';
-
 export interface SqlExecutor {
   query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
 }
@@ -20,9 +15,4 @@ export interface SqlClient extends SqlExecutor {
   exec(sql: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-/** PostgreSQL when a URL is configured (distributed mode), embedded PGlite under `${dataDir}/pg` otherwise. */
-export function openSqlClient(opts: { databaseUrl?: string; dataDir: string }, logger?: StorageLogger): Promise<SqlClient> {
-  return opts.databaseUrl ? openPgClient(opts.databaseUrl, logger) : openPgliteClient(join(opts.dataDir, 'pg'), logger);
 }

@@ -11,9 +11,10 @@ import { DevicePresenceRepository } from './device-presence.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
+import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
 import { RuleStatesRepository } from './rule-states.repository';
-import { openSqlClient, SqlClient } from './sql-client';
+import { SqlClient } from './sql-client';
 import { TimescaleMaintenance } from './timescale-maintenance';
 import { ZoneRepository } from './zone.repository';
 

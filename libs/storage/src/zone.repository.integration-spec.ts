@@ -1,5 +1,5 @@
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES } from '@app/contracts';
-import { STORAGE_BACKENDS, type TestDatabase } from './testing/storage-backends';
+import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
 import type { ZoneSeedInput } from './zone-seed-input';
 

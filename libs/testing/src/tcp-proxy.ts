@@ -45,10 +45,6 @@ export class TcpProxy {
     this.up = true;
   }
 
-  get openConnections(): number {
-    return this.sockets.size / 2;
-  }
-
   async stop(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

@@ -6,3 +6,4 @@ export * from './mqtt/mqtt-subscriber';
 export * from './bus/bus.module';
 export * from './mqtt/mqtt-broker.module';
 export * from './bus/kafka-bus';
+export * from './retry';

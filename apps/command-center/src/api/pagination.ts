@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 
-export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 /**
  * The `cursor` query parameter of a list: the sort key of the last item of the page before, as the list's

@@ -17,7 +17,7 @@ export interface LiveEnvelope {
 }
 
 /** Events kept for clients that reconnect with the id of the last one they saw. */
-export const REPLAY_BUFFER = 1000;
+const REPLAY_BUFFER = 1000;
 
 /** Fans the bus's alarm, grade and incident events out to every live-stream client of this process. */
 @Injectable()

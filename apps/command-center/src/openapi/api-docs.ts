@@ -4,8 +4,8 @@ import { apiSchemas } from '../api/response-schemas';
 import { BEARER } from '../auth/auth.guard';
 import { componentSchemas } from './json-schema';
 
-export const DOCS_PATH = 'docs';
-export const DOCS_JSON_PATH = 'docs-json';
+const DOCS_PATH = 'docs';
+const DOCS_JSON_PATH = 'docs-json';
 
 const DESCRIPTION = `Alarms, incidents and their 1-3-5 timeline, enterprises, substations and readings of the zone.
 
@@ -16,7 +16,7 @@ Lists take \`limit\` and \`offset\`, or the \`cursor\` a full page gave out in X
 Every error has one body, the Error schema. Times are ISO-8601 UTC.`;
 
 /** The OpenAPI 3 document of the app: routes and parameters from the controllers, bodies from the zod schemas. */
-export function buildApiDocument(app: INestApplication): OpenAPIObject {
+function buildApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Zone safety command center')
     .setDescription(DESCRIPTION)

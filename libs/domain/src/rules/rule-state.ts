@@ -5,7 +5,7 @@ import type { RuleTransition } from './rule-transition';
 
 // Samples kept per rate rule ('rate-of-rise', 'sudden-drop'), spaced at least windowS / RATE_SAMPLES
 // apart, so memory stays bounded whatever the reporting interval of the device.
-export const RATE_SAMPLES = 8;
+const RATE_SAMPLES = 8;
 
 /** The largest `count` a 'count-in-window' rule may ask for: its state keeps that many timestamps per device. */
 export const MAX_COUNT = 100;

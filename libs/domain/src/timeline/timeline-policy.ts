@@ -14,16 +14,3 @@ export interface TimelinePolicy {
 
 /** Zhejiang micro-fire-station rule: 1 minute to turn out, 3 to arrive, 5 to bring under control. */
 export const DEFAULT_TIMELINE_POLICY: Readonly<TimelinePolicy> = Object.freeze({ acknowledgeS: 60, onSceneS: 180, underControlS: 300 });
-
-/** Parses TIMELINE_SECONDS, e.g. '60,180,300'; throws naming the problem. */
-export function parseTimelineSeconds(text: string): TimelinePolicy {
-  const parts = text.split(',').map((p) => p.trim());
-  if (parts.length !== 3 || parts.some((p) => !/^\d+$/.test(p))) {
-    throw new Error(`timeline seconds: expected three whole numbers like "60,180,300", got "${text}"`);
-  }
-  const [acknowledgeS, onSceneS, underControlS] = parts.map(Number);
-  if (acknowledgeS <= 0 || onSceneS < acknowledgeS || underControlS < onSceneS) {
-    throw new Error(`timeline seconds: need 0 < acknowledge <= on scene <= under control, got "${text}"`);
-  }
-  return { acknowledgeS, onSceneS, underControlS };
-}

@@ -1,7 +1,6 @@
 import { Injectable, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Gauge, register } from 'prom-client';
 import { configToken, KafkaConfig } from '@app/config';
-import { HealthChecks, ObservabilityModule } from '@app/observability';
+import { gauge, HealthChecks, ObservabilityModule } from '@app/observability';
 import { Bus, BUS } from './bus';
 import { InProcessBus } from './in-process-bus';
 import { KafkaBus } from './kafka-bus';
@@ -15,16 +14,18 @@ class BusLifecycle implements OnApplicationShutdown {
   ) {
     health.register('bus', () => this.bus.ping());
     // One bus per process; a later app module of the same process reads the same one.
-    register.removeSingleMetric('zone_bus_lag_messages');
-    new Gauge({
-      name: 'zone_bus_lag_messages',
-      help: 'Messages published and not yet handled, per topic and consumer group of this process',
-      labelNames: ['topic', 'group'],
-      collect() {
-        this.reset();
-        for (const l of bus.lag()) this.set({ topic: l.topic, group: l.group }, l.lag);
+    gauge(
+      {
+        name: 'zone_bus_lag_messages',
+        help: 'Messages published and not yet handled, per topic and consumer group of this process',
+        labelNames: ['topic', 'group'],
+        collect() {
+          this.reset();
+          for (const l of bus.lag()) this.set({ topic: l.topic, group: l.group }, l.lag);
+        },
       },
-    });
+      { replace: true },
+    );
   }
   async onApplicationShutdown(): Promise<void> {
     await this.bus.close();

@@ -1,3 +1,4 @@
+import { Backoff, retryWithBackoff } from '../retry';
 import { Bus, BusHandler, BusLag, BusMessage, PublishOptions, SubscribeOptions } from './bus';
 
 export interface InProcessBusOptions {
@@ -34,14 +35,12 @@ interface Consumer {
 export class InProcessBus implements Bus {
   private readonly consumers = new Map<string, Consumer[]>();
   private readonly highWaterMark: number;
-  private readonly retryBaseMs: number;
-  private readonly retryMaxMs: number;
+  private readonly backoff: Backoff;
   private closed = false;
 
   constructor(private readonly options: InProcessBusOptions = {}) {
     this.highWaterMark = options.highWaterMark ?? 100_000;
-    this.retryBaseMs = options.retryBaseMs ?? 100;
-    this.retryMaxMs = options.retryMaxMs ?? 5_000;
+    this.backoff = { baseMs: options.retryBaseMs ?? 100, maxMs: options.retryMaxMs ?? 5_000 };
   }
 
   async publish<T>(topic: string, messages: BusMessage<T>[], options: PublishOptions = {}): Promise<void> {
@@ -121,13 +120,15 @@ export class InProcessBus implements Bus {
   }
 
   private async drain(c: Consumer): Promise<void> {
-    let attempt = 0;
     while (!this.closed && c.queue.length > c.head) {
       if (c.lingerMs > 0 && c.queue.length - c.head < c.maxBatch) await new Promise((r) => setTimeout(r, c.lingerMs));
       const batch = c.queue.slice(c.head, c.head + c.maxBatch);
-      try {
-        await c.handler(batch);
-        attempt = 0;
+      const stored = await retryWithBackoff(() => c.handler(batch), {
+        backoff: this.backoff,
+        keepTrying: () => !this.closed,
+        onRetry: (error, failures) => this.options.onHandlerError?.(c.topic, c.group, error, failures),
+      });
+      if (stored.done) {
         c.head += batch.length;
         c.handled += batch.length;
         // Waiters are in publish order: release the satisfied prefix with one splice (shift() each would be quadratic).
@@ -139,11 +140,6 @@ export class InProcessBus implements Bus {
           c.head = 0;
         }
         if (c.queue.length - c.head < this.highWaterMark) c.drained.splice(0).forEach((r) => r());
-      } catch (error) {
-        attempt++;
-        this.options.onHandlerError?.(c.topic, c.group, error, attempt);
-        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempt - 1, 10));
-        await new Promise((r) => setTimeout(r, delay));
       }
     }
     c.running = false;

@@ -1,4 +1,5 @@
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Message, Partitioners, Producer } from 'kafkajs';
+import { retryWithBackoff, sleep } from '../retry';
 import { Bus, BusHandler, BusLag, BusMessage, SubscribeOptions } from './bus';
 
 export interface KafkaBusLogger {
@@ -205,22 +206,21 @@ export class KafkaBus implements Bus {
     heartbeat: () => Promise<void>,
     stillOurs: () => boolean,
   ): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await handler(messages);
-        return true;
-      } catch (e) {
-        if (!stillOurs() || !this.connected) return false;
+    const stored = await retryWithBackoff(() => handler(messages), {
+      backoff: { baseMs: 200, maxMs: 5000 },
+      keepTrying: () => stillOurs() && this.connected,
+      onRetry: (e, attempt) => {
         if (attempt === 1 || attempt % 10 === 0)
           this.options.logger?.warn(`${group} failed on ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);
-        const delay = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
+      },
+      sleep: async (delay) => {
         for (let waited = 0; waited < delay && stillOurs(); waited += 1000) {
-          await new Promise((r) => setTimeout(r, Math.min(1000, delay - waited)));
+          await sleep(Math.min(1000, delay - waited));
           await heartbeat();
         }
-        if (!stillOurs()) return false;
-      }
-    }
+      },
+    });
+    return stored.done;
   }
 
   private async restartConsumer<T>(
@@ -233,15 +233,13 @@ export class KafkaBus implements Bus {
     const index = this.consumers.indexOf(dead);
     if (index >= 0) this.consumers.splice(index, 1);
     await dead.disconnect().catch(() => undefined);
-    for (let attempt = 1; this.connected; attempt++) {
-      try {
-        await this.startConsumer(topic, group, handler, options);
-        return;
-      } catch (e) {
-        this.options.logger?.warn(`consumer ${group} on ${topic} did not start again (attempt ${attempt}): ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * attempt)));
-      }
-    }
+    if (!this.connected) return;
+    await retryWithBackoff(() => this.startConsumer(topic, group, handler, options), {
+      backoff: { baseMs: 500, maxMs: 10_000 },
+      keepTrying: () => this.connected,
+      onRetry: (e, attempt) =>
+        this.options.logger?.warn(`consumer ${group} on ${topic} did not start again (attempt ${attempt}): ${(e as Error).message}`),
+    });
   }
 
   /** Per topic and group: how far the committed offsets of this process's partitions trail the log end, as of the last batch. */

@@ -1,7 +1,7 @@
 import { TimelineError, TimelineErrorCode } from '@app/domain';
-import { STORAGE_BACKENDS } from '@app/storage/testing/storage-backends';
+import { STORAGE_BACKENDS } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
-import { useCaseFixture, UseCaseFixture } from '../../testing/use-case-fixture';
+import { useCaseFixture, UseCaseFixture } from '@app/testing/incident-use-case-fixture';
 import { AcknowledgeIncident } from './acknowledge-incident';
 
 const T0 = Date.UTC(2026, 3, 1, 9, 0, 0);

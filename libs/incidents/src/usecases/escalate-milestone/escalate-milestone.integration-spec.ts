@@ -1,7 +1,7 @@
 import { IncidentEventV1 } from '@app/contracts';
 import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline } from '@app/domain';
 import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository } from '@app/storage';
-import { createPgDatabase } from '@app/storage/testing/storage-backends';
+import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { Bus, BusMessage } from '@app/transport';
 import { IncidentEvents } from '../../incident-events';

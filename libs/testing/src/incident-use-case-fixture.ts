@@ -1,10 +1,9 @@
 import type { Grade, IncidentEventV1 } from '@app/contracts';
 import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentRecord, IncidentsRepository, SqlClient, ZoneRepository } from '@app/storage';
-import type { StorageBackend, TestDatabase } from '@app/storage/testing/storage-backends';
+import type { StorageBackend, TestDatabase } from './storage-backends';
 import type { Bus, BusMessage } from '@app/transport';
-import { IncidentEvents } from '../incident-events';
-import { IncidentTimelineUpdate } from '../incident-timeline-update';
+import { IncidentEvents, IncidentTimelineUpdate } from '@app/incidents';
 
 /** A bus that keeps what is published to it. */
 export class RecordingBus implements Bus {

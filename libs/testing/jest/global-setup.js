@@ -4,11 +4,11 @@
 // dashboard test needs Debian's Chromium: installed here when missing.
 const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
-const { ensureChromium } = require('../../libs/testing/jest/ensure-chromium');
+const { ensureChromium } = require('./ensure-chromium');
 
 module.exports = async function globalSetup() {
   if (process.env.ZONE_TEST_UNIT_ONLY === '1') return;
   ensureChromium();
   if (process.env.KAFKA_BROKERS) return;
-  execFileSync('bash', [join(__dirname, '../../deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+  execFileSync('bash', [join(__dirname, '../../../deploy/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
 };

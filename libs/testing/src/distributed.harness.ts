@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, waitFor } from '@app/testing';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
 
-export const APPS = ['ingest', 'risk-engine', 'dispatch', 'command-center'] as const;
-export type AppName = (typeof APPS)[number];
+export type AppName = 'ingest' | 'risk-engine' | 'dispatch' | 'command-center';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';

@@ -2,11 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { migrate } from '../migrate';
-import { openPgClient } from '../pg-client';
-import { openPgliteClient } from '../pglite-client';
-import type { SqlClient } from '../sql-client';
-import type { StorageLogger } from '../storage-logger';
+import { migrate, openPgClient, openPgliteClient, type SqlClient, type StorageLogger } from '@app/storage';
 
 /** The PostgreSQL server integration specs create their throwaway databases on. */
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
 import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,18 +6,20 @@ import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { AppConfig, loadConfig, startApp } from '@app/config';
 import { EmbeddedMqttBroker } from '@app/transport';
-import { AllInOneModule } from '../../apps/all-in-one/src/all-in-one.module';
 
 export const TOKEN = 'e2e-operator-token';
 
-/** The all-in-one app on free ports and a data directory of its own, restartable on that directory. */
+/** The all-in-one app (its root module given by the spec) on free ports and a data directory of its own, restartable on that directory. */
 export class AllInOneHarness {
   app: INestApplication | null = null;
   baseUrl = '';
   mqttPort = 0;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'zone-e2e-'));
 
-  constructor(private readonly env: Record<string, string> = {}) {}
+  constructor(
+    private readonly root: { forRoot(config: AppConfig): DynamicModule },
+    private readonly env: Record<string, string> = {},
+  ) {}
 
   async start(): Promise<void> {
     const config: AppConfig = loadConfig({
@@ -33,7 +35,7 @@ export class AllInOneHarness {
       MQTT_DEVICE_AUTH: 'off',
       ...this.env,
     });
-    this.app = await startApp(AllInOneModule.forRoot(config), config);
+    this.app = await startApp(this.root.forRoot(config), config);
     const port = (this.app.getHttpServer().address() as AddressInfo).port;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.mqttPort = this.app.get(EmbeddedMqttBroker).port;
