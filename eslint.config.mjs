@@ -25,7 +25,15 @@ export default tseslint.config(
       'import-x/no-relative-packages': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*/src/*', '../../../*'], message: 'Import another app or lib through its path alias (@app/…).' }] },
+        {
+          patterns: [
+            // From apps/x/src or libs/x/src into a sibling's src, or up to the root and down into apps/ or libs/.
+            {
+              regex: '^(\\.\\./){2}[^/.][^/]*/src(/|$)|^(\\.\\./)+(apps|libs)/',
+              message: 'Import another app or lib through its path alias (@app/…).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { SseRecorder, waitFor } from '@app/testing';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 const TIMELINE = [2, 4, 6];
 

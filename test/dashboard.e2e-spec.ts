@@ -5,7 +5,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { IncidentView } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { AllInOneHarness } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');

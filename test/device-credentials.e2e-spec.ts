@@ -3,7 +3,7 @@ import { waitFor } from '@app/testing';
 import { parseScenario } from '../simulators/src/scenario-file';
 import { runScenario } from '../simulators/src/scenario-runner';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 interface Device {
   id: string;

@@ -3,10 +3,9 @@ import { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { healthBody } from '@app/observability/health.controller';
 import { waitFor } from '@app/testing';
-import * as schemas from '../apps/command-center/src/api/response-schemas';
-import { refTo } from '../apps/command-center/src/openapi/json-schema';
+import { refTo, responseSchemas as schemas } from '@app/command-center';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 /** SPEC.md, "The command center (HTTP)": every endpoint it lists. */
 const SPEC_ENDPOINTS = [

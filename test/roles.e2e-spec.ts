@@ -2,7 +2,7 @@ import { MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { AllInOneHarness } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 /** Who may do what: operator (everything), substation (its own incidents), viewer (read only). */
 describe('roles on every write endpoint', () => {

@@ -1,7 +1,7 @@
 import { MqttClient } from 'mqtt';
 import { waitFor } from '@app/testing';
 import { AllInOneHarness } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 describe('rule state survives a restart of the process', () => {
   const sut = new AllInOneHarness(AllInOneModule);

@@ -8,7 +8,7 @@ import { replayKey } from '../simulators/src/replay-schedule';
 import { startRecording } from '../simulators/src/session-recorder';
 import { replaySession } from '../simulators/src/session-replayer';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
-import { AllInOneModule } from '../apps/all-in-one/src/all-in-one.module';
+import { AllInOneModule } from '@app/all-in-one';
 
 const SCENARIOS = join(__dirname, '../simulators/scenarios');
 

@@ -7,9 +7,7 @@ import {
   isMetricName,
   MAX_PAYLOAD_BYTES,
   METRICS,
-  MetricName,
   parseDeviceTopic,
-  ReadingValue,
   statusPayloadSchema,
   TelemetryPayload,
   telemetryPayloadSchema,
@@ -144,7 +142,7 @@ export class TelemetryValidator {
         deviceType: device.type,
         ts: timestampToMs(obj.ts),
         seq: obj.seq,
-        readings: obj.readings as Partial<Record<MetricName, ReadingValue>>,
+        readings: obj.readings,
         receivedAt: msg.receivedAt,
         correlationId: msg.correlationId,
       });

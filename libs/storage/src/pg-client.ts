@@ -5,11 +5,10 @@ import { consoleStorageLogger, type StorageLogger } from './storage-logger';
 const toNumber = (value: string): number => Number(value);
 
 // Per-pool parsers rather than pg.types.setTypeParser, which is process-global.
+const BIGINT_OIDS: ReadonlySet<number> = new Set([types.builtins.INT8, types.builtins.NUMERIC]);
 const typeParsers = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 || oid === types.builtins.NUMERIC
-      ? toNumber
-      : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
+    BIGINT_OIDS.has(oid) ? toNumber : (types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof types.getTypeParser,
 };
 
 /** A PostgreSQL pool; uses TimescaleDB when the server offers it. */

@@ -20,7 +20,7 @@ export async function openPgliteClient(dataDir: string | null, logger: StorageLo
 
   const executor = (target: Pick<PGlite, 'query'>): SqlExecutor => ({
     async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-      return (await target.query<T>(sql, params as any[] | undefined)).rows;
+      return (await target.query<T>(sql, params)).rows;
     },
   });
 

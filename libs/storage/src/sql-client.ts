@@ -1,5 +1,5 @@
 export interface SqlExecutor {
-  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
 /**

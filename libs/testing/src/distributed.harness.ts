@@ -71,8 +71,8 @@ export class DistributedHarness {
     };
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const running: RunningApp = { name, app, port, process: child, exited };
     this.apps.set(name, running);

@@ -54,7 +54,7 @@ export class InProcessBus implements Bus {
     }
     const handled: Promise<void>[] = [];
     for (const c of consumers) {
-      for (const m of messages) c.queue.push(m as BusMessage<unknown>);
+      for (const m of messages) c.queue.push(m);
       c.queued += messages.length;
       if (options.durable) {
         const upTo = c.queued;
@@ -65,10 +65,10 @@ export class InProcessBus implements Bus {
     await Promise.all(handled);
   }
 
-  async subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
+  subscribe<T>(topic: string, group: string, handler: BusHandler<T>, options: SubscribeOptions = {}): Promise<void> {
     const list = this.consumers.get(topic) ?? [];
     if (list.some((c) => c.group === group)) {
-      throw new Error(`group ${group} already consumes ${topic} in this process`);
+      return Promise.reject(new Error(`group ${group} already consumes ${topic} in this process`));
     }
     list.push({
       topic,
@@ -85,10 +85,11 @@ export class InProcessBus implements Bus {
       handledWaiters: [],
     });
     this.consumers.set(topic, list);
+    return Promise.resolve();
   }
 
-  async ping(): Promise<void> {
-    if (this.closed) throw new Error('bus is closed');
+  ping(): Promise<void> {
+    return this.closed ? Promise.reject(new Error('bus is closed')) : Promise.resolve();
   }
 
   /** Messages queued and not yet handled, per topic and group (bus lag). */
@@ -105,12 +106,13 @@ export class InProcessBus implements Bus {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     for (const c of [...this.consumers.values()].flat()) {
       c.drained.splice(0).forEach((r) => r());
       c.handledWaiters.splice(0).forEach((w) => w.reject(new Error('bus closed before the message was handled')));
     }
+    return Promise.resolve();
   }
 
   private kick(c: Consumer): void {

@@ -154,6 +154,8 @@ export class KafkaBus implements Bus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // kafkajs hands these over as free functions: destructuring them is its documented use.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const good: Array<BusMessage<T> & { offset: string }> = [];
         const bad: KafkaMessage[] = [];
