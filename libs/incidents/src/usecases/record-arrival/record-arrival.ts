@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK } from '@app/config';
-import { applyAction, Clock } from '@app/domain';
+import type { Clock } from '@app/domain';
 import type { IncidentRecord } from '@app/storage';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
+import { recordSubstationAction } from '../substation-action';
 import type { SubstationActionCommand } from '../substation-action.command';
 
 /** The crew is on scene: the 3-minute milestone, after the acknowledgement. Null when there is no such incident. */
@@ -13,14 +14,7 @@ export class RecordArrival {
     private readonly timeline: IncidentTimelineUpdate,
   ) {}
 
-  async execute({ incidentId, by, substationId }: SubstationActionCommand): Promise<IncidentRecord | null> {
-    const at = this.clock.now();
-    const update = await this.timeline.apply(
-      incidentId,
-      at,
-      (state) => ({ state: applyAction(state, { type: 'arrive', at, by, substationId }).state }),
-      () => [{ type: 'incident.milestone', milestone: 'onScene' }],
-    );
-    return update.outcome === 'changed' ? update.incident : null;
+  execute(command: SubstationActionCommand): Promise<IncidentRecord | null> {
+    return recordSubstationAction(this.timeline, 'arrive', this.clock.now(), command);
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK } from '@app/config';
-import { applyAction, Clock } from '@app/domain';
+import type { Clock } from '@app/domain';
 import type { IncidentRecord } from '@app/storage';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
+import { recordSubstationAction } from '../substation-action';
 import type { SubstationActionCommand } from '../substation-action.command';
 
 /** Under control: the 5-minute milestone, after arrival, and the incident is resolved. Null when there is no such incident. */
@@ -13,14 +14,7 @@ export class ResolveIncident {
     private readonly timeline: IncidentTimelineUpdate,
   ) {}
 
-  async execute({ incidentId, by, substationId }: SubstationActionCommand): Promise<IncidentRecord | null> {
-    const at = this.clock.now();
-    const update = await this.timeline.apply(
-      incidentId,
-      at,
-      (state) => ({ state: applyAction(state, { type: 'resolve', at, by, substationId }).state }),
-      () => [{ type: 'incident.milestone', milestone: 'underControl' }, { type: 'incident.resolved' }],
-    );
-    return update.outcome === 'changed' ? update.incident : null;
+  execute(command: SubstationActionCommand): Promise<IncidentRecord | null> {
+    return recordSubstationAction(this.timeline, 'resolve', this.clock.now(), command);
   }
 }
