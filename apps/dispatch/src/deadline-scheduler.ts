@@ -5,7 +5,6 @@ import { Clock } from '@app/domain';
 import { EscalateMilestone, RenotifyMilestone } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository } from '@app/storage';
 import { DeadlineQueue } from './deadline-queue';
-import { DispatchMetrics } from './dispatch.metrics';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -32,7 +31,6 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     private readonly incidents: IncidentsRepository,
     private readonly escalateMilestone: EscalateMilestone,
     private readonly renotifyMilestone: RenotifyMilestone,
-    private readonly metrics: DispatchMetrics,
   ) {
     this.horizonMs = Math.max(60_000, config.deadlinePollMs * 10);
   }
@@ -86,11 +84,13 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     try {
       for (const d of this.queue.popDue(this.clock.now())) {
         if (this.stopped) return;
+        const command = { incidentId: d.incidentId, milestone: d.milestone as MilestoneName };
         try {
-          if (d.kind === 'renotify') await this.renotify(d.incidentId, d.milestone as MilestoneName);
-          else await this.escalate(d.incidentId, d.milestone as MilestoneName);
+          if (d.kind === 'renotify') await this.renotifyMilestone.execute(command);
+          else await this.escalateMilestone.execute(command);
         } catch (e) {
-          // Left unescalated in the database, so the next poll brings it back.
+          // A failure before the change was stored leaves it due in the database, so the next poll brings it back;
+          // one after (its event refused by the bus) is logged by the use case with what was not published.
           this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);
         }
       }
@@ -98,17 +98,5 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
       this.firing = false;
       this.arm();
     }
-  }
-
-  /** The process counts what it escalated and how late its timer fired; the use case decides whether to. */
-  private async escalate(incidentId: string, milestone: MilestoneName): Promise<void> {
-    const escalated = await this.escalateMilestone.execute({ incidentId, milestone });
-    if (!escalated) return;
-    this.metrics.escalations.inc({ milestone });
-    this.metrics.escalationLateness.observe(escalated.lateByMs / 1000);
-  }
-
-  private async renotify(incidentId: string, milestone: MilestoneName): Promise<void> {
-    if (await this.renotifyMilestone.execute({ incidentId, milestone })) this.metrics.renotifications.inc({ milestone });
   }
 }

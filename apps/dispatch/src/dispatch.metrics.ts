@@ -1,29 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { INCIDENT_STATUSES } from '@app/contracts';
 import { IncidentsRepository } from '@app/storage';
-import { counter, gauge, histogram } from '@app/observability';
+import { counter, gauge } from '@app/observability';
 
 @Injectable()
 export class DispatchMetrics {
   readonly incidentsOpened = counter({ name: 'zone_incidents_opened_total', help: 'Incidents opened, by grade', labelNames: ['grade'] });
-  readonly escalations = counter({
-    name: 'zone_milestones_missed_total',
-    help: 'Missed milestones escalated, by milestone',
-    labelNames: ['milestone'],
-  });
-  readonly renotifications = counter({
-    name: 'zone_renotifications_total',
-    help: 'Re-notifications of escalated milestones still unmet',
-    labelNames: ['milestone'],
-  });
   readonly alarmsJoined = counter({
     name: 'zone_incident_alarms_joined_total',
     help: 'Alarms that joined an open incident of their enterprise instead of opening another (storm control)',
-  });
-  readonly escalationLateness = histogram({
-    name: 'zone_escalation_lateness_seconds',
-    help: 'How long after its deadline an escalation fired',
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
   });
 }
 

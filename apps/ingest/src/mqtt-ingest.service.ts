@@ -151,6 +151,8 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
     const published = await retryWithBackoff(() => this.bus.publish(topic, messages, { durable: true }), {
       backoff: { baseMs: 200, maxMs: 5000 },
       keepTrying: () => !this.stopping,
+      // A publish that was already waiting gets its try even while ingest stops: it may still go through.
+      askAfterWait: false,
       onRetry: (e, attempt) => {
         if (attempt === 1 || attempt % 10 === 0)
           this.logger.warn(`bus refused ${topic} (attempt ${attempt}), retrying: ${(e as Error).message}`);

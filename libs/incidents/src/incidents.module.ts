@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StorageModule } from '@app/storage';
 import { BusModule } from '@app/transport';
+import { IncidentChangeMetrics } from './incident-change-metrics';
 import { IncidentEvents } from './incident-events';
 import { IncidentTimelineUpdate } from './incident-timeline-update';
 import { SubstationSnapshots } from './substation-snapshots';
@@ -15,7 +16,7 @@ const USE_CASES = [AcknowledgeIncident, RecordArrival, ResolveIncident, Escalate
 /** The incident changes the command center and dispatch share: they read and write incidents through storage and publish their events on the bus. */
 @Module({
   imports: [StorageModule, BusModule],
-  providers: [IncidentEvents, IncidentTimelineUpdate, SubstationSnapshots, ...USE_CASES],
+  providers: [IncidentEvents, IncidentTimelineUpdate, IncidentChangeMetrics, SubstationSnapshots, ...USE_CASES],
   exports: [IncidentEvents, SubstationSnapshots, ...USE_CASES],
 })
 export class IncidentsModule {}

@@ -1,5 +1,6 @@
 export * from './incident-snapshot';
 export * from './incident-events';
+export * from './incident-change-metrics';
 export * from './incident-timeline-update';
 export * from './substation-snapshots';
 export * from './usecases/substation-action.command';

@@ -5,10 +5,12 @@ import type { StorageBackend, TestDatabase } from './storage-backends';
 import type { Bus, BusMessage } from '@app/transport';
 import { IncidentEvents, IncidentTimelineUpdate } from '@app/incidents';
 
-/** A bus that keeps what is published to it. */
+/** A bus that keeps what is published to it, or refuses it while `refusal` is set. */
 export class RecordingBus implements Bus {
   readonly published: Array<BusMessage<IncidentEventV1> & { topic: string }> = [];
+  refusal: Error | null = null;
   async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
+    if (this.refusal) throw this.refusal;
     this.published.push(...(messages as unknown as BusMessage<IncidentEventV1>[]).map((m) => ({ ...m, topic })));
     return Promise.resolve();
   }

@@ -71,4 +71,31 @@ describe('retryWithBackoff', () => {
     expect(outcome).toEqual({ done: false, error: new Error('failure 2') });
     expect(sut.calls()).toBe(2);
   });
+
+  it('with askAfterWait false, makes the attempt a wait was begun for even when keepTrying turned false meanwhile', async () => {
+    let stopping = false;
+    const sut = failing(1);
+    const outcome = await retryWithBackoff(sut.attempt, {
+      backoff,
+      askAfterWait: false,
+      keepTrying: () => !stopping,
+      sleep: async () => {
+        stopping = true;
+      },
+    });
+    expect(outcome).toEqual({ done: true, value: 2 });
+    expect(sut.calls()).toBe(2);
+  });
+
+  it('with askAfterWait false, still gives up before a wait once keepTrying says no', async () => {
+    const sut = failing(Infinity);
+    const outcome = await retryWithBackoff(sut.attempt, {
+      backoff,
+      askAfterWait: false,
+      keepTrying: () => sut.calls() < 3,
+      sleep: async () => undefined,
+    });
+    expect(outcome).toEqual({ done: false, error: new Error('failure 3') });
+    expect(sut.calls()).toBe(3);
+  });
 });

@@ -14,6 +14,8 @@ export interface RetryOptions {
   backoff: Backoff;
   /** Asked after each failure and again after its wait: false ends the retrying with that failure. Default: always true. */
   keepTrying?: () => boolean;
+  /** False: once a wait has begun, the attempt after it is made whatever keepTrying says then (a last chance while stopping). Default true. */
+  askAfterWait?: boolean;
   /** Each failure that will be waited out and retried (`failures` counts from 1). */
   onRetry?: (error: unknown, failures: number) => void;
   /** How to wait; specs inject one, the Kafka consumer heartbeats while it waits. */
@@ -27,7 +29,7 @@ export type RetryOutcome<T> = { done: true; value: T } | { done: false; error: u
  * as keepTrying says: the bus's transient failures are waited out, never skipped.
  */
 export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<RetryOutcome<T>> {
-  const { backoff, keepTrying = () => true, onRetry, sleep: wait = sleep } = options;
+  const { backoff, keepTrying = () => true, askAfterWait = true, onRetry, sleep: wait = sleep } = options;
   for (let failures = 1; ; failures++) {
     try {
       return { done: true, value: await attempt() };
@@ -35,7 +37,7 @@ export async function retryWithBackoff<T>(attempt: () => Promise<T>, options: Re
       if (!keepTrying()) return { done: false, error };
       onRetry?.(error, failures);
       await wait(backoffMs(failures, backoff));
-      if (!keepTrying()) return { done: false, error };
+      if (askAfterWait && !keepTrying()) return { done: false, error };
     }
   }
 }

@@ -21,11 +21,8 @@ export async function recordSubstationAction(
   at: number,
   { incidentId, by, substationId }: SubstationActionCommand,
 ): Promise<IncidentRecord | null> {
-  const update = await timeline.apply(
-    incidentId,
-    at,
-    (state) => ({ state: applyAction(state, { type, at, by, substationId }).state }),
-    () => EVENTS[type],
-  );
+  const update = await timeline.apply(incidentId, at, (state) => ({ state: applyAction(state, { type, at, by, substationId }).state }), {
+    events: () => EVENTS[type],
+  });
   return update.outcome === 'changed' ? update.incident : null;
 }

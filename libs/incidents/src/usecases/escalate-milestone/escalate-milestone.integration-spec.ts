@@ -4,6 +4,7 @@ import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository }
 import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { Bus, BusMessage } from '@app/transport';
+import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { IncidentEvents } from '../../incident-events';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
 import { SubstationSnapshots } from '../../substation-snapshots';
@@ -29,7 +30,14 @@ function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): Esca
   const incidents = new IncidentsRepository(sql);
   const zone = new ZoneRepository(sql);
   const timeline = new IncidentTimelineUpdate(incidents, new IncidentEvents(bus));
-  return new EscalateMilestone(clock, incidents, zone, new SubstationSnapshots(zone, incidents, clock), timeline);
+  return new EscalateMilestone(
+    clock,
+    incidents,
+    zone,
+    new SubstationSnapshots(zone, incidents, clock),
+    timeline,
+    new IncidentChangeMetrics(),
+  );
 }
 
 describe('two dispatch processes racing for the same deadlines (PostgreSQL)', () => {

@@ -3,6 +3,7 @@ import type { MilestoneName } from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { chooseBackup, Clock, dueEscalations, escalate, GeoPoint, SubstationSnapshot } from '@app/domain';
 import { IncidentRecord, IncidentsRepository, TimelineChangeFn, ZoneRepository } from '@app/storage';
+import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
 import { SubstationSnapshots } from '../../substation-snapshots';
 
@@ -32,6 +33,7 @@ export class EscalateMilestone {
     private readonly zone: ZoneRepository,
     private readonly snapshots: SubstationSnapshots,
     private readonly timeline: IncidentTimelineUpdate,
+    private readonly metrics: IncidentChangeMetrics,
   ) {}
 
   async execute({ incidentId, milestone }: EscalateMilestoneCommand): Promise<MilestoneEscalated | null> {
@@ -42,25 +44,25 @@ export class EscalateMilestone {
     const enterprise = await this.zone.getEnterprise(found.enterpriseId);
     const stations = await this.snapshots.current();
     const change = escalation(milestone, now, enterprise?.location ?? null, stations);
-    const update = await this.timeline.apply(incidentId, now, change, (incident) => {
-      const recorded = recordedEscalation(incident, milestone);
-      return [
-        {
-          type: 'incident.escalation',
-          milestone,
-          backupSubstationId: recorded.backupSubstationId,
-          lateByMs: recorded.lateByMs,
-        },
-      ];
+    const update = await this.timeline.apply(incidentId, now, change, {
+      stored: (incident) => {
+        const { backupSubstationId, lateByMs } = recordedEscalation(incident, milestone);
+        this.metrics.escalations.inc({ milestone });
+        this.metrics.escalationLateness.observe(lateByMs / 1000);
+        const late = lateByMs > 1000 ? ` (fired ${lateByMs} ms late)` : '';
+        this.logger.warn(
+          { correlationId: incident.correlationId, incidentId, milestone, lateByMs },
+          `incident ${incidentId} missed ${milestone}; backup ${backupSubstationId ?? 'none'} dispatched${late}`,
+        );
+      },
+      events: (incident) => {
+        const { backupSubstationId, lateByMs } = recordedEscalation(incident, milestone);
+        return [{ type: 'incident.escalation', milestone, backupSubstationId, lateByMs }];
+      },
     });
     if (update.outcome !== 'changed') return null;
     const { incident } = update;
     const { backupSubstationId, lateByMs } = recordedEscalation(incident, milestone);
-    const late = lateByMs > 1000 ? ` (fired ${lateByMs} ms late)` : '';
-    this.logger.warn(
-      { correlationId: incident.correlationId, incidentId, milestone, lateByMs },
-      `incident ${incidentId} missed ${milestone}; backup ${backupSubstationId ?? 'none'} dispatched${late}`,
-    );
     return { incident, backupSubstationId, lateByMs };
   }
 }

@@ -2,6 +2,7 @@ import { DEFAULT_TIMELINE_POLICY, escalate } from '@app/domain';
 import { STORAGE_BACKENDS } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
 import { useCaseFixture, UseCaseFixture } from '@app/testing/incident-use-case-fixture';
+import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { RenotifyMilestone } from './renotify-milestone';
 
 const T0 = Date.UTC(2026, 3, 4, 9, 0, 0);
@@ -17,7 +18,7 @@ describe.each(STORAGE_BACKENDS)('RenotifyMilestone on $name', (backend) => {
   beforeAll(async () => {
     fx = await useCaseFixture(backend);
     clock = new ManualClock(T0);
-    sut = new RenotifyMilestone(clock, fx.timeline);
+    sut = new RenotifyMilestone(clock, fx.timeline, new IncidentChangeMetrics());
     await fx.open('rn-1', 'E0001', T0, { policy: POLICY });
     await fx.incidents.updateTimeline('rn-1', (state) => ({ state: escalate(state, 'acknowledged', ESCALATED_AT, 'S2') }));
   });
@@ -49,5 +50,24 @@ describe.each(STORAGE_BACKENDS)('RenotifyMilestone on $name', (backend) => {
     ]);
     expect(fx.bus.published[1].value.incident.milestones[0]).toMatchObject({ renotifications: 2, escalatedAt: ESCALATED_AT });
     await expect(sut.execute({ incidentId: 'missing', milestone: 'acknowledged' })).resolves.toBeNull();
+  });
+
+  it('counts a re-notification it stored even when the bus then refuses its event, and fails with that refusal', async () => {
+    await fx.open('rn-2', 'E0002', T0, { policy: POLICY });
+    await fx.incidents.updateTimeline('rn-2', (state) => ({ state: escalate(state, 'acknowledged', ESCALATED_AT, 'S3') }));
+    clock.set(ESCALATED_AT + 30_000);
+    const counted = async () =>
+      (await new IncidentChangeMetrics().renotifications.get()).values.find((v) => v.labels.milestone === 'acknowledged')?.value ?? 0;
+    const before = await counted();
+    const published = fx.bus.published.length;
+    fx.bus.refusal = new Error('broker unreachable');
+    try {
+      await expect(sut.execute({ incidentId: 'rn-2', milestone: 'acknowledged' })).rejects.toThrow('broker unreachable');
+    } finally {
+      fx.bus.refusal = null;
+    }
+    expect((await fx.incidents.find('rn-2'))!.timeline.milestones[0].renotifications).toBe(1);
+    await expect(counted()).resolves.toBe(before + 1);
+    expect(fx.bus.published).toHaveLength(published);
   });
 });

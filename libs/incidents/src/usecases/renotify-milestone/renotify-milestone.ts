@@ -3,6 +3,7 @@ import type { MilestoneName } from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { Clock, dueRenotifications, renotify } from '@app/domain';
 import type { IncidentRecord } from '@app/storage';
+import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
 
 export interface RenotifyMilestoneCommand {
@@ -24,6 +25,7 @@ export class RenotifyMilestone {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly timeline: IncidentTimelineUpdate,
+    private readonly metrics: IncidentChangeMetrics,
   ) {}
 
   async execute({ incidentId, milestone }: RenotifyMilestoneCommand): Promise<MilestoneRenotified | null> {
@@ -32,16 +34,20 @@ export class RenotifyMilestone {
       incidentId,
       now,
       (current) => (dueRenotifications(current, now).includes(milestone) ? { state: renotify(current, milestone, now) } : null),
-      (incident) => [{ type: 'incident.renotify', milestone, renotification: renotifications(incident, milestone) }],
+      {
+        stored: (incident) => {
+          this.metrics.renotifications.inc({ milestone });
+          this.logger.warn(
+            { correlationId: incident.correlationId, incidentId, milestone },
+            `incident ${incidentId} still has not reached ${milestone}: re-notification ${renotifications(incident, milestone)}`,
+          );
+        },
+        events: (incident) => [{ type: 'incident.renotify', milestone, renotification: renotifications(incident, milestone) }],
+      },
     );
     if (update.outcome !== 'changed') return null;
     const { incident } = update;
-    const renotification = renotifications(incident, milestone);
-    this.logger.warn(
-      { correlationId: incident.correlationId, incidentId, milestone },
-      `incident ${incidentId} still has not reached ${milestone}: re-notification ${renotification}`,
-    );
-    return { incident, renotification };
+    return { incident, renotification: renotifications(incident, milestone) };
   }
 }
 
