@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AlarmEventV1, IncidentEventV1 } from '@app/contracts';
+import { AlarmEventV1, IncidentEventV2 } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { DEFAULT_TIMELINE_POLICY, generateZone } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
@@ -27,9 +27,9 @@ const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
 const OPEN_CHECK = /FROM incidents WHERE enterprise_id = \$1 AND status <> 'resolved' FOR UPDATE/;
 
 class RecordingBus implements Bus {
-  readonly published: IncidentEventV1[] = [];
+  readonly published: IncidentEventV2[] = [];
   async publish<T>(_topic: string, messages: BusMessage<T>[]): Promise<void> {
-    this.published.push(...messages.map((m) => m.value as unknown as IncidentEventV1));
+    this.published.push(...messages.map((m) => m.value as unknown as IncidentEventV2));
   }
   async subscribe(): Promise<void> {}
   lag() {

@@ -138,9 +138,9 @@ export interface IncidentSnapshotV1 {
   escalations: EscalationSnapshotV1[];
 }
 
-/** incidents.v1, key = incident id. */
-export interface IncidentEventV1 {
-  v: 1;
+/** incidents.v2 (v2: the incident travels as its snapshot, IncidentSnapshotV1, no longer as the API's view), key = incident id. */
+export interface IncidentEventV2 {
+  v: 2;
   type: 'incident.opened' | 'incident.graded' | 'incident.milestone' | 'incident.escalation' | 'incident.renotify' | 'incident.resolved';
   incidentId: string;
   enterpriseId: string;

@@ -4,7 +4,7 @@ export const Topics = {
   deviceStatus: 'device-status.v1',
   alarms: 'alarms.v1',
   grades: 'grades.v1',
-  incidents: 'incidents.v1',
+  incidents: 'incidents.v2',
   deadLetters: 'dead-letters.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];

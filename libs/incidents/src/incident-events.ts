@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IncidentEventV1, Topics } from '@app/contracts';
+import { IncidentEventV2, Topics } from '@app/contracts';
 import type { IncidentRecord } from '@app/storage';
 import { Bus, BUS } from '@app/transport';
 import { incidentSnapshot } from './incident-snapshot';
 
 /** What tells one incident event from another; the rest comes from the incident. */
-export type IncidentEventDetail = Pick<IncidentEventV1, 'type' | 'milestone' | 'backupSubstationId' | 'lateByMs' | 'renotification'>;
+export type IncidentEventDetail = Pick<IncidentEventV2, 'type' | 'milestone' | 'backupSubstationId' | 'lateByMs' | 'renotification'>;
 
 /** Publishes incident events, keyed by incident id, each carrying the incident as it now is and the correlation id. */
 @Injectable()
@@ -14,8 +14,8 @@ export class IncidentEvents {
 
   async publish(incident: IncidentRecord, at: number, correlationId: string, details: IncidentEventDetail[]): Promise<void> {
     const snapshot = incidentSnapshot(incident);
-    const events = details.map(({ type, ...detail }): IncidentEventV1 => ({
-      v: 1,
+    const events = details.map(({ type, ...detail }): IncidentEventV2 => ({
+      v: 2,
       type,
       incidentId: incident.id,
       enterpriseId: incident.enterpriseId,

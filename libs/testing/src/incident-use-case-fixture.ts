@@ -1,4 +1,4 @@
-import type { Grade, IncidentEventV1 } from '@app/contracts';
+import type { Grade, IncidentEventV2 } from '@app/contracts';
 import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentRecord, IncidentsRepository, SqlClient, ZoneRepository } from '@app/storage';
 import type { StorageBackend, TestDatabase } from './storage-backends';
@@ -7,11 +7,11 @@ import { IncidentEvents, IncidentTimelineUpdate } from '@app/incidents';
 
 /** A bus that keeps what is published to it, or refuses it while `refusal` is set. */
 export class RecordingBus implements Bus {
-  readonly published: Array<BusMessage<IncidentEventV1> & { topic: string }> = [];
+  readonly published: Array<BusMessage<IncidentEventV2> & { topic: string }> = [];
   refusal: Error | null = null;
   async publish<T>(topic: string, messages: BusMessage<T>[]): Promise<void> {
     if (this.refusal) throw this.refusal;
-    this.published.push(...(messages as unknown as BusMessage<IncidentEventV1>[]).map((m) => ({ ...m, topic })));
+    this.published.push(...(messages as unknown as BusMessage<IncidentEventV2>[]).map((m) => ({ ...m, topic })));
     return Promise.resolve();
   }
   subscribe(): Promise<void> {

@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, GradeChangedV1, IncidentEventV1, IncidentView, Topics } from '@app/contracts';
+import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, Topics } from '@app/contracts';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { renderIncident } from '../api/incident-view';
 
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
-export type LiveIncidentEvent = Omit<IncidentEventV1, 'incident'> & { incident: IncidentView };
+export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
 export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent;
 
@@ -34,7 +34,7 @@ export class LiveStreamService implements OnApplicationBootstrap {
     const forward = (batch: BusMessage<AlarmEventV1 | GradeChangedV1>[]) => this.forward(batch.map((m) => m.value));
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.alarms, group, forward, { broadcast: true });
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.grades, group, forward, { broadcast: true });
-    await this.bus.subscribe<IncidentEventV1>(
+    await this.bus.subscribe<IncidentEventV2>(
       Topics.incidents,
       group,
       (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident) }))),

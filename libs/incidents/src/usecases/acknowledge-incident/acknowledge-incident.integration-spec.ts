@@ -30,9 +30,9 @@ describe.each(STORAGE_BACKENDS)('AcknowledgeIncident on $name', (backend) => {
     expect(incident!.timeline.milestones[0]).toMatchObject({ name: 'acknowledged', at: T0 + 40_000, by: 'duty@S2' });
     expect(fx.bus.published).toHaveLength(1);
     const [message] = fx.bus.published;
-    expect(message).toMatchObject({ topic: 'incidents.v1', key: 'ack-1', headers: { correlationId: 'c-ack-1' } });
+    expect(message).toMatchObject({ topic: 'incidents.v2', key: 'ack-1', headers: { correlationId: 'c-ack-1' } });
     expect(message.value).toMatchObject({
-      v: 1,
+      v: 2,
       type: 'incident.milestone',
       milestone: 'acknowledged',
       incidentId: 'ack-1',

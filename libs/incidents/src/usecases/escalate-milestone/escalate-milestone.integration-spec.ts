@@ -1,4 +1,4 @@
-import { IncidentEventV1 } from '@app/contracts';
+import { IncidentEventV2 } from '@app/contracts';
 import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline } from '@app/domain';
 import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/testing/storage-backends';
@@ -13,9 +13,9 @@ import { EscalateMilestone } from './escalate-milestone';
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
 
 class RecordingBus implements Bus {
-  readonly published: BusMessage<IncidentEventV1>[] = [];
+  readonly published: BusMessage<IncidentEventV2>[] = [];
   async publish<T>(_topic: string, messages: BusMessage<T>[]): Promise<void> {
-    this.published.push(...(messages as unknown as BusMessage<IncidentEventV1>[]));
+    this.published.push(...(messages as unknown as BusMessage<IncidentEventV2>[]));
   }
   async subscribe(): Promise<void> {}
   async ping(): Promise<void> {}
@@ -152,7 +152,7 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     expect(bus.published).toHaveLength(1);
     expect(bus.published[0]).toMatchObject({ key: 'late', headers: { correlationId: 'c-late' } });
     expect(bus.published[0].value).toMatchObject({
-      v: 1,
+      v: 2,
       type: 'incident.escalation',
       incidentId: 'late',
       enterpriseId: 'E0026',
