@@ -23,7 +23,10 @@ describe('dashboard in headless Chromium', () => {
   let device: MqttClient;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: install Debian's chromium (npm test's global setup does when it may) or set CHROMIUM_PATH`,
+      );
     mkdirSync(ARTIFACTS, { recursive: true });
     await sut.start();
     device = await sut.device();
