@@ -23,3 +23,4 @@ export * from './compliance-report.repository';
 export * from './rule-states.repository';
 export * from './api-tokens.repository';
 export * from './device-credentials.repository';
+export * from './audit.repository';

@@ -11,6 +11,7 @@ import { TimescaleMaintenance } from './timescale-maintenance';
 const TABLES = [
   'alarms',
   'api_tokens',
+  'audit_log',
   'dead_letters',
   'device_credentials',
   'devices',
@@ -59,6 +60,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '005-rule-states',
         '006-api-tokens',
         '007-device-credentials',
+        '008-audit-and-token-lifecycle',
       ],
       skipped: [],
     });
@@ -151,6 +153,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '005-rule-states',
       '006-api-tokens',
       '007-device-credentials',
+      '008-audit-and-token-lifecycle',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

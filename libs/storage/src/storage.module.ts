@@ -4,6 +4,7 @@ import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { generateZone } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
+import { AuditRepository } from './audit.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
@@ -22,6 +23,7 @@ export const SQL_CLIENT = Symbol('SQL_CLIENT');
 
 const REPOSITORIES = [
   ApiTokensRepository,
+  AuditRepository,
   DeviceCredentialsRepository,
   RuleStatesRepository,
   ComplianceReportRepository,

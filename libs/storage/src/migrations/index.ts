@@ -6,6 +6,7 @@ import { renotificationsMigration } from './004-renotifications';
 import { ruleStatesMigration } from './005-rule-states';
 import { apiTokensMigration } from './006-api-tokens';
 import { deviceCredentialsMigration } from './007-device-credentials';
+import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ruleStatesMigration,
   apiTokensMigration,
   deviceCredentialsMigration,
+  auditAndTokenLifecycleMigration,
 ];
