@@ -23,6 +23,10 @@ const SPEC_ENDPOINTS = [
   'POST /api/incidents/{id}/resolve',
   'GET /api/substations',
   'GET /api/reports/timeline-compliance',
+  'GET /api/audit',
+  'POST /api/tokens',
+  'GET /api/tokens',
+  'DELETE /api/tokens/{id}',
   'GET /api/stream',
   'GET /',
 ];
@@ -31,9 +35,10 @@ const SPEC_QUERY_PARAMETERS: Record<string, string[]> = {
   'GET /api/alarms': ['status', 'grade'],
   'GET /api/incidents': ['status'],
   'GET /api/reports/timeline-compliance': ['from', 'to'],
+  'GET /api/audit': ['entity', 'entityId', 'actor', 'from', 'to'],
 };
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'delete';
 
 describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging, and answers that match the document', () => {
   const sut = new AllInOneHarness(AllInOneModule);
@@ -80,7 +85,7 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       const errorRef = refTo(schemas.apiSchemas, schemas.errorBody);
       for (const [path, item] of Object.entries(doc.paths)) {
-        for (const method of ['get', 'post'] as const) {
+        for (const method of ['get', 'post', 'delete'] as const) {
           const op = item[method];
           if (!op) continue;
           const where = `${method.toUpperCase()} ${path}`;
@@ -107,6 +112,9 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       });
       expect(operation('POST /api/devices/{id}/credentials')).toMatchObject({ 'x-roles': ['operator'], responses: { 403: {}, 404: {} } });
       expect(operation('GET /api/alarms').responses['400']).toBeDefined();
+      expect(operation('GET /api/audit')).toMatchObject({ 'x-roles': ['operator'], responses: { 400: {}, 403: {} } });
+      expect(operation('GET /api/tokens')).toMatchObject({ 'x-roles': ['operator'], responses: { 403: {} } });
+      expect(operation('DELETE /api/tokens/{id}')).toMatchObject({ 'x-roles': ['operator'], responses: { 403: {}, 404: {}, 409: {} } });
     });
 
     it('takes request bodies and query parameters from the zod schemas the API validates with', () => {
@@ -197,7 +205,10 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       options: { isArray?: boolean; status?: number; body?: unknown } = {},
     ) => {
       const { isArray = false, status = method === 'post' ? 201 : 200 } = options;
-      const res = await sut.api(path, method === 'post' ? { method: 'POST', body: JSON.stringify(options.body ?? {}) } : {});
+      const res = await sut.api(
+        path,
+        method === 'post' ? { method: 'POST', body: JSON.stringify(options.body ?? {}) } : { method: method.toUpperCase() },
+      );
       expect({ path, status: res.status }).toEqual({ path, status });
       const documented = (operation(`${method.toUpperCase()} ${template}`).responses[status] as any).content['application/json'].schema;
       const ref = refTo(schemas.apiSchemas, schema);
@@ -264,9 +275,14 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(report.zone.incidents).toBeGreaterThan(0);
       await check('get', '/api/rules', '/api/rules', schemas.ruleSet);
       await check('get', '/api/me', '/api/me', schemas.principal);
-      await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, {
-        body: { role: 'substation', name: 'chief', substationId: 'S1' },
+      const issued = await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, {
+        body: { role: 'substation', name: 'chief', substationId: 'S1', expiresAt: '2099-01-01T00:00:00Z' },
       });
+      const tokens = await check('get', '/api/tokens', '/api/tokens', schemas.apiToken, { isArray: true });
+      expect(tokens.map((t: { id: string }) => t.id)).toContain(issued.id);
+      await check('delete', `/api/tokens/${issued.id}`, '/api/tokens/{id}', schemas.apiToken);
+      const audit = await check('get', '/api/audit', '/api/audit', schemas.auditPage);
+      expect(audit.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['token.issue', 'token.revoke']));
       const health = await sut.api('/health', { token: null });
       expect(healthBody.parse(health.body)).toEqual(health.body);
     });

@@ -76,6 +76,22 @@ describe('roles on every write endpoint', () => {
     });
   });
 
+  it('lets only an operator read the audit log, list tokens and revoke them; an unknown token is a 404', async () => {
+    for (const path of ['/api/audit', '/api/tokens']) {
+      expect((await sut.api(path, { token: null })).status).toBe(401);
+      expect((await sut.api(path, { token: tokens.viewer })).status).toBe(403);
+      expect((await sut.api(path, { token: tokens.own })).status).toBe(403);
+      expect((await sut.api(path)).status).toBe(200);
+    }
+    const { body: doomed } = await post('/api/tokens', undefined as never, { role: 'viewer', name: 'to be revoked' });
+    const revoke = (id: string, token: string | null | undefined) => sut.api(`/api/tokens/${id}`, { method: 'DELETE', token });
+    expect((await revoke(doomed.id, null)).status).toBe(401);
+    expect((await revoke(doomed.id, tokens.viewer)).status).toBe(403);
+    expect((await revoke(doomed.id, tokens.own)).status).toBe(403);
+    expect((await revoke('no-such-token', undefined)).status).toBe(404);
+    expect((await revoke(doomed.id, undefined)).status).toBe(200);
+  });
+
   it('lets a viewer read', async () => {
     expect((await sut.api(`/api/incidents/${incident.id}`, { token: tokens.viewer })).status).toBe(200);
     expect((await sut.api('/api/substations', { token: tokens.viewer })).status).toBe(200);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { HTTP_APP_SETUP } from '@app/config';
 import { IncidentsModule } from '@app/incidents';
 import { StorageModule } from '@app/storage';
@@ -11,6 +11,8 @@ import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthGuard } from './auth/auth.guard';
 import { MeController } from './auth/me.controller';
 import { TokenStore } from './auth/token-store';
@@ -26,6 +28,7 @@ import { setupApiDocs } from './openapi/api-docs';
     DashboardController,
     MeController,
     TokensController,
+    AuditController,
     ZoneController,
     DeviceCredentialsController,
     AlarmsController,
@@ -39,6 +42,8 @@ import { setupApiDocs } from './openapi/api-docs';
     AuthGuard,
     LiveStreamService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
+    // Every write under /api appends its audit record, or fails (see AuditInterceptor).
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     // Wherever the command center runs (its own process or the all-in-one), its API document comes along.
     { provide: HTTP_APP_SETUP, useValue: setupApiDocs },
   ],

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { DeviceCredentialsRepository } from '@app/storage';
+import { Audited, auditChange } from '../audit/audited';
 import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult } from '../openapi/api-docs.decorators';
 import { deviceCredentials } from './response-schemas';
@@ -27,6 +28,7 @@ export class DeviceCredentialsController {
   @Post(':id/credentials')
   @HttpCode(201)
   @Roles('operator')
+  @Audited('device', 'device.credentials.issue')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Issue a device its MQTT secret, returned this once and stored as a hash; issuing again replaces it',
@@ -36,7 +38,12 @@ export class DeviceCredentialsController {
   @ApiErrors({ 404: 'no such device' })
   async issue(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
     const secret = randomBytes(24).toString('base64url');
-    if (!(await this.credentials.issue(id, secret, new Date(this.clock.now())))) throw new NotFoundException(`device ${id} not found`);
+    const before = await this.credentials.find(id);
+    const issuedAt = new Date(this.clock.now());
+    if (!(await this.credentials.issue(id, secret, issuedAt))) throw new NotFoundException(`device ${id} not found`);
+    // When, never the secret or its hash.
+    const credentials = (at: Date) => ({ deviceId: id, username: id, issuedAt: at.toISOString() });
+    auditChange(req, { entityId: id, before: before && credentials(before.issuedAt), after: credentials(issuedAt) });
     this.logger.log(`${req.principal.name} issued new MQTT credentials for device ${id}`);
     return { deviceId: id, username: id, password: secret };
   }

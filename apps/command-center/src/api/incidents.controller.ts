@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { IncidentView } from '@app/contracts';
 import { AcknowledgeIncident, incidentSnapshot, RecordArrival, ResolveIncident, SubstationActionCommand } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository } from '@app/storage';
+import { Audited, auditChange } from '../audit/audited';
 import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { renderIncident } from './incident-view';
@@ -13,10 +14,11 @@ import { IncidentActionBody, incidentActionBody, incidentListQuery } from './que
 import { incident } from './response-schemas';
 
 /** What the three substation actions share: who may, what comes back, and how the timeline refuses. */
-const Action = (milestone: string, conflicts: string) =>
+const Action = (action: string, milestone: string, conflicts: string) =>
   applyDecorators(
     HttpCode(200),
     Roles('operator', 'substation'),
+    Audited('incident', `incident.${action}`),
     ApiOperation({
       summary: `Record the ${milestone} milestone`,
       description:
@@ -64,19 +66,19 @@ export class IncidentsController {
   }
 
   @Post(':id/acknowledge')
-  @Action('acknowledged', 'already acknowledged (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
+  @Action('acknowledge', 'acknowledged', 'already acknowledged (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
   acknowledge(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, body, req, (command) => this.acknowledgeIncident.execute(command));
   }
 
   @Post(':id/arrive')
-  @Action('onScene', 'not acknowledged yet (OUT_OF_ORDER), already on scene (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
+  @Action('arrive', 'onScene', 'not acknowledged yet (OUT_OF_ORDER), already on scene (ALREADY_DONE) or resolved (INCIDENT_RESOLVED)')
   arrive(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, body, req, (command) => this.recordArrival.execute(command));
   }
 
   @Post(':id/resolve')
-  @Action('underControl', 'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)')
+  @Action('resolve', 'underControl', 'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)')
   resolve(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
     return this.act(id, body, req, (command) => this.resolveIncident.execute(command));
   }
@@ -91,7 +93,10 @@ export class IncidentsController {
     // A substation acts as itself; an operator may act for a named substation or for the command center.
     const substationId = p.role === 'substation' ? p.substationId : body.substationId;
     const by = body.by ?? (substationId ? `${p.name}@${substationId}` : p.name);
-    return rendered(incidentId, await execute({ incidentId, by, substationId }));
+    const before = await this.incidents.find(incidentId);
+    const after = rendered(incidentId, before && (await execute({ incidentId, by, substationId })));
+    auditChange(req, { entityId: incidentId, before: rendered(incidentId, before), after });
+    return after;
   }
 }
 

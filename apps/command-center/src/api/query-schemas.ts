@@ -47,6 +47,17 @@ export const deadLetterListQuery = z.object({
   deviceId: id('only what this device sent'),
   ...page(timeAndId(z.number().int())),
 });
+export const auditListQuery = z
+  .object({
+    entity: z.string().max(64).optional().describe('only records of this kind of entity (token, device, incident, …)'),
+    entityId: z.string().max(128).optional().describe('only records of this entity'),
+    actor: z.string().max(128).optional().describe('only writes made with this token id'),
+    from: isoDate.optional().describe('records from this time on'),
+    to: isoDate.optional().describe('and before this time'),
+    ...page(timeAndId(z.number().int())),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+export const tokenListQuery = z.object({ ...page(timeAndId(z.string().max(64))) });
 export const historyQuery = z.object({ limit });
 export const readingsQuery = z
   .object({

@@ -28,7 +28,8 @@ export const errorBody = named(
         .string()
         .describe(
           'what went wrong, for programs: VALIDATION_FAILED (with details), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, ' +
-            'a refused incident action (OUT_OF_ORDER, ALREADY_DONE, INCIDENT_RESOLVED, BEFORE_DISPATCH, WRONG_SUBSTATION), INTERNAL_SERVER_ERROR',
+            'TOKEN_EXPIRED, TOKEN_REVOKED, ALREADY_REVOKED, a refused incident action (OUT_OF_ORDER, ALREADY_DONE, INCIDENT_RESOLVED, ' +
+            'BEFORE_DISPATCH, WRONG_SUBSTATION), INTERNAL_SERVER_ERROR',
         )
         .meta({ example: 'VALIDATION_FAILED' }),
       message: z.string().describe('for people').meta({ example: 'grade: Invalid option: expected one of "red"|"orange"|"yellow"|"blue"' }),
@@ -272,10 +273,51 @@ export const issuedToken = named(
   'IssuedToken',
   z.strictObject({
     token: z.string().describe('shown this once; only its hash is kept'),
+    id: z.string().describe('names the token in the list, the audit and DELETE /api/tokens/{id}'),
     role: roleName,
     name: z.string(),
     substationId: z.string().nullable(),
+    expiresAt: time.nullable(),
   }),
+);
+
+export const apiToken = named(
+  'ApiToken',
+  z
+    .strictObject({
+      id: z.string(),
+      name: z.string().describe('the person who holds it'),
+      role: roleName,
+      scope: z.strictObject({ substationId: z.string() }).nullable().describe('what it is bound to: role substation, its substation'),
+      createdAt: time,
+      expiresAt: time.nullable().describe('refused from this time on (401 TOKEN_EXPIRED); null: never expires'),
+      lastUsedAt: time.nullable().describe('last accepted, to within a minute'),
+      revokedAt: time.nullable().describe('refused from this time on (401 TOKEN_REVOKED)'),
+    })
+    .describe('An API token, never its secret'),
+);
+
+const auditRecord = named(
+  'AuditRecord',
+  z.strictObject({
+    at: time,
+    actor: z.strictObject({
+      tokenId: z.string().describe("the token's id; env:OPERATOR_TOKEN or file:operator-token for the installation's operator token"),
+      name: z.string(),
+      role: roleName,
+    }),
+    action: z.string().meta({ example: 'incident.acknowledge' }),
+    entity: z.string().meta({ example: 'incident' }),
+    entityId: z.string(),
+    before: z.unknown().describe('the entity before the write (null when the write created it), without secrets'),
+    after: z.unknown().describe('the entity after the write, without secrets'),
+    correlationId: z.string().describe("the request's X-Correlation-Id, or the one it was given"),
+  }),
+);
+
+export const auditPage = named(
+  'AuditPage',
+  z.strictObject({ items: z.array(auditRecord) }).describe('Audit records, newest first; every write through the API appends one'),
 );
 
 export const deviceCredentials = named(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configProviders, loadConfig } from '@app/config';
+import { clockProvider, configProviders, loadConfig } from '@app/config';
 import { defaultRuleSet } from '@app/domain';
 import { AuthGuard } from '../auth/auth.guard';
 import { TokenStore } from '../auth/token-store';
@@ -17,6 +17,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; u
     controllers: [RulesController],
     providers: [
       ...configProviders(loadConfig({ OPERATOR_TOKEN: TOKEN, ...env })),
+      clockProvider,
       // Only the operator token is used here; no token is ever looked up in a database.
       { provide: ApiTokensRepository, useValue: { find: async () => null } },
       TokenStore,

@@ -29,7 +29,17 @@ export const Roles = (...roles: Role[]) =>
 
 /** Every route of the controller wants a Bearer token, and its document says so. */
 export const Authenticated = () =>
-  applyDecorators(UseGuards(AuthGuard), ApiBearerAuth(BEARER), ApiErrors({ 401: 'no valid Bearer token' }));
+  applyDecorators(
+    UseGuards(AuthGuard),
+    ApiBearerAuth(BEARER),
+    ApiErrors({ 401: 'no valid Bearer token (UNAUTHORIZED), or an expired (TOKEN_EXPIRED) or revoked (TOKEN_REVOKED) one' }),
+  );
+
+const REFUSALS = {
+  UNAUTHORIZED: 'a valid Bearer token is required',
+  TOKEN_EXPIRED: 'the token has expired',
+  TOKEN_REVOKED: 'the token has been revoked',
+};
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 
@@ -52,8 +62,9 @@ export class AuthGuard implements CanActivate {
       : typeof req.query.access_token === 'string'
         ? req.query.access_token
         : '';
-    const principal = token ? await this.tokens.resolve(token) : null;
-    if (!principal) throw new UnauthorizedException('a valid Bearer token is required');
+    const resolved = token ? await this.tokens.resolve(token) : { refused: 'UNAUTHORIZED' as const };
+    if ('refused' in resolved) throw new UnauthorizedException({ code: resolved.refused, message: REFUSALS[resolved.refused] });
+    const { principal } = resolved;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);
     req.principal = principal;
