@@ -80,6 +80,8 @@ describe('dashboard in headless Chromium', () => {
     // The map: eight substations and every enterprise of the zone.
     await expect(page.locator('#map [data-station]').count()).resolves.toBe(8);
     await expect(page.locator('#map circle.e').count()).resolves.toBe(20);
+    // Every enterprise has a grade from the start: no grey, ungraded dot.
+    await expect(page.locator('#map circle.e:not(.red):not(.orange):not(.yellow):not(.blue)').count()).resolves.toBe(0);
     await expect(page.locator('[data-testid="stations"] tr').count()).resolves.toBe(8);
     await page.locator('[data-testid="compliance"] tr', { hasText: 'Zone' }).waitFor();
 

@@ -49,7 +49,7 @@ describe('risk scenarios: the grade and alarm an expert would expect', () => {
     (await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`)).body as Array<{ ruleId: string; grade: string }>;
   const alarm = (enterpriseId: string, ruleId: string) =>
     waitFor(async () => (await openAlarms(enterpriseId)).find((a) => a.ruleId === ruleId), 5000, `${ruleId} on ${enterpriseId}`);
-  const gradeOf = async (enterpriseId: string) => (await sut.api(`/api/enterprises/${enterpriseId}`)).body.grade as string | null;
+  const gradeOf = async (enterpriseId: string) => (await sut.api(`/api/enterprises/${enterpriseId}`)).body.grade as string;
   const openIncident = async (enterpriseId: string) =>
     (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0];
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AlarmEventV1, IncidentEventV2 } from '@app/contracts';
 import { loadConfig } from '@app/config';
-import { DEFAULT_TIMELINE_POLICY, generateZone } from '@app/domain';
+import { DEFAULT_TIMELINE_POLICY, generateZone, gradeEnterprise } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository, migrate, openPgClient, SqlClient, SqlExecutor, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/testing/storage-backends';
@@ -147,7 +147,7 @@ describe('exactly one incident per fire with two dispatch processes (PostgreSQL,
     const b = await openPgClient(db.url);
     pools.push(a, b);
     await migrate(a);
-    await new ZoneRepository(a).seedIfEmpty(generateZone({ enterprises: 30 }));
+    await new ZoneRepository(a).seedIfEmpty(generateZone({ enterprises: 30 }), gradeEnterprise, T0);
     return [a, b];
   }
 

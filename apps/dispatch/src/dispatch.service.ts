@@ -52,7 +52,7 @@ export class DispatchService implements OnApplicationBootstrap {
 
   async handleGrades(batch: BusMessage<GradeChangedV1>[]): Promise<void> {
     for (const { value: g } of batch) {
-      if (!g.to || !opensIncident(g.to) || gradeRank(g.to) <= gradeRank(g.from)) continue;
+      if (!opensIncident(g.to) || gradeRank(g.to) <= gradeRank(g.from)) continue;
       await this.openOrJoin(g.enterpriseId, g.to, null, `grade:${g.enterpriseId}:${g.at}:${g.to}`, g.correlationId);
     }
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, TelemetryReadingV1, Topics } from '@app/contracts';
+import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, GradeChangedV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
 import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
@@ -39,11 +39,22 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Before the first finding, so it is compared against the baseline and not against "no grade".
+    const graded = await this.findings.gradeUngraded();
+    if (graded > 0) this.logger.log(`gave ${graded} enterprises without a grade their standing-hazard grade`);
     await this.bus.subscribe<TelemetryReadingV1>(Topics.telemetry, 'risk-engine', (batch) => this.handleTelemetry(batch), {
       maxBatch: 5000,
       lingerMs: 20,
     });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
+  }
+
+  /**
+   * Regrades enterprises after their standing hazards changed (stored by the
+   * caller first) and announces every grade that moved.
+   */
+  async hazardsChanged(enterpriseIds: readonly string[], correlationId: string): Promise<GradeChangedV1[]> {
+    return this.findings.hazardsChanged(enterpriseIds, correlationId);
   }
 
   async handleTelemetry(batch: BusMessage<TelemetryReadingV1>[]): Promise<void> {

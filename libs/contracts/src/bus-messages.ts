@@ -55,8 +55,10 @@ export interface GradeChangedV1 {
   v: 1;
   type: 'grade.changed';
   enterpriseId: string;
+  /** null only when an enterprise stored before every enterprise had a grade gets its first one from a finding. */
   from: Grade | null;
-  to: Grade | null;
+  /** Every enterprise has a grade at all times: with no live finding, its standing hazards' grade, blue at the least. */
+  to: Grade;
   reasons: string[];
   at: number;
   correlationId: string;

@@ -1,5 +1,5 @@
-import type { Grade } from '@app/contracts';
-import { gradeEnterprise, type LiveFinding, type StandingHazards } from './enterprise-grade';
+import { gradeRank, GRADES, type Grade } from '@app/contracts';
+import { gradeEnterprise, NOTHING_STANDING, standingGrade, type LiveFinding, type StandingHazards } from './enterprise-grade';
 
 const none: StandingHazards = {
   threeInOne: false,
@@ -15,8 +15,8 @@ function finding(ruleId: string, grade: Grade, deviceId = 'E0001-D01'): LiveFind
 }
 
 describe('gradeEnterprise', () => {
-  it.each<[string, LiveFinding[], Partial<StandingHazards>, Grade | null]>([
-    ['nothing at all', [], {}, null],
+  it.each<[string, LiveFinding[], Partial<StandingHazards>, Grade]>([
+    ['nothing at all: blue, the least grade', [], {}, 'blue'],
     ['one live finding', [finding('co.high', 'yellow')], {}, 'yellow'],
     [
       'the worst live finding',
@@ -38,7 +38,9 @@ describe('gradeEnterprise', () => {
     ['two standing hazards', [], { noSprinklers: true, fireLaneBlocked: true }, 'yellow'],
     ['let to 3 tenants and three-in-one', [], { multiTenant: true, tenants: 3, threeInOne: true }, 'yellow'],
     ['let to 2 tenants does not count', [], { multiTenant: true, tenants: 2, threeInOne: true }, 'blue'],
-    ['let to 2 tenants alone', [], { multiTenant: true, tenants: 2 }, null],
+    ['let to 2 tenants alone: blue at the least', [], { multiTenant: true, tenants: 2 }, 'blue'],
+    ['a blue finding and nothing standing', [finding('fire_door_open.hazard', 'blue')], {}, 'blue'],
+    ['a yellow finding over one standing hazard', [finding('co.high', 'yellow')], { noSprinklers: true }, 'yellow'],
     [
       'every standing hazard',
       [],
@@ -88,7 +90,71 @@ describe('gradeEnterprise', () => {
     ]);
   });
 
-  it('gives no reasons when there is nothing', () => {
-    expect(gradeEnterprise([], none)).toEqual({ grade: null, reasons: [] });
+  it('says blue is the least grade when nothing weighs on the enterprise', () => {
+    expect(gradeEnterprise([], none)).toEqual({ grade: 'blue', reasons: [NOTHING_STANDING] });
   });
+
+  it('does not say "nothing" once a live finding is there', () => {
+    expect(gradeEnterprise([finding('co.high', 'yellow')], none)).toEqual({ grade: 'yellow', reasons: ['co.high yellow on E0001-D01'] });
+  });
+});
+
+/** Every combination of the standing hazards, a let factory of 2 (does not count) and of 3 tenants (counts). */
+function everyHazardSet(): StandingHazards[] {
+  const sets: StandingHazards[] = [];
+  for (let bits = 0; bits < 32; bits++) {
+    for (const tenants of [2, 3]) {
+      sets.push({
+        threeInOne: (bits & 1) !== 0,
+        multiTenant: (bits & 2) !== 0,
+        tenants,
+        unauthorisedStructures: (bits & 4) !== 0,
+        fireLaneBlocked: (bits & 8) !== 0,
+        noSprinklers: (bits & 16) !== 0,
+      });
+    }
+  }
+  return sets;
+}
+
+function counted(h: StandingHazards): number {
+  return [h.threeInOne, h.multiTenant && h.tenants >= 3, h.unauthorisedStructures, h.fireLaneBlocked, h.noSprinklers].filter(Boolean)
+    .length;
+}
+
+describe('standingGrade', () => {
+  it.each<[string, Partial<StandingHazards>, Grade, string[]]>([
+    ['no hazard', {}, 'blue', [NOTHING_STANDING]],
+    ['a let factory of 2 tenants does not count', { multiTenant: true, tenants: 2 }, 'blue', [NOTHING_STANDING]],
+    ['three-in-one', { threeInOne: true }, 'blue', ['three-in-one premises']],
+    ['let to 3 tenants', { multiTenant: true, tenants: 3 }, 'blue', ['let to 3 tenants']],
+    ['unauthorised structures', { unauthorisedStructures: true }, 'blue', ['unauthorised structures']],
+    ['fire lane blocked', { fireLaneBlocked: true }, 'blue', ['fire lane blocked']],
+    ['no sprinklers', { noSprinklers: true }, 'blue', ['no sprinklers']],
+    ['two hazards', { threeInOne: true, fireLaneBlocked: true }, 'yellow', ['three-in-one premises', 'fire lane blocked']],
+  ])('%s', (_, hazards, grade, reasons) => {
+    expect(standingGrade({ ...none, ...hazards })).toEqual({ grade, reasons });
+  });
+
+  it.each(everyHazardSet().map((h) => [JSON.stringify(h), h] as const))(
+    'every hazard set has a grade, blue at the least and never orange or red: %s',
+    (_, hazards) => {
+      const standing = standingGrade(hazards);
+      expect(standing.grade).toBe(counted(hazards) >= 2 ? 'yellow' : 'blue');
+      expect(standing.reasons.length).toBeGreaterThan(0);
+      // With no live finding, the enterprise's grade is its standing grade: what it returns to when findings clear.
+      expect(gradeEnterprise([], hazards)).toEqual(standing);
+    },
+  );
+
+  it.each(everyHazardSet().map((h) => [JSON.stringify(h), h] as const))(
+    'a live finding never grades below the standing grade: %s',
+    (_, hazards) => {
+      const standing = standingGrade(hazards).grade;
+      for (const g of GRADES) {
+        const graded = gradeEnterprise([finding('co.high', g)], hazards).grade;
+        expect(gradeRank(graded)).toBeGreaterThanOrEqual(Math.max(gradeRank(standing), gradeRank(g)));
+      }
+    },
+  );
 });

@@ -17,8 +17,9 @@ export interface LiveFinding {
   deviceId: string;
 }
 
+/** An enterprise always has one of the four grades. */
 export interface EnterpriseGrade {
-  grade: Grade | null;
+  grade: Grade;
   reasons: string[];
 }
 
@@ -41,13 +42,27 @@ export function standingHazardNames(h: StandingHazards): string[] {
   return names;
 }
 
+/** Said when nothing at all weighs on an enterprise: it is blue, the least grade. */
+export const NOTHING_STANDING = 'no live finding and no standing hazard';
+
+/**
+ * The grade an enterprise has with no live finding, from its standing hazards
+ * alone: one or none is blue (the least grade: every enterprise has one), two
+ * or more yellow. Standing hazards never reach orange: a register entry is a
+ * known condition, not a new danger, so it never opens an incident by itself.
+ */
+export function standingGrade(hazards: StandingHazards): EnterpriseGrade {
+  const standing = standingHazardNames(hazards);
+  return { grade: standing.length >= 2 ? 'yellow' : 'blue', reasons: standing.length > 0 ? standing : [NOTHING_STANDING] };
+}
+
 /**
  * First-cut grading of an enterprise:
  * - live grade = the worst live finding;
  * - smoke and heat (temperature rule) findings active together are a confirmed fire: red;
  * - an orange live finding in three-in-one premises is red, because people sleep there;
- * - standing hazards alone: one is blue, two or more yellow (a let factory counts from 3 tenants);
- * - the result is the worse of live and standing; null when there is nothing at all.
+ * - standing hazards alone: none or one is blue, two or more yellow (a let factory counts from 3 tenants);
+ * - the result is the worse of live and standing, so never below the standing grade and never null.
  * Reasons name every finding and hazard that went into it, gravest first.
  */
 export function gradeEnterprise(findings: LiveFinding[], hazards: StandingHazards): EnterpriseGrade {
@@ -73,9 +88,9 @@ export function gradeEnterprise(findings: LiveFinding[], hazards: StandingHazard
   );
   for (const f of sorted) reasons.push(`${f.ruleId} ${f.grade} on ${f.deviceId}`);
 
-  const standing = standingHazardNames(hazards);
-  const standingGrade: Grade | null = standing.length >= 2 ? 'yellow' : standing.length === 1 ? 'blue' : null;
-  reasons.push(...standing);
+  const standing = standingGrade(hazards);
+  if (findings.length > 0) reasons.push(...standing.reasons.filter((r) => r !== NOTHING_STANDING));
+  else reasons.push(...standing.reasons);
 
-  return { grade: maxGrade(live, standingGrade), reasons };
+  return { grade: maxGrade(live, standing.grade) ?? standing.grade, reasons };
 }

@@ -9,6 +9,7 @@ import {
   generateZone,
   openTimeline,
   type TimelineAction,
+  gradeEnterprise,
 } from '@app/domain';
 import {
   ComplianceReportRepository,
@@ -205,7 +206,7 @@ const BACKENDS: Array<{ name: 'pglite' | 'pg'; create(): Promise<ReopenableDatab
 async function seedZone(sql: SqlClient): Promise<void> {
   const zone = generateZone({ enterprises: 20 });
   for (const i of DAY) expect(zone.enterprises.find((e) => e.id === i.enterpriseId)?.substationId).toBe(i.substationId);
-  await new ZoneRepository(sql).seedIfEmpty(zone);
+  await new ZoneRepository(sql).seedIfEmpty(zone, gradeEnterprise, Date.UTC(2026, 2, 1));
 }
 
 const m = (

@@ -1,3 +1,4 @@
+import { gradeEnterprise } from '@app/domain';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { hashToken } from './api-tokens.repository';
 import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
@@ -12,29 +13,39 @@ describe.each(STORAGE_BACKENDS)('DeviceCredentialsRepository on $name', (backend
   beforeAll(async () => {
     db = await backend.open();
     sut = new DeviceCredentialsRepository(db.sql);
-    await new ZoneRepository(db.sql).seedIfEmpty({
-      substations: [
-        { id: 's-1', name: 'S', location: { lat: 30, lon: 120 }, area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 }, capacity: 1 },
-      ],
-      enterprises: [
-        {
-          id: 'e-1',
-          name: 'E',
-          industry: 'textiles',
-          location: { lat: 30, lon: 120 },
-          substationId: 's-1',
-          hazards: {
-            threeInOne: false,
-            multiTenant: false,
-            tenants: 1,
-            unauthorisedStructures: false,
-            fireLaneBlocked: false,
-            noSprinklers: false,
+    await new ZoneRepository(db.sql).seedIfEmpty(
+      {
+        substations: [
+          {
+            id: 's-1',
+            name: 'S',
+            location: { lat: 30, lon: 120 },
+            area: { minLat: 29, minLon: 119, maxLat: 31, maxLon: 121 },
+            capacity: 1,
           },
-        },
-      ],
-      devices: [{ id: 'e-1-d-0', enterpriseId: 'e-1', type: 'smoke_detector', reportIntervalS: 60 }],
-    });
+        ],
+        enterprises: [
+          {
+            id: 'e-1',
+            name: 'E',
+            industry: 'textiles',
+            location: { lat: 30, lon: 120 },
+            substationId: 's-1',
+            hazards: {
+              threeInOne: false,
+              multiTenant: false,
+              tenants: 1,
+              unauthorisedStructures: false,
+              fireLaneBlocked: false,
+              noSprinklers: false,
+            },
+          },
+        ],
+        devices: [{ id: 'e-1-d-0', enterpriseId: 'e-1', type: 'smoke_detector', reportIntervalS: 60 }],
+      },
+      gradeEnterprise,
+      T0,
+    );
   });
 
   afterAll(() => db.dispose());

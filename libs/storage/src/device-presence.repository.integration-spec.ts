@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OFFLINE_RULE_ID } from '@app/domain';
+import { OFFLINE_RULE_ID, gradeEnterprise } from '@app/domain';
 import { AlarmsRepository, type RaiseAlarmInput } from './alarms.repository';
 import { DevicePresenceRepository, type SilentDevice } from './device-presence.repository';
 import type { SqlClient } from './sql-client';
@@ -69,7 +69,7 @@ describe.each(STORAGE_BACKENDS)('DevicePresenceRepository on $name', (backend) =
 
   const reset = async (devicesPerEnterprise: number) => {
     await db.sql.exec('TRUNCATE alarms, devices, enterprises, substations CASCADE');
-    await zoneRepo.seedIfEmpty(zone(devicesPerEnterprise));
+    await zoneRepo.seedIfEmpty(zone(devicesPerEnterprise), gradeEnterprise, T0);
   };
   const sweepAll = async (repo: DevicePresenceRepository, now: number, limit: number) => {
     const flagged: string[] = [];

@@ -7,7 +7,7 @@ export interface GradeChangeInput {
   at: Instant;
   enterpriseId: string;
   from: Grade | null;
-  to: Grade | null;
+  to: Grade;
   reasons: readonly string[];
   correlationId: string;
 }
@@ -16,6 +16,7 @@ export interface GradeChangeRow {
   at: Date;
   enterpriseId: string;
   from: Grade | null;
+  /** null only in history written before every enterprise had a grade (findings cleared to "nothing"). */
   to: Grade | null;
   reasons: string[];
   correlationId: string;
@@ -37,7 +38,15 @@ export interface OpenFinding {
   deviceId: string;
 }
 
-export type GradeFunction = (findings: OpenFinding[], hazards: StoredHazards) => { grade: Grade | null; reasons: string[] };
+export type GradeFunction = (findings: OpenFinding[], hazards: StoredHazards) => { grade: Grade; reasons: string[] };
+
+interface OpenFindingRecord {
+  enterprise_id: string;
+  rule_id: string;
+  metric: string;
+  grade: Grade;
+  device_id: string;
+}
 
 /** History of enterprise grade changes. */
 export class GradeChangesRepository {
@@ -49,7 +58,12 @@ export class GradeChangesRepository {
    * Several risk-engine processes may touch one enterprise (its devices sit in
    * different partitions); the lock makes them agree on `from`.
    */
-  async regrade(enterpriseId: string, grade: GradeFunction, at: Instant, correlationId: string): Promise<GradeChangeRow | null> {
+  async regrade(
+    enterpriseId: string,
+    grade: GradeFunction,
+    at: Instant,
+    correlationId: string,
+  ): Promise<(GradeChangeRow & { to: Grade }) | null> {
     return this.sql.transaction(async (tx) => {
       const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(
         `SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`,
@@ -84,6 +98,44 @@ export class GradeChangesRepository {
         [toDate(at), enterpriseId, from, next.grade, jsonParam(next.reasons), correlationId],
       );
       return { at: toDate(at), enterpriseId, from, to: next.grade, reasons: next.reasons, correlationId };
+    });
+  }
+
+  /**
+   * Gives every enterprise still without a grade (a database from before every
+   * enterprise had one) the grade of its open findings and standing hazards.
+   * Neither a change nor an event: the enterprise had that grade all along, it
+   * was only not written down. Idempotent, and safe with several processes at
+   * once: the rows are locked and only those still ungraded are written.
+   * Returns how many it graded.
+   */
+  async gradeUngraded(grade: GradeFunction, at: Instant): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; hazards: StoredHazards }>(
+        'SELECT id, hazards FROM enterprises WHERE grade IS NULL ORDER BY id FOR UPDATE',
+      );
+      if (rows.length === 0) return 0;
+      const ids = rows.map((r) => r.id);
+      const open = await tx.query<OpenFindingRecord>(
+        `SELECT enterprise_id, rule_id, metric, grade, device_id FROM alarms
+         WHERE status = 'open' AND enterprise_id = ANY($1::text[]) ORDER BY rule_id, device_id`,
+        [ids],
+      );
+      const findings = new Map<string, OpenFinding[]>();
+      for (const f of open) {
+        const list = findings.get(f.enterprise_id) ?? [];
+        list.push({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id });
+        findings.set(f.enterprise_id, list);
+      }
+      const graded = rows.map((r) => grade(findings.get(r.id) ?? [], r.hazards));
+      const updated = await tx.query(
+        `UPDATE enterprises AS e SET grade = u.grade, grade_reasons = u.reasons, grade_at = $4
+         FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(id, grade, reasons)
+         WHERE e.id = u.id AND e.grade IS NULL
+         RETURNING e.id`,
+        [ids, graded.map((g) => g.grade), graded.map((g) => jsonParam(g.reasons)), toDate(at)],
+      );
+      return updated.length;
     });
   }
 

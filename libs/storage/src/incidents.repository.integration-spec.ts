@@ -7,6 +7,7 @@ import {
   openTimeline,
   TimelineError,
   type TimelineState,
+  gradeEnterprise,
 } from '@app/domain';
 import { IncidentsRepository, type NewIncident } from './incidents.repository';
 import type { SqlClient } from './sql-client';
@@ -50,7 +51,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     db = await backend.open();
     other = await secondClient(db);
     sut = new IncidentsRepository(db.sql);
-    await new ZoneRepository(db.sql).seedIfEmpty(generateZone({ enterprises: 12 }));
+    await new ZoneRepository(db.sql).seedIfEmpty(generateZone({ enterprises: 12 }), gradeEnterprise, T0);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@app/config';
+import { CLOCK, configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@app/config';
 import { HealthChecks, ObservabilityModule } from '@app/observability';
-import { generateZone } from '@app/domain';
+import { Clock, generateZone, gradeEnterprise } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuditRepository } from './audit.repository';
@@ -39,7 +39,7 @@ const REPOSITORIES = [
 
 /**
  * Opens the database, applies migrations and loads the zone's seed data at
- * first start. In embedded mode it also runs the TimescaleDB policies
+ * first start, every enterprise with its standing-hazard grade. In embedded mode it also runs the TimescaleDB policies
  * (PGlite has no background workers to run them).
  */
 @Injectable()
@@ -82,14 +82,14 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   providers: [
     {
       provide: SQL_CLIENT,
-      inject: [configToken('database'), configToken('seed')],
-      useFactory: async (database: DatabaseConfig, seed: SeedConfig): Promise<SqlClient> => {
+      inject: [configToken('database'), configToken('seed'), CLOCK],
+      useFactory: async (database: DatabaseConfig, seed: SeedConfig, clock: Clock): Promise<SqlClient> => {
         const logger = new Logger('Storage');
         const sql = await openSqlClient({ databaseUrl: database.url, dataDir: database.dataDir }, logger);
         const { applied } = await migrate(sql, logger);
         if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
         const zone = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
-        if (await new ZoneRepository(sql).seedIfEmpty(zone)) {
+        if (await new ZoneRepository(sql).seedIfEmpty(zone, gradeEnterprise, clock.now())) {
           logger.log(
             `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
           );

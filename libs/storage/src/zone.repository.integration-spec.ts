@@ -1,3 +1,4 @@
+import { gradeEnterprise } from '@app/domain';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES } from '@app/contracts';
 import { STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
@@ -53,12 +54,12 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
 
   it('seeds a zone-sized data set in a few seconds, once', async () => {
     const t = performance.now();
-    await expect(sut.seedIfEmpty(zone)).resolves.toBe(true);
+    await expect(sut.seedIfEmpty(zone, gradeEnterprise, T0)).resolves.toBe(true);
     const ms = performance.now() - t;
 
     console.info(`${backend.name}: seeded 2300 enterprises and ${zone.devices.length} devices in ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(10_000);
-    await expect(sut.seedIfEmpty(zone)).resolves.toBe(false);
+    await expect(sut.seedIfEmpty(zone, gradeEnterprise, T0)).resolves.toBe(false);
     expect(await sut.listEnterprises()).toHaveLength(2300);
     expect(await sut.listDevices()).toHaveLength(59_800);
   });
@@ -81,10 +82,13 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
       location: { lat: 30.015, lon: 120 },
       substationId: 's-1',
       hazards: { ...HAZARDS, tenants: 0 },
-      grade: null,
-      gradeReasons: [],
-      gradeAt: null,
+      // Seeded with the grade of its standing hazards (no sprinklers; a let factory of 0 tenants does not count).
+      grade: 'blue',
+      gradeReasons: ['no sprinklers'],
+      gradeAt: new Date(T0),
     });
+    await expect(sut.getEnterprise('e-4')).resolves.toMatchObject({ grade: 'yellow', gradeReasons: ['let to 4 tenants', 'no sprinklers'] });
+    expect((await sut.listEnterprises()).filter((e) => e.grade === null)).toEqual([]);
     await expect(sut.getEnterprise('missing')).resolves.toBeNull();
     const devices = await sut.devicesOfEnterprise('e-9');
     expect(devices).toHaveLength(26);

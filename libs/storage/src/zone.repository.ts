@@ -1,4 +1,5 @@
 import type { DeviceType, Grade } from '@app/contracts';
+import type { GradeFunction } from './grade-changes.repository';
 import type { SqlClient } from './sql-client';
 import { jsonParam, toDate, type Instant } from './sql-values';
 import type { DeviceDetailRow, DeviceRow, EnterpriseRow, StoredArea, StoredHazards, SubstationRow } from './zone-rows';
@@ -51,8 +52,12 @@ export interface DeviceSeen {
 export class ZoneRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /** Seeds an empty database; returns false (and writes nothing) when the zone is already there. */
-  async seedIfEmpty(zone: ZoneSeedInput): Promise<boolean> {
+  /**
+   * Seeds an empty database; returns false (and writes nothing) when the zone is already there.
+   * Every enterprise is stored with the grade its standing hazards give (no finding yet), so it
+   * has one from the start; that is no grade change and no event, so nothing is dispatched for it.
+   */
+  async seedIfEmpty(zone: ZoneSeedInput, grade: GradeFunction, at: Instant): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       if (this.sql.kind === 'pg') await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
       const existing = await tx.query('SELECT 1 FROM substations LIMIT 1');
@@ -73,9 +78,11 @@ export class ZoneRepository {
         ],
       );
       const e = zone.enterprises;
+      const graded = e.map((x) => grade([], x.hazards));
       await tx.query(
-        `INSERT INTO enterprises (id, name, industry, lat, lon, substation_id, hazards)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::jsonb[])`,
+        `INSERT INTO enterprises (id, name, industry, lat, lon, substation_id, hazards, grade, grade_reasons, grade_at)
+         SELECT *, $10::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::jsonb[],
+           $8::text[], $9::jsonb[])`,
         [
           e.map((x) => x.id),
           e.map((x) => x.name),
@@ -84,6 +91,9 @@ export class ZoneRepository {
           e.map((x) => x.location.lon),
           e.map((x) => x.substationId),
           e.map((x) => jsonParam(x.hazards)),
+          graded.map((g) => g.grade),
+          graded.map((g) => jsonParam(g.reasons)),
+          toDate(at),
         ],
       );
       const d = zone.devices;
@@ -118,7 +128,7 @@ export class ZoneRepository {
     return rows.length > 0 ? toEnterprise(rows[0]) : null;
   }
 
-  async updateEnterpriseGrade(id: string, grade: Grade | null, reasons: readonly string[], at: Instant): Promise<boolean> {
+  async updateEnterpriseGrade(id: string, grade: Grade, reasons: readonly string[], at: Instant): Promise<boolean> {
     const rows = await this.sql.query(
       'UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1 RETURNING id',
       [id, grade, jsonParam(reasons), toDate(at)],

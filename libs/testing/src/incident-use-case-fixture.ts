@@ -1,5 +1,5 @@
 import type { Grade, IncidentEventV2 } from '@app/contracts';
-import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, TimelinePolicy } from '@app/domain';
+import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, TimelinePolicy, gradeEnterprise } from '@app/domain';
 import { IncidentRecord, IncidentsRepository, SqlClient, ZoneRepository } from '@app/storage';
 import type { StorageBackend, TestDatabase } from './storage-backends';
 import type { Bus, BusMessage } from '@app/transport';
@@ -45,12 +45,15 @@ export interface UseCaseFixture {
   dispose(): Promise<void>;
 }
 
+// When the zone of a fixture was seeded: before any incident a spec opens.
+const SEEDED_AT = Date.UTC(2026, 0, 1);
+
 /** A fresh store with a seeded zone, and the shared timeline path publishing to a recording bus. */
 export async function useCaseFixture(backend: StorageBackend): Promise<UseCaseFixture> {
   const db = await backend.open();
   const incidents = new IncidentsRepository(db.sql);
   const zone = new ZoneRepository(db.sql);
-  await zone.seedIfEmpty(generateZone({ enterprises: 20 }));
+  await zone.seedIfEmpty(generateZone({ enterprises: 20 }), gradeEnterprise, SEEDED_AT);
   const bus = new RecordingBus();
   return {
     db,

@@ -124,7 +124,11 @@ const enterpriseFields = {
   industry: z.string(),
   location: geoPoint,
   substationId: z.string().describe('the substation covering it'),
-  grade: grade.nullable().describe('null until graded'),
+  grade: grade
+    .nullable()
+    .describe(
+      'every enterprise has one: with no live finding, the grade of its standing hazards, blue at the least (null only on a database from before that, until the risk engine has started)',
+    ),
   gradeAt: time.nullable(),
 };
 
@@ -185,8 +189,8 @@ export const gradeChange = named(
   z.strictObject({
     at: time,
     enterpriseId: z.string(),
-    from: grade.nullable(),
-    to: grade.nullable(),
+    from: grade.nullable().describe('null when an enterprise got its first grade'),
+    to: grade.nullable().describe('null only in history from before every enterprise had a grade'),
     reasons: z.array(z.string()),
     correlationId: z.string(),
   }),

@@ -1,5 +1,5 @@
 import { IncidentEventV2 } from '@app/contracts';
-import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline } from '@app/domain';
+import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, gradeEnterprise } from '@app/domain';
 import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
@@ -50,7 +50,7 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     a = await openPgClient(db.url);
     b = await openPgClient(db.url);
     await migrate(a);
-    await new ZoneRepository(a).seedIfEmpty(generateZone({ enterprises: 30 }));
+    await new ZoneRepository(a).seedIfEmpty(generateZone({ enterprises: 30 }), gradeEnterprise, T0);
   });
 
   afterAll(async () => {
