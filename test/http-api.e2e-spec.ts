@@ -27,6 +27,9 @@ const SPEC_ENDPOINTS = [
   'POST /api/tokens',
   'GET /api/tokens',
   'DELETE /api/tokens/{id}',
+  'POST /api/zone/import',
+  'GET /api/zone/export',
+  'GET /api/indicators',
   'GET /api/stream',
   'GET /',
 ];

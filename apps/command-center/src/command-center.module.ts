@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { INestApplication, Module } from '@nestjs/common';
+import { json, raw } from 'express';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { HTTP_APP_SETUP } from '@app/config';
 import { IncidentsModule } from '@app/incidents';
@@ -11,6 +12,7 @@ import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
+import { REGISTER_BODY_LIMIT, REGISTER_IMPORT_PATH, ZoneRegisterController } from './api/zone-register.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthGuard } from './auth/auth.guard';
@@ -22,6 +24,12 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 import { setupApiDocs } from './openapi/api-docs';
 
+/** The API document, and the register import's own body limit (JSON or CSV, kept as bytes to check their encoding). */
+function setupCommandCenterHttp(app: INestApplication): void {
+  setupApiDocs(app);
+  app.use(REGISTER_IMPORT_PATH, json({ limit: REGISTER_BODY_LIMIT }), raw({ type: 'text/csv', limit: REGISTER_BODY_LIMIT }));
+}
+
 @Module({
   imports: [StorageModule, BusModule, IncidentsModule],
   controllers: [
@@ -30,6 +38,7 @@ import { setupApiDocs } from './openapi/api-docs';
     TokensController,
     AuditController,
     ZoneController,
+    ZoneRegisterController,
     DeviceCredentialsController,
     AlarmsController,
     IncidentsController,
@@ -45,7 +54,7 @@ import { setupApiDocs } from './openapi/api-docs';
     // Every write under /api appends its audit record, or fails (see AuditInterceptor).
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     // Wherever the command center runs (its own process or the all-in-one), its API document comes along.
-    { provide: HTTP_APP_SETUP, useValue: setupApiDocs },
+    { provide: HTTP_APP_SETUP, useValue: setupCommandCenterHttp },
   ],
 })
 export class CommandCenterModule {}

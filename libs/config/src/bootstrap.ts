@@ -30,9 +30,10 @@ export async function startApp(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  // Setups first: a route with a body limit of its own mounts its parser ahead of the general one.
+  for (const setup of httpAppSetups(app)) setup(app);
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
   app.enableShutdownHooks();
-  for (const setup of httpAppSetups(app)) setup(app);
   if (options.listen !== false) await app.listen(config.http.port);
   return app;
 }

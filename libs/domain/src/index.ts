@@ -21,3 +21,8 @@ export * from './zone/zone-generator';
 export * from './flood/token-buckets';
 export * from './flood/flood-limiter';
 export * from './presence/offline';
+export * from './register/register-rows';
+export * from './register/register-error';
+export * from './register/indicator-catalogue';
+export * from './register/register-plan';
+export * from './register/register-csv';

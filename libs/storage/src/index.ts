@@ -24,3 +24,5 @@ export * from './rule-states.repository';
 export * from './api-tokens.repository';
 export * from './device-credentials.repository';
 export * from './audit.repository';
+export * from './register-import';
+export * from './register-file';

@@ -12,6 +12,7 @@ const TABLES = [
   'alarms',
   'api_tokens',
   'audit_log',
+  'contacts',
   'dead_letters',
   'device_credentials',
   'devices',
@@ -61,6 +62,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '006-api-tokens',
         '007-device-credentials',
         '008-audit-and-token-lifecycle',
+        '009-zone-register',
       ],
       skipped: [],
     });
@@ -154,6 +156,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '006-api-tokens',
       '007-device-credentials',
       '008-audit-and-token-lifecycle',
+      '009-zone-register',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -1,4 +1,5 @@
 import type { DeviceType, Grade } from '@app/contracts';
+import type { RegisterRows } from '@app/domain';
 import type { GradeFunction } from './grade-changes.repository';
 import type { SqlClient } from './sql-client';
 import { jsonParam, toDate, type Instant } from './sql-values';
@@ -37,6 +38,30 @@ interface DeviceRecord {
   report_interval_s: number;
   last_seen_at: Date | null;
   online: boolean | null;
+}
+
+interface RegisterEnterpriseRecord {
+  id: string;
+  name: string;
+  industry: string;
+  address: string;
+  lat: number;
+  lon: number;
+  substation_id: string;
+  status: 'active' | 'retired';
+  hazards: StoredHazards;
+  profile: { floors: number | null; areaM2: number | null; occupants: number | null };
+  indicators: Record<string, number | boolean | string>;
+}
+
+interface ContactRecord {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  role: 'responsible' | 'duty' | 'manager';
+  enterprise_id: string | null;
+  substation_id: string | null;
 }
 
 const ENTERPRISE_COLUMNS = 'id, name, industry, lat, lon, substation_id, hazards, grade, grade_reasons, grade_at';
@@ -102,6 +127,148 @@ export class ZoneRepository {
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
         [d.map((x) => x.id), d.map((x) => x.enterpriseId), d.map((x) => x.type), d.map((x) => x.reportIntervalS)],
       );
+      return true;
+    });
+  }
+
+  /** The register as stored, in the shapes an import takes and an export gives, each kind in id order. */
+  async loadRegister(): Promise<RegisterRows> {
+    const [substations, enterprises, devices, contacts] = await Promise.all([
+      this.sql.query<SubstationRecord & { status: 'active' | 'retired' }>(
+        'SELECT id, name, lat, lon, area, capacity, status FROM substations ORDER BY id',
+      ),
+      this.sql.query<RegisterEnterpriseRecord>(
+        `SELECT id, name, industry, address, lat, lon, substation_id, status, hazards, profile, indicators FROM enterprises ORDER BY id`,
+      ),
+      this.sql.query<DeviceRecord & { status: 'active' | 'retired' }>(
+        'SELECT id, enterprise_id, type, report_interval_s, status FROM devices ORDER BY id',
+      ),
+      this.sql.query<ContactRecord>('SELECT id, name, phone, email, role, enterprise_id, substation_id FROM contacts ORDER BY id'),
+    ]);
+    return {
+      substations: substations.map((r) => ({
+        id: r.id,
+        name: r.name,
+        location: { lat: r.lat, lon: r.lon },
+        area: { minLat: r.area.minLat, minLon: r.area.minLon, maxLat: r.area.maxLat, maxLon: r.area.maxLon },
+        capacity: r.capacity,
+        status: r.status,
+      })),
+      enterprises: enterprises.map((r) => ({
+        id: r.id,
+        name: r.name,
+        industry: r.industry,
+        address: r.address,
+        location: { lat: r.lat, lon: r.lon },
+        substationId: r.substation_id,
+        status: r.status,
+        hazards: r.hazards,
+        profile: r.profile,
+        indicators: r.indicators,
+      })),
+      devices: devices.map((r) => ({
+        id: r.id,
+        enterpriseId: r.enterprise_id,
+        type: r.type,
+        reportIntervalS: r.report_interval_s,
+        status: r.status,
+      })),
+      contacts: contacts.map((r) => ({
+        id: r.id,
+        name: r.name,
+        phone: r.phone,
+        email: r.email,
+        role: r.role,
+        enterpriseId: r.enterprise_id,
+        substationId: r.substation_id,
+      })),
+    };
+  }
+
+  /**
+   * Writes the rows an import creates or changes, all in one transaction (one multi-row upsert per kind, in
+   * dependency order), so an import is applied whole or not at all. A new enterprise is stored with the grade
+   * its standing hazards give, like a seeded one; an existing one keeps its grade here (regrading one whose
+   * hazards changed is the risk engine's, told through the bus). With onlyIfEmpty it writes nothing, and
+   * returns false, when the zone already has substations: the first start of several processes seeds once.
+   */
+  async applyRegister(changes: RegisterRows, grade: GradeFunction, at: Instant, options: { onlyIfEmpty?: boolean } = {}): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      if (options.onlyIfEmpty) {
+        if (this.sql.kind === 'pg') await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+        if ((await tx.query('SELECT 1 FROM substations LIMIT 1')).length > 0) return false;
+      }
+      const s = changes.substations;
+      if (s.length)
+        await tx.query(
+          `INSERT INTO substations (id, name, lat, lon, area, capacity, status)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::jsonb[], $6::int[], $7::text[])
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, lat = excluded.lat, lon = excluded.lon, area = excluded.area,
+             capacity = excluded.capacity, status = excluded.status`,
+          [
+            s.map((x) => x.id),
+            s.map((x) => x.name),
+            s.map((x) => x.location.lat),
+            s.map((x) => x.location.lon),
+            s.map((x) => jsonParam(x.area)),
+            s.map((x) => x.capacity),
+            s.map((x) => x.status),
+          ],
+        );
+      const e = changes.enterprises;
+      const graded = e.map((x) => grade([], x.hazards));
+      if (e.length)
+        await tx.query(
+          `INSERT INTO enterprises (id, name, industry, address, lat, lon, substation_id, status, hazards, profile, indicators,
+             grade, grade_reasons, grade_at)
+           SELECT *, $14::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[],
+             $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::text[], $13::jsonb[])
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, industry = excluded.industry, address = excluded.address,
+             lat = excluded.lat, lon = excluded.lon, substation_id = excluded.substation_id, status = excluded.status,
+             hazards = excluded.hazards, profile = excluded.profile, indicators = excluded.indicators`,
+          [
+            e.map((x) => x.id),
+            e.map((x) => x.name),
+            e.map((x) => x.industry),
+            e.map((x) => x.address),
+            e.map((x) => x.location.lat),
+            e.map((x) => x.location.lon),
+            e.map((x) => x.substationId),
+            e.map((x) => x.status),
+            e.map((x) => jsonParam(x.hazards)),
+            e.map((x) => jsonParam(x.profile)),
+            e.map((x) => jsonParam(x.indicators)),
+            graded.map((g) => g.grade),
+            graded.map((g) => jsonParam(g.reasons)),
+            toDate(at),
+          ],
+        );
+      const d = changes.devices;
+      if (d.length)
+        await tx.query(
+          `INSERT INTO devices (id, enterprise_id, type, report_interval_s, status)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
+           ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, type = excluded.type,
+             report_interval_s = excluded.report_interval_s, status = excluded.status`,
+          [d.map((x) => x.id), d.map((x) => x.enterpriseId), d.map((x) => x.type), d.map((x) => x.reportIntervalS), d.map((x) => x.status)],
+        );
+      const c = changes.contacts;
+      if (c.length)
+        await tx.query(
+          `INSERT INTO contacts (id, name, phone, email, role, enterprise_id, substation_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email,
+             role = excluded.role, enterprise_id = excluded.enterprise_id, substation_id = excluded.substation_id`,
+          [
+            c.map((x) => x.id),
+            c.map((x) => x.name),
+            c.map((x) => x.phone),
+            c.map((x) => x.email),
+            c.map((x) => x.role),
+            c.map((x) => x.enterpriseId),
+            c.map((x) => x.substationId),
+          ],
+        );
       return true;
     });
   }

@@ -40,10 +40,11 @@ export function errorBodyOf(exception: unknown): ErrorBody {
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();
-    const r: { message?: unknown; code?: unknown; details?: ErrorBody['details'] } =
+    const r: { message?: unknown; code?: unknown; details?: ErrorBody['details']; answer?: Partial<ErrorBody> } =
       typeof response === 'string' ? { message: response } : response;
     const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : exception.message;
-    return bodyOf(status, typeof r.code === 'string' ? r.code : codeOf(status), message, r.details);
+    // A refused import answers with what it would have done and every bad row, in the one error body.
+    return { ...bodyOf(status, typeof r.code === 'string' ? r.code : codeOf(status), message, r.details), ...r.answer };
   }
   // Errors of the http-errors kind (body-parser's 413 and 415) carry their status and a message meant for the client.
   const e = exception as { statusCode?: unknown; expose?: unknown; message?: unknown } | null;

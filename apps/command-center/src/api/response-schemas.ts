@@ -18,6 +18,36 @@ const time = z.iso.datetime();
 const grade = named('Grade', z.enum(GRADES).describe('the four-colour risk grade, most severe first'));
 const roleName = z.enum(['operator', 'substation', 'viewer']);
 
+function registerAnswerFields(prefix: string) {
+  const kindCounts = z.strictObject({
+    substations: z.number().int(),
+    enterprises: z.number().int(),
+    devices: z.number().int(),
+    contacts: z.number().int(),
+  });
+  return z.strictObject({
+    applied: z.boolean().describe(`${prefix}whether the import was written (never on a dry run or with any error)`),
+    created: kindCounts.describe(`${prefix}rows new by id, per kind`),
+    updated: kindCounts.describe(`${prefix}rows stored before and changed, per kind`),
+    unchanged: kindCounts.describe(`${prefix}rows the same as stored, per kind`),
+    errors: z
+      .array(
+        z.strictObject({
+          kind: z.enum(['substations', 'enterprises', 'devices', 'contacts']).nullable(),
+          row: z.number().int().nullable().describe('JSON: position in its array, from 1; CSV: line of the file, the header is 1'),
+          id: z.string().nullable(),
+          field: z.string().nullable().describe('dotted, as the CSV header'),
+          message: z.string(),
+        }),
+      )
+      .describe(`${prefix}every bad row`),
+  });
+}
+
+function geoPointOf() {
+  return z.strictObject({ lat: z.number(), lon: z.number() });
+}
+
 export const errorBody = named(
   'Error',
   z
@@ -27,7 +57,7 @@ export const errorBody = named(
       code: z
         .string()
         .describe(
-          'what went wrong, for programs: VALIDATION_FAILED (with details), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, ' +
+          'what went wrong, for programs: VALIDATION_FAILED (with details), REGISTER_INVALID (an import with bad rows: its answer), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, ' +
             'TOKEN_EXPIRED, TOKEN_REVOKED, ALREADY_REVOKED, a refused incident action (OUT_OF_ORDER, ALREADY_DONE, INCIDENT_RESOLVED, ' +
             'BEFORE_DISPATCH, WRONG_SUBSTATION), INTERNAL_SERVER_ERROR',
         )
@@ -39,10 +69,101 @@ export const errorBody = named(
         )
         .optional()
         .describe('one entry per invalid field (VALIDATION_FAILED only)'),
+      ...registerAnswerFields('REGISTER_INVALID only: ').partial().shape,
     })
     .describe('The body of every 4xx and 5xx answer'),
 );
 export type ErrorBody = z.infer<typeof errorBody>;
+
+export const registerImportResult = named('RegisterImportResult', registerAnswerFields(''));
+
+const registerStatus = z.enum(['active', 'retired']);
+export const registerExport = named(
+  'ZoneRegister',
+  z
+    .strictObject({
+      substations: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            name: z.string(),
+            location: geoPointOf(),
+            area: z.strictObject({ minLat: z.number(), minLon: z.number(), maxLat: z.number(), maxLon: z.number() }),
+            capacity: z.number().int(),
+            status: registerStatus,
+          }),
+        )
+        .optional(),
+      enterprises: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            name: z.string(),
+            industry: z.string(),
+            address: z.string(),
+            location: geoPointOf(),
+            substationId: z.string(),
+            status: registerStatus,
+            hazards: z.strictObject({
+              threeInOne: z.boolean(),
+              multiTenant: z.boolean(),
+              tenants: z.number().int(),
+              unauthorisedStructures: z.boolean(),
+              fireLaneBlocked: z.boolean(),
+              noSprinklers: z.boolean(),
+            }),
+            profile: z.strictObject({
+              floors: z.number().int().nullable(),
+              areaM2: z.number().nullable(),
+              occupants: z.number().int().nullable(),
+            }),
+            indicators: z
+              .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+              .describe('by indicator code, see GET /api/indicators'),
+          }),
+        )
+        .optional(),
+      devices: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            enterpriseId: z.string(),
+            type: z.enum(DEVICE_TYPE_NAMES),
+            reportIntervalS: z.number().int(),
+            status: registerStatus,
+          }),
+        )
+        .optional(),
+      contacts: z
+        .array(
+          z.strictObject({
+            id: z.string(),
+            name: z.string(),
+            phone: z.string(),
+            email: z.string(),
+            role: z.enum(['responsible', 'duty', 'manager']),
+            enterpriseId: z.string().nullable(),
+            substationId: z.string().nullable(),
+          }),
+        )
+        .optional(),
+    })
+    .describe('every kind, or the one asked for'),
+);
+
+export const indicatorDefinition = named(
+  'IndicatorDefinition',
+  z.strictObject({
+    code: z.string(),
+    name: z.string(),
+    type: z.enum(['number', 'boolean', 'enum', 'string']),
+    unit: z.string().optional().describe('number only'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    values: z.array(z.string()).optional().describe('enum only: the allowed values'),
+    maxLength: z.number().int().optional(),
+  }),
+);
 
 export const alarm = named(
   'Alarm',
