@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { IndicatorCatalogue } from './indicator-catalogue';
 import type { RegisterRowError } from './register-error';
 import type { RawRow } from './register-plan';
@@ -147,10 +148,9 @@ export function parseRegisterCsv(
   return { rows, errors: [] };
 }
 
-function quote(value: unknown): string {
+function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function getPath(value: unknown, path: readonly string[]): unknown {
@@ -163,7 +163,7 @@ export function renderRegisterCsv(kind: RegisterKind, rows: RegisterRows, catalo
     ...CSV_COLUMNS[kind].map((c) => c.header),
     ...(kind === 'enterprises' ? catalogue.definitions.map((d) => `indicators.${d.code}`) : []),
   ];
-  const lines = [headers.join(',')];
-  for (const row of rows[kind]) lines.push(headers.map((h) => quote(getPath(row, h.split('.')))).join(','));
-  return lines.join('\n') + '\n';
+  const records = rows[kind].map((row) => headers.map((h) => cellText(getPath(row, h.split('.')))));
+  // Cells with surrounding spaces are quoted too, so that a reader trimming unquoted cells gives them back.
+  return stringify([headers, ...records], { quoted_match: /^\s|\s$/ });
 }
