@@ -11,6 +11,8 @@ import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
+import { SubstationAvailabilityController } from './api/substation-availability.controller';
+import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthGuard } from './auth/auth.guard';
@@ -30,6 +32,7 @@ import { setupApiDocs } from './openapi/api-docs';
     TokensController,
     AuditController,
     ZoneController,
+    SubstationAvailabilityController,
     DeviceCredentialsController,
     AlarmsController,
     IncidentsController,
@@ -39,6 +42,7 @@ import { setupApiDocs } from './openapi/api-docs';
   ],
   providers: [
     TokenStore,
+    SubstationViews,
     AuthGuard,
     LiveStreamService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -7,6 +7,7 @@ import { ruleStatesMigration } from './005-rule-states';
 import { apiTokensMigration } from './006-api-tokens';
 import { deviceCredentialsMigration } from './007-device-credentials';
 import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle';
+import { substationAvailabilityMigration } from './010-substation-availability';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   apiTokensMigration,
   deviceCredentialsMigration,
   auditAndTokenLifecycleMigration,
+  substationAvailabilityMigration,
 ];
