@@ -141,6 +141,31 @@ describe('the audit log and the life of a token', () => {
     }
     expect((await recordOf('incident', incident.id, 'incident.resolve')).after.status).toBe('resolved');
 
+    // PUT /api/substations/{id}/availability, by the substation itself and back by the operator.
+    const station = incident.substationId;
+    const out = await call(`/api/substations/${station}/availability`, {
+      method: 'PUT',
+      body: { available: false, reason: 'drill' },
+      token: chief.token,
+    });
+    expect(out.status).toBe(200);
+    writes++;
+    const back = await call(`/api/substations/${station}/availability`, { method: 'PUT', body: { available: true, reason: 'drill over' } });
+    expect(back.status).toBe(200);
+    writes++;
+    const availability = (await audit(`?entity=substation&entityId=${station}`)).filter((i) => i.action === 'substation.availability');
+    expect(availability).toHaveLength(2);
+    expect(availability[1]).toMatchObject({
+      actor: { tokenId: chief.id, name: 'station chief', role: 'substation' },
+      before: { available: true, reason: null },
+      after: { available: false, reason: 'drill', changedAt: expect.any(String) },
+    });
+    expect(availability[0]).toMatchObject({
+      actor: OPERATOR,
+      before: availability[1].after,
+      after: { available: true, reason: 'drill over' },
+    });
+
     // DELETE /api/tokens/{id}.
     const revoked = await call(`/api/tokens/${chief.id}`, { method: 'DELETE' });
     expect(revoked.status).toBe(200);

@@ -22,6 +22,7 @@ const SPEC_ENDPOINTS = [
   'POST /api/incidents/{id}/arrive',
   'POST /api/incidents/{id}/resolve',
   'GET /api/substations',
+  'PUT /api/substations/{id}/availability',
   'GET /api/reports/timeline-compliance',
   'GET /api/audit',
   'POST /api/tokens',
@@ -41,7 +42,7 @@ const SPEC_QUERY_PARAMETERS: Record<string, string[]> = {
   'GET /api/audit': ['entity', 'entityId', 'actor', 'from', 'to'],
 };
 
-type Method = 'get' | 'post' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete';
 
 describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging, and answers that match the document', () => {
   const sut = new AllInOneHarness(AllInOneModule);
@@ -88,7 +89,7 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
       const errorRef = refTo(schemas.apiSchemas, schemas.errorBody);
       for (const [path, item] of Object.entries(doc.paths)) {
-        for (const method of ['get', 'post', 'delete'] as const) {
+        for (const method of ['get', 'post', 'put', 'delete'] as const) {
           const op = item[method];
           if (!op) continue;
           const where = `${method.toUpperCase()} ${path}`;
@@ -210,7 +211,9 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       const { isArray = false, status = method === 'post' ? 201 : 200 } = options;
       const res = await sut.api(
         path,
-        method === 'post' ? { method: 'POST', body: JSON.stringify(options.body ?? {}) } : { method: method.toUpperCase() },
+        method === 'post' || method === 'put'
+          ? { method: method.toUpperCase(), body: JSON.stringify(options.body ?? {}) }
+          : { method: method.toUpperCase() },
       );
       expect({ path, status: res.status }).toEqual({ path, status });
       const documented = (operation(`${method.toUpperCase()} ${template}`).responses[status] as any).content['application/json'].schema;
@@ -269,6 +272,13 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       expect(Math.min(each.points.length, bucketed.points.length)).toBeGreaterThan(0);
       await check('post', `/api/devices/${detectorId}/credentials`, '/api/devices/{id}/credentials', schemas.deviceCredentials);
       await check('get', '/api/substations', '/api/substations', schemas.substation, { isArray: true });
+      const out = await check('put', '/api/substations/S1/availability', '/api/substations/{id}/availability', schemas.substation, {
+        body: { available: false, reason: 'schema check' },
+      });
+      expect(out).toMatchObject({ available: false, availabilityReason: 'schema check' });
+      await check('put', '/api/substations/S1/availability', '/api/substations/{id}/availability', schemas.substation, {
+        body: { available: true, reason: 'schema check over' },
+      });
     });
 
     it('for dead letters, reports, rules, tokens, and /health', async () => {

@@ -110,4 +110,21 @@ describe('roles on every write endpoint', () => {
     expect((await post(`/api/incidents/${incident.id}/arrive`, tokens.own)).status).toBe(200);
     expect((await post(`/api/incidents/${incident.id}/resolve`, tokens.own)).status).toBe(200);
   });
+  it("lets an operator set any substation's availability, a substation only its own, and nobody else", async () => {
+    const own = incident.substationId;
+    const other = own === 'S1' ? 'S2' : 'S1';
+    const put = (id: string, token: string | null | undefined) =>
+      sut.api(`/api/substations/${id}/availability`, {
+        method: 'PUT',
+        body: JSON.stringify({ available: true, reason: 'in service' }),
+        token,
+      });
+    expect((await put(own, null)).status).toBe(401);
+    expect((await put(own, tokens.viewer)).status).toBe(403);
+    const wrong = await put(own, tokens.other);
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.code).toBe('WRONG_SUBSTATION');
+    expect((await put(own, tokens.own)).status).toBe(200);
+    expect((await put(other, undefined)).status).toBe(200);
+  });
 });

@@ -13,6 +13,8 @@ import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { REGISTER_BODY_LIMIT, REGISTER_IMPORT_PATH, ZoneRegisterController } from './api/zone-register.controller';
+import { SubstationAvailabilityController } from './api/substation-availability.controller';
+import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthGuard } from './auth/auth.guard';
@@ -39,6 +41,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AuditController,
     ZoneController,
     ZoneRegisterController,
+    SubstationAvailabilityController,
     DeviceCredentialsController,
     AlarmsController,
     IncidentsController,
@@ -48,6 +51,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
   ],
   providers: [
     TokenStore,
+    SubstationViews,
     AuthGuard,
     LiveStreamService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },

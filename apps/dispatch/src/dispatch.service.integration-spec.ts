@@ -6,7 +6,7 @@ import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository, migrate, openPgClient, SqlClient, SqlExecutor, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
-import { Bus, BusMessage } from '@app/transport';
+import { Bus, BusMessage, ZoneChanges } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
@@ -100,10 +100,11 @@ async function dispatchProcess(sql: SqlClient): Promise<DispatchProcess> {
     config.dispatch,
     incidents,
     zone,
-    new SubstationSnapshots(zone, incidents, clock),
+    new SubstationSnapshots(zone, incidents, clock, new ZoneChanges(bus)),
     scheduler,
     new DispatchMetrics(),
     new IncidentEvents(bus),
+    new ZoneChanges(bus),
   );
   await sut.onApplicationBootstrap();
   return { sut, bus, tracked };

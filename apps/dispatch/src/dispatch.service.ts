@@ -5,7 +5,7 @@ import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { chooseSubstation, Clock, GeoPoint, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
-import { Bus, BUS, BusMessage } from '@app/transport';
+import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics } from './dispatch.metrics';
 
@@ -35,9 +35,12 @@ export class DispatchService implements OnApplicationBootstrap {
     private readonly scheduler: DeadlineScheduler,
     private readonly metrics: DispatchMetrics,
     private readonly events: IncidentEvents,
+    private readonly zoneChanges: ZoneChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Subscribed before the first load, so a change made while it loads is reloaded after it.
+    await this.zoneChanges.subscribe('dispatch', ['enterprises'], (changed) => this.reloadPlaces(changed.enterprises ?? []));
     for (const e of await this.zone.listEnterprises()) this.places.set(e.id, { location: e.location, substationId: e.substationId });
     await this.bus.subscribe<AlarmEventV1>(Topics.alarms, 'dispatch', (batch) => this.handleAlarms(batch));
     await this.bus.subscribe<GradeChangedV1>(Topics.grades, 'dispatch', (batch) => this.handleGrades(batch));
@@ -54,6 +57,15 @@ export class DispatchService implements OnApplicationBootstrap {
     for (const { value: g } of batch) {
       if (!opensIncident(g.to) || gradeRank(g.to) <= gradeRank(g.from)) continue;
       await this.openOrJoin(g.enterpriseId, g.to, null, `grade:${g.enterpriseId}:${g.at}:${g.to}`, g.correlationId);
+    }
+  }
+
+  /** An enterprise moved or changed its area's substation: the next incident there is placed by what is stored now. */
+  private async reloadPlaces(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const e = await this.zone.getEnterprise(id);
+      if (e) this.places.set(id, { location: e.location, substationId: e.substationId });
+      else this.places.delete(id);
     }
   }
 

@@ -1,17 +1,30 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { ZoneRepository } from '@app/storage';
+import { ZoneChanges } from '@app/transport';
 import { KnownDevice } from './telemetry-validator';
 
 const REFRESH_AFTER_MS = 30_000;
 
-/** Registered devices in memory; an unknown id reloads the list at most every 30 s. */
+/**
+ * Registered devices in memory. A register change (zone.v1) reloads the list at once, so a device registered
+ * now can publish now; besides, an unknown id reloads it at most every 30 s, in case a notice was missed.
+ */
 @Injectable()
-export class DeviceRegistry {
+export class DeviceRegistry implements OnApplicationBootstrap {
   private devices = new Map<string, KnownDevice>();
   private loadedAt = 0;
 
-  constructor(private readonly zone: ZoneRepository) {}
+  constructor(
+    private readonly zone: ZoneRepository,
+    private readonly zoneChanges: ZoneChanges,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.zoneChanges.subscribe('ingest-devices', ['devices'], () => this.load(this.clock.now()));
+  }
 
   async load(now: number): Promise<void> {
     const list = await this.zone.listDevices();

@@ -4,7 +4,7 @@ import { loadConfig } from '@app/config';
 import { HealthChecks } from '@app/observability';
 import { ZoneRepository } from '@app/storage';
 import { ManualClock, waitFor } from '@app/testing';
-import { Bus, BusMessage, EmbeddedMqttBroker, InProcessBus } from '@app/transport';
+import { Bus, BusMessage, EmbeddedMqttBroker, InProcessBus, ZoneChanges } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 import { MqttIngestService } from './mqtt-ingest.service';
@@ -29,7 +29,7 @@ async function ingest(bus: Bus, maxInFlight: number): Promise<MqttIngestService>
     INGEST_ENTERPRISE_RATE_PER_S: '0',
     LOG_LEVEL: 'silent',
   });
-  const registry = new DeviceRegistry(zone);
+  const registry = new DeviceRegistry(zone, new ZoneChanges(bus), clock);
   await registry.load(NOW);
   return new MqttIngestService(bus, clock, config.ingest, config.mqtt, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
 }

@@ -7,7 +7,7 @@ import { HealthChecks } from '@app/observability';
 import { ZoneRepository } from '@app/storage';
 import { ManualClock } from '@app/testing';
 import { EDGE_DEVICES, EDGE_LIMITS, EDGE_NOW, edgeMessage, goodTopic, goodWire } from '@app/testing/mqtt-edge-inputs';
-import { Bus, BusHandler, BusMessage, InProcessBus, PublishOptions, SubscribeOptions } from '@app/transport';
+import { Bus, BusHandler, BusMessage, InProcessBus, PublishOptions, SubscribeOptions, ZoneChanges } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 import { MqttIngestService } from './mqtt-ingest.service';
@@ -61,7 +61,7 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
       delivered.set(topic, []);
       await bus.subscribe(topic, 'fuzz-check', async (batch) => void delivered.get(topic)!.push(...batch));
     }
-    const registry = new DeviceRegistry(zone);
+    const registry = new DeviceRegistry(zone, new ZoneChanges(bus), clock);
     await registry.load(clock.now());
     sut = new MqttIngestService(bus, clock, config.ingest, config.mqtt, 'mqtt://unused', registry, new IngestMetrics(), new HealthChecks());
   });

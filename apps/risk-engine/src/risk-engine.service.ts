@@ -4,7 +4,7 @@ import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, GradeChangedV1, TelemetryRe
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
 import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
 import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
-import { Bus, BUS, BusMessage } from '@app/transport';
+import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { FindingsPublisher } from './findings-publisher';
 import { OfflineMonitor } from './offline-monitor';
 import { RiskMetrics } from './risk.metrics';
@@ -33,6 +33,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     private readonly metrics: RiskMetrics,
     private readonly offline: OfflineMonitor,
     private readonly findings: FindingsPublisher,
+    private readonly zoneChanges: ZoneChanges,
     @Inject(RULE_SET) ruleSet: VersionedRuleSet,
   ) {
     this.evaluator = new RiskEvaluator(ruleSet.rules);
@@ -47,6 +48,10 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       lingerMs: 20,
     });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
+    // An enterprise changed in the register (its hazards among what may have): its grade follows at once.
+    await this.zoneChanges.subscribe('risk-engine', ['enterprises'], async (changed, message) => {
+      await this.hazardsChanged(changed.enterprises ?? [], message.correlationId);
+    });
   }
 
   /**

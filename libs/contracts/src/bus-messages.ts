@@ -186,3 +186,19 @@ export const DEAD_LETTER_REASONS = [
   'processing-failed',
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+export const ZONE_KINDS = ['substations', 'enterprises', 'devices', 'contacts'] as const;
+export type ZoneKind = (typeof ZONE_KINDS)[number];
+
+/**
+ * zone.v1, key = 'zone': the register changed (the ids of what changed, per kind). A notice to reload from the
+ * database, not the data itself: the database stays the one source of truth, a process that missed a notice
+ * (or starts later) reads the same state, and a notice can never carry a stale or partial copy of a row.
+ */
+export interface ZoneChangedV1 {
+  v: 1;
+  type: 'zone.changed';
+  changed: Partial<Record<ZoneKind, string[]>>;
+  at: number;
+  correlationId: string;
+}

@@ -6,6 +6,7 @@ export const Topics = {
   grades: 'grades.v1',
   incidents: 'incidents.v2',
   deadLetters: 'dead-letters.v1',
+  zone: 'zone.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 

@@ -1,25 +1,35 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CLOCK } from '@app/config';
 import { Clock, SubstationSnapshot } from '@app/domain';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
+import { ZoneChanges } from '@app/transport';
 
 /**
  * Substations with their current load. Counting open incidents is a scan, so
  * a burst of choices (an alarm storm, many deadlines at once) shares one read
  * for up to MAX_AGE_MS; a load a fraction of a second old is good enough to
- * pick the nearest free station.
+ * pick the nearest free station. A register change (zone.v1: availability,
+ * capacity, area) drops it at once, so the next choice reads the new state.
  */
 const MAX_AGE_MS = 500;
 
 @Injectable()
-export class SubstationSnapshots {
+export class SubstationSnapshots implements OnApplicationBootstrap {
   private cached: { at: number; value: Promise<SubstationSnapshot[]> } | null = null;
 
   constructor(
     private readonly zone: ZoneRepository,
     private readonly incidents: IncidentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly zoneChanges: ZoneChanges,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.zoneChanges.subscribe('substation-snapshots', ['substations'], () => {
+      this.invalidate();
+      return Promise.resolve();
+    });
+  }
 
   current(): Promise<SubstationSnapshot[]> {
     const now = this.clock.now();
@@ -30,7 +40,7 @@ export class SubstationSnapshots {
     return value;
   }
 
-  /** After an incident was opened or resolved here, the next choice must see it. */
+  /** After an incident was opened or resolved here, or a substation changed, the next choice must see it. */
   invalidate(): void {
     this.cached = null;
   }

@@ -10,6 +10,7 @@ export * from './migrate';
 export * from './zone-rows';
 export * from './zone-seed-input';
 export * from './zone.repository';
+export * from './substation-availability.repository';
 export * from './readings.repository';
 export * from './alarms.repository';
 export * from './device-presence.repository';

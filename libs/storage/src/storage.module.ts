@@ -16,6 +16,7 @@ import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
 import { RuleStatesRepository } from './rule-states.repository';
 import { SqlClient } from './sql-client';
+import { SubstationAvailabilityRepository } from './substation-availability.repository';
 import { TimescaleMaintenance } from './timescale-maintenance';
 import { ZoneRepository } from './zone.repository';
 
@@ -28,6 +29,7 @@ const REPOSITORIES = [
   RuleStatesRepository,
   ComplianceReportRepository,
   ZoneRepository,
+  SubstationAvailabilityRepository,
   ReadingsRepository,
   AlarmsRepository,
   GradeChangesRepository,

@@ -7,3 +7,4 @@ export * from './bus/bus.module';
 export * from './mqtt/mqtt-broker.module';
 export * from './bus/kafka-bus';
 export * from './retry';
+export * from './zone/zone-changes';

@@ -3,10 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DEVICE_TYPES } from '@app/contracts';
-import { AlarmsRepository, GradeChangesRepository, IncidentsRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
+import { AlarmsRepository, GradeChangesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { Authenticated } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
 import { offerNextPage } from './pagination';
+import { SubstationViews } from './substation-views';
 import { enterpriseListQuery, historyQuery, readingsQuery } from './query-schemas';
 import { deviceReadings, enterprise, enterprisePage, enterpriseReadings, gradeChange, substation } from './response-schemas';
 
@@ -19,18 +20,16 @@ export class ZoneController {
     private readonly zone: ZoneRepository,
     private readonly alarms: AlarmsRepository,
     private readonly readings: ReadingsRepository,
-    private readonly incidents: IncidentsRepository,
     private readonly gradeChanges: GradeChangesRepository,
+    private readonly views: SubstationViews,
   ) {}
 
   @Get('substations')
   @ApiTags('substations')
-  @ApiOperation({ summary: 'Substations, their area, capacity and current load' })
+  @ApiOperation({ summary: 'Substations, their area, capacity, availability with its reason, and current load' })
   @ApiResult(substation, { isArray: true })
   async substations() {
-    const [stations, loads] = await Promise.all([this.zone.listSubstations(), this.incidents.substationLoads()]);
-    const active = new Map(loads.map((l) => [l.id, l.activeIncidents]));
-    return stations.map((s) => ({ ...s, activeIncidents: active.get(s.id) ?? 0, busy: (active.get(s.id) ?? 0) >= s.capacity }));
+    return this.views.list();
   }
 
   @Get('enterprises')

@@ -8,6 +8,7 @@ import { apiTokensMigration } from './006-api-tokens';
 import { deviceCredentialsMigration } from './007-device-credentials';
 import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle';
 import { zoneRegisterMigration } from './009-zone-register';
+import { substationAvailabilityMigration } from './010-substation-availability';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   deviceCredentialsMigration,
   auditAndTokenLifecycleMigration,
   zoneRegisterMigration,
+  substationAvailabilityMigration,
 ];

@@ -5,6 +5,7 @@ import { Bus, BUS } from './bus';
 import { InProcessBus } from './in-process-bus';
 import { KafkaBus } from './kafka-bus';
 import { Topics } from '@app/contracts';
+import { ZoneChanges } from '../zone/zone-changes';
 
 @Injectable()
 class BusLifecycle implements OnApplicationShutdown {
@@ -62,7 +63,8 @@ class BusLifecycle implements OnApplicationShutdown {
       },
     },
     BusLifecycle,
+    ZoneChanges,
   ],
-  exports: [BUS],
+  exports: [BUS, ZoneChanges],
 })
 export class BusModule {}

@@ -3,7 +3,7 @@ import { DEFAULT_TIMELINE_POLICY, generateZone, openTimeline, gradeEnterprise } 
 import { IncidentsRepository, migrate, openPgClient, SqlClient, ZoneRepository } from '@app/storage';
 import { createPgDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
-import { Bus, BusMessage } from '@app/transport';
+import { Bus, BusMessage, ZoneChanges } from '@app/transport';
 import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { IncidentEvents } from '../../incident-events';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
@@ -34,7 +34,7 @@ function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): Esca
     clock,
     incidents,
     zone,
-    new SubstationSnapshots(zone, incidents, clock),
+    new SubstationSnapshots(zone, incidents, clock, new ZoneChanges(bus)),
     timeline,
     new IncidentChangeMetrics(),
   );
