@@ -63,6 +63,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '007-device-credentials',
         '008-audit-and-token-lifecycle',
         '009-zone-register',
+        '010-substation-availability',
       ],
       skipped: [],
     });
@@ -157,6 +158,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '007-device-credentials',
       '008-audit-and-token-lifecycle',
       '009-zone-register',
+      '010-substation-availability',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
