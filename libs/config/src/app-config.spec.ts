@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       MAINTENANCE_INTERVAL_S: '30',
       SEED_ENTERPRISES: '20',
       SEED: '7',
+      ZONE_FILE: '/etc/zone/register',
       INGEST_SHARE_GROUP: 'g',
       INGEST_CLIENT_ID: 'ingest-1',
       INGEST_MQTT_CONNECTIONS: '8',
@@ -89,7 +90,7 @@ describe('loadConfig', () => {
       mqtt: { url: 'mqtt://broker:1883', host: '127.0.0.1', port: 1884, deviceAuth: 'required', username: 'ingest', password: 'pw' },
       kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'zone-test', namePrefix: 'run1.', partitions: 4, replicationFactor: 3 },
       database: { url: 'postgres://db/zone', dataDir: '/var/zone', maintenanceIntervalS: 30 },
-      seed: { enterprises: 20, seed: 7 },
+      seed: { enterprises: 20, seed: 7, zoneFile: '/etc/zone/register' },
       ingest: {
         shareGroup: 'g',
         clientId: 'ingest-1',

@@ -37,6 +37,7 @@ export const appConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_ENTERPRISES: z.coerce.number().int().min(1).max(20000).default(2300),
   SEED: z.coerce.number().int().default(1),
+  ZONE_FILE: optionalString,
   MAX_CLOCK_SKEW_S: positiveInt.default(300),
   MAX_READING_AGE_S: positiveInt.default(7 * 24 * 3600),
   KAFKA_CLIENT_ID: z.string().min(1).default('zone'),
@@ -133,10 +134,12 @@ export interface DatabaseConfig {
   maintenanceIntervalS: number;
 }
 
-/** The zone loaded into an empty database. */
+/** The zone loaded into an empty database: the register in zoneFile, or else the generated demo zone. */
 export interface SeedConfig {
   enterprises: number;
   seed: number;
+  /** A JSON file or a folder of CSV files (ZONE_FILE). */
+  zoneFile: string | undefined;
 }
 
 export interface IngestConfig {
@@ -211,7 +214,7 @@ function toSlices(env: AppEnv): AppConfig {
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     },
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, maintenanceIntervalS: env.MAINTENANCE_INTERVAL_S },
-    seed: { enterprises: env.SEED_ENTERPRISES, seed: env.SEED },
+    seed: { enterprises: env.SEED_ENTERPRISES, seed: env.SEED, zoneFile: env.ZONE_FILE },
     ingest: {
       shareGroup: env.INGEST_SHARE_GROUP,
       clientId: env.INGEST_CLIENT_ID,

@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { RuleFileError } from '@app/domain';
+import { RegisterFileError, RuleFileError } from '@app/domain';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 export const HTTP_BODY_LIMIT = '64kb';
@@ -55,8 +55,8 @@ export async function runMain(name: string, makeModule: (config: AppConfig) => D
     const app = await startApp(makeModule(config), config);
     app.get(Logger).log(`${name} ready on port ${config.http.port} in ${Date.now() - started} ms`);
   } catch (e) {
-    // A bad rule file is configuration too: its message says what to fix, a stack would only bury it.
-    if (e instanceof RuleFileError) {
+    // A bad rule file or ZONE_FILE is configuration too: its message says what to fix, a stack would only bury it.
+    if (e instanceof RuleFileError || e instanceof RegisterFileError) {
       process.stderr.write(`${name}: ${e.message}\n`);
       process.exit(2);
     }

@@ -1,7 +1,7 @@
 import { Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@app/config';
 import { HealthChecks, ObservabilityModule } from '@app/observability';
-import { Clock, generateZone, gradeEnterprise } from '@app/domain';
+import { Clock, generateZone, gradeEnterprise, RegisterFileError } from '@app/domain';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuditRepository } from './audit.repository';
@@ -14,6 +14,8 @@ import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
 import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
+import { readRegisterSource } from './register-file';
+import { importRegister } from './register-import';
 import { RuleStatesRepository } from './rule-states.repository';
 import { SqlClient } from './sql-client';
 import { SubstationAvailabilityRepository } from './substation-availability.repository';
@@ -76,6 +78,31 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 }
 
 /**
+ * ZONE_FILE at first start: the register read and validated on every start (a bad file stops the process, naming
+ * file, kind, row and field), written only into an empty zone, under the seed lock, so restarts and several processes
+ * starting at once load it once.
+ */
+async function loadZoneFile(zone: ZoneRepository, path: string, clock: Clock, logger: Logger): Promise<void> {
+  let source: Awaited<ReturnType<typeof readRegisterSource>>;
+  try {
+    source = await readRegisterSource(path);
+  } catch (e) {
+    throw new RegisterFileError(path, [{ kind: null, row: null, id: null, field: null, message: (e as Error).message }]);
+  }
+  const result = await importRegister(zone, source.input, {
+    dryRun: false,
+    at: clock.now(),
+    inputErrors: source.errors,
+    onlyIfEmpty: true,
+  });
+  if (result.errors.length > 0) throw new RegisterFileError(path, result.errors);
+  if (result.applied)
+    logger.log(
+      `loaded ${path}: ${result.created.substations} substations, ${result.created.enterprises} enterprises, ${result.created.devices} devices, ${result.created.contacts} contacts`,
+    );
+}
+
+/**
  * The database of the process and its repositories. A static module: Nest makes
  * it once per process, so every feature module importing it shares one client.
  */
@@ -90,11 +117,14 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
         const sql = await openSqlClient({ databaseUrl: database.url, dataDir: database.dataDir }, logger);
         const { applied } = await migrate(sql, logger);
         if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-        const zone = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
-        if (await new ZoneRepository(sql).seedIfEmpty(zone, gradeEnterprise, clock.now())) {
-          logger.log(
-            `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
-          );
+        if (seed.zoneFile) await loadZoneFile(new ZoneRepository(sql), seed.zoneFile, clock, logger);
+        else {
+          const zone = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
+          if (await new ZoneRepository(sql).seedIfEmpty(zone, gradeEnterprise, clock.now())) {
+            logger.log(
+              `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
+            );
+          }
         }
         return sql;
       },
