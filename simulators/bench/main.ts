@@ -10,8 +10,9 @@ import { benchDistributedThroughput } from './distributed-throughput.bench';
 import { benchEmbeddedThroughput } from './embedded-throughput.bench';
 import { benchMqttPassthrough } from './passthrough.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
+import { benchZoneImport } from './zone-import.bench';
 
-const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,timers,report]
+const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,timers,report,zone]
   [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R]
   [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     });
   }
   if (run('report')) await benchComplianceReport(Number(values['report-incidents']));
+  if (run('zone')) await benchZoneImport();
   emit('peak_rss_mb', peakRssMb(), 'MB');
 }
 
