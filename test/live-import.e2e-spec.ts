@@ -1,0 +1,63 @@
+import { MqttClient } from 'mqtt';
+import { IncidentView } from '@app/contracts';
+import { waitFor } from '@app/testing';
+import { AllInOneHarness } from '@app/testing/all-in-one.harness';
+import { AllInOneModule } from '@app/all-in-one';
+
+/** An import through the API is live at once: a device imported now publishes now. */
+describe('a register import is live in the all-in-one', () => {
+  const sut = new AllInOneHarness(AllInOneModule, { SEED_ENTERPRISES: '20', MQTT_DEVICE_AUTH: 'off' });
+  let device: MqttClient;
+  let enterprise: { id: string; substationId: string };
+
+  beforeAll(async () => {
+    await sut.start();
+    device = await sut.device();
+    const { body } = await sut.api<{ items: { id: string; substationId: string }[] }>('/api/enterprises?limit=200');
+    enterprise = body.items[0];
+  });
+
+  afterAll(async () => {
+    await device?.endAsync();
+    await sut.dispose();
+  });
+
+  const importDevices = (devices: object[]) => sut.api('/api/zone/import', { method: 'POST', body: JSON.stringify({ devices }) });
+  const smoke = (deviceId: string, enterpriseId = enterprise.id) =>
+    device.publishAsync(
+      `sites/${enterpriseId}/devices/${deviceId}/telemetry`,
+      JSON.stringify({ ts: Date.now(), readings: { smoke: true, temperature: 75 } }),
+      { qos: 1 },
+    );
+  const deadLetters = async (deviceId: string, reason: string) =>
+    (await sut.api<{ reason: string }[]>(`/api/dead-letters?deviceId=${deviceId}&reason=${reason}`)).body;
+
+  it('a device imported now publishes a smoke alarm at once: accepted, and an incident opens at its substation', async () => {
+    const id = `IMP-${Date.now()}`;
+    const imported = await importDevices([{ id, enterpriseId: enterprise.id, type: 'smoke_detector', reportIntervalS: 30 }]);
+    const answeredAt = performance.now();
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ applied: true, created: { devices: 1 }, errors: [] });
+
+    await smoke(id); // at once, as a device switched on with its registration would
+    const publishedAfter = performance.now() - answeredAt;
+    const reading = await waitFor(
+      async () => (await sut.api<{ points: unknown[] }>(`/api/devices/${id}/readings`)).body.points[0],
+      5000,
+      'the reading stored',
+    );
+    const delay = performance.now() - answeredAt;
+    console.log(
+      `imported device live in ${delay.toFixed(1)} ms (embedded: import answered → its first reading stored; published after ${publishedAfter.toFixed(1)} ms)`,
+    );
+    expect(reading).toBeDefined();
+    expect(publishedAfter).toBeLessThan(1000);
+    expect(await deadLetters(id, 'unknown-device')).toEqual([]);
+    const incident = await waitFor(
+      async () => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterprise.id}`)).body[0],
+      5000,
+      'an open incident for the imported device',
+    );
+    expect(incident.substationId).toBe(enterprise.substationId);
+  });
+});
