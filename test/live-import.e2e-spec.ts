@@ -32,9 +32,11 @@ describe('a register import is live in the all-in-one', () => {
   const deadLetters = async (deviceId: string, reason: string) =>
     (await sut.api<{ reason: string }[]>(`/api/dead-letters?deviceId=${deviceId}&reason=${reason}`)).body;
 
+  const newDevice = { id: `IMP-${Date.now()}`, type: 'smoke_detector', reportIntervalS: 30 };
+
   it('a device imported now publishes a smoke alarm at once: accepted, and an incident opens at its substation', async () => {
-    const id = `IMP-${Date.now()}`;
-    const imported = await importDevices([{ id, enterpriseId: enterprise.id, type: 'smoke_detector', reportIntervalS: 30 }]);
+    const id = newDevice.id;
+    const imported = await importDevices([{ ...newDevice, enterpriseId: enterprise.id }]);
     const answeredAt = performance.now();
     expect(imported.status).toBe(200);
     expect(imported.body).toMatchObject({ applied: true, created: { devices: 1 }, errors: [] });
@@ -59,5 +61,40 @@ describe('a register import is live in the all-in-one', () => {
       'an open incident for the imported device',
     );
     expect(incident.substationId).toBe(enterprise.substationId);
+  });
+
+  it('the same device imported as retired is refused as retired-device within the second; its neighbour still works', async () => {
+    const id = newDevice.id;
+    const neighbour = (await sut.api(`/api/enterprises/${enterprise.id}`)).body.devices.find(
+      (d: { id: string; type: string }) => d.id !== id && d.type === 'smoke_detector',
+    ).id as string;
+    const retired = await importDevices([{ ...newDevice, enterpriseId: enterprise.id, status: 'retired' }]);
+    const answeredAt = performance.now();
+    expect(retired.status).toBe(200);
+    expect(retired.body).toMatchObject({ applied: true, updated: { devices: 1 }, errors: [] });
+
+    await smoke(id);
+    await device.publishAsync(`sites/${enterprise.id}/devices/${id}/status`, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1 });
+    const refused = await waitFor(
+      async () => {
+        const letters = await deadLetters(id, 'retired-device');
+        return letters.length >= 2 ? letters : undefined;
+      },
+      1000,
+      'both messages dead-lettered as retired-device',
+    );
+    const delay = performance.now() - answeredAt;
+    console.log(`retired device refused in ${delay.toFixed(1)} ms (embedded: import answered → its telemetry and status dead-lettered)`);
+    expect(refused).toHaveLength(2);
+    expect(await deadLetters(id, 'unknown-device')).toEqual([]);
+
+    const before = (await sut.api<{ points: unknown[] }>(`/api/devices/${neighbour}/readings`)).body.points.length;
+    await smoke(neighbour);
+    await waitFor(
+      async () => (await sut.api<{ points: unknown[] }>(`/api/devices/${neighbour}/readings`)).body.points.length > before || undefined,
+      5000,
+      "the neighbour's reading stored",
+    );
+    expect(await deadLetters(neighbour, 'retired-device')).toEqual([]);
   });
 });
