@@ -97,4 +97,21 @@ describe('a register import is live in the all-in-one', () => {
     );
     expect(await deadLetters(neighbour, 'retired-device')).toEqual([]);
   });
+
+  it('an enterprise imported as retired takes its devices with it: their readings become retired-device dead letters', async () => {
+    const { body } = await sut.api<{ items: { id: string }[] }>('/api/enterprises?limit=200');
+    const other = body.items.find((e) => e.id !== enterprise.id)!.id;
+    const { body: detail } = await sut.api(`/api/enterprises/${other}`);
+    const detector = detail.devices[0].id as string;
+    const exported = (await sut.api('/api/zone/export?kind=enterprises')).body.enterprises.find((e: { id: string }) => e.id === other);
+    const retired = await sut.api('/api/zone/import', {
+      method: 'POST',
+      body: JSON.stringify({ enterprises: [{ ...exported, status: 'retired' }] }),
+    });
+    const answeredAt = performance.now();
+    expect(retired.body).toMatchObject({ applied: true, updated: { enterprises: 1, devices: 0 } });
+    await device.publishAsync(`sites/${other}/devices/${detector}/status`, JSON.stringify({ online: true, ts: Date.now() }), { qos: 1 });
+    await waitFor(async () => (await deadLetters(detector, 'retired-device')).length === 1 || undefined, 1000, 'retired-device');
+    console.log(`retired enterprise's device refused in ${(performance.now() - answeredAt).toFixed(1)} ms (embedded)`);
+  });
 });
