@@ -265,4 +265,35 @@ describe('the audit log and the life of a token', () => {
       expect(text).not.toContain(hashToken(secret));
     }
   });
+
+  it('records one import of the register with its counts and the ids it wrote; a refused (422) import records nothing', async () => {
+    const imports = async () => (await audit('?entity=zone&entityId=register&limit=1000')).filter((i) => i.action === 'zone.import');
+    const already = (await imports()).length;
+    const contact = { id: 'AUDIT-C1', name: 'Duty Officer', phone: '+86 571 0000', role: 'duty', substationId: 'S1' };
+    const imported = await call('/api/zone/import', { method: 'POST', body: { contacts: [contact] } });
+    expect(imported.status).toBe(200);
+    const records = await imports();
+    expect(records).toHaveLength(already + 1);
+    expect(records[0]).toMatchObject({
+      actor: OPERATOR,
+      action: 'zone.import',
+      entity: 'zone',
+      entityId: 'register',
+      before: null,
+      after: {
+        dryRun: false,
+        applied: true,
+        created: { substations: 0, enterprises: 0, devices: 0, contacts: 1 },
+        updated: { substations: 0, enterprises: 0, devices: 0, contacts: 0 },
+        createdIds: { contacts: ['AUDIT-C1'] },
+      },
+      correlationId: expect.any(String),
+    });
+
+    const total = (await audit('?limit=1000')).length;
+    const bad = await call('/api/zone/import', { method: 'POST', body: { contacts: [{ ...contact, id: 'AUDIT-C2', role: 'chief' }] } });
+    expect(bad).toMatchObject({ status: 422, body: { code: 'REGISTER_INVALID', applied: false } });
+    expect(await audit('?limit=1000')).toHaveLength(total);
+    expect(await imports()).toHaveLength(already + 1);
+  });
 });

@@ -110,6 +110,22 @@ describe('roles on every write endpoint', () => {
     expect((await post(`/api/incidents/${incident.id}/arrive`, tokens.own)).status).toBe(200);
     expect((await post(`/api/incidents/${incident.id}/resolve`, tokens.own)).status).toBe(200);
   });
+  it("lets only an operator import and export the zone's register; anyone with a token reads the indicator catalogue", async () => {
+    const importBody = { substations: [] };
+    for (const token of [tokens.viewer, tokens.own]) {
+      expect((await post('/api/zone/import', token, importBody)).status).toBe(403);
+      expect((await post('/api/zone/import?dryRun=true', token, importBody)).status).toBe(403);
+      expect((await sut.api('/api/zone/export', { token })).status).toBe(403);
+      const indicators = await sut.api('/api/indicators', { token });
+      expect(indicators.status).toBe(200);
+      expect(indicators.body.length).toBeGreaterThan(0);
+    }
+    for (const path of ['/api/zone/export', '/api/indicators']) expect((await sut.api(path, { token: null })).status).toBe(401);
+    expect((await post('/api/zone/import', null, importBody)).status).toBe(401);
+    expect((await post('/api/zone/import?dryRun=true', undefined as never, importBody)).status).toBe(200);
+    expect((await sut.api('/api/zone/export')).status).toBe(200);
+  });
+
   it("lets an operator set any substation's availability, a substation only its own, and nobody else", async () => {
     const own = incident.substationId;
     const other = own === 'S1' ? 'S2' : 'S1';

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
 import { AllInOneModule } from '@app/all-in-one';
 
@@ -74,5 +75,54 @@ describe('the zone register: import and export', () => {
     const res = await sut.api('/api/indicators');
     expect(res.status).toBe(200);
     expect(res.body).toContainEqual(expect.objectContaining({ code: 'dust_explosion_risk', type: 'enum' }));
+  });
+
+  /**
+   * A body of `bytes` streamed in 1 MiB chunks with its Content-Length, as a client uploading a big register would;
+   * stops sending once the answer is in (a body over the limit is refused on its length, before it is read).
+   */
+  const streamed = (path: string, contentType: string, bytes: number) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const url = new URL(path, sut.baseUrl);
+      let answered = false;
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'content-length': String(bytes), authorization: `Bearer ${TOKEN}` },
+        },
+        (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          });
+        },
+      );
+      req.on('error', (e) => (answered ? undefined : reject(e)));
+      const chunk = Buffer.alloc(1024 * 1024, ' ');
+      let sent = 0;
+      const write = () => {
+        while (!answered && sent < bytes) {
+          const part = chunk.subarray(0, Math.min(chunk.length, bytes - sent));
+          sent += part.length;
+          if (!req.write(part)) return void req.once('drain', write);
+        }
+        if (!answered) req.end();
+      };
+      write();
+    });
+
+  it.each([
+    ['JSON', '/api/zone/import', 'application/json'],
+    ['CSV', '/api/zone/import?kind=contacts', 'text/csv'],
+  ])('answers a %s body just over its 64 MiB limit with 413 and the one error body', async (_what, path, contentType) => {
+    const res = await streamed(path, contentType, 64 * 1024 * 1024 + 1);
+    expect(res).toEqual({
+      status: 413,
+      body: { statusCode: 413, error: 'Payload Too Large', code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) },
+    });
   });
 });

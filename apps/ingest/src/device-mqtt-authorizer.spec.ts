@@ -10,14 +10,18 @@ import { KnownDevice } from './telemetry-validator';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const DEVICES: Record<string, KnownDevice> = {
-  'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector' },
-  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector' },
+  'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector', status: 'active' },
+  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector', status: 'active' },
+  'E0001-D03': { id: 'E0001-D03', enterpriseId: 'E0001', type: 'smoke_detector', status: 'retired' },
 };
 const SECRET = 'right-secret-of-d01';
 
 function setup(env: Record<string, string> = {}) {
   const clock = new ManualClock(T0);
-  const stored = new Map<string, string>([['E0001-D01', hashToken(SECRET)]]);
+  const stored = new Map<string, string>([
+    ['E0001-D01', hashToken(SECRET)],
+    ['E0001-D03', hashToken(SECRET)],
+  ]);
   const listeners: Array<(deviceId: string) => void> = [];
   const credentials = {
     find: jest.fn(async (deviceId: string) =>
@@ -86,6 +90,13 @@ describe('DeviceMqttAuthorizer', () => {
       const { sut, refusals } = setup();
       await expect(sut.authenticate(login(username, password))).resolves.toBeNull();
       expect(refusals()).toEqual([reason]);
+    });
+
+    it('refuses a retired device with its own secret, like an unknown one, and counts it as retired-device', async () => {
+      const { sut, refusals, credentials } = setup();
+      await expect(sut.authenticate(login('E0001-D03', SECRET))).resolves.toBeNull();
+      expect(refusals()).toEqual(['retired-device']);
+      expect(credentials.find).not.toHaveBeenCalled();
     });
 
     it('trusts a secret it read for 30 s, then reads it again', async () => {

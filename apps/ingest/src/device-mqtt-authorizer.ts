@@ -7,7 +7,8 @@ import { EmbeddedMqttBroker, MqttDevice, MqttDeviceAuthorizer, MqttLogin } from 
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 
-export type MqttRefusalReason = 'no-credentials' | 'unknown-device' | 'bad-credentials' | 'topic-not-allowed' | 'subscribe-not-allowed';
+export type MqttRefusalReason =
+  'no-credentials' | 'unknown-device' | 'retired-device' | 'bad-credentials' | 'topic-not-allowed' | 'subscribe-not-allowed';
 
 /** How long a secret read from the database is trusted; bounds how long a replaced secret still opens a connection in another process. */
 export const SECRET_CACHE_MS = 30_000;
@@ -64,6 +65,8 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
     const device = await this.registry.findOrReload(username, this.clock);
     // The username is not echoed: what is not a device id may be a secret typed into the wrong field.
     if (!device) return this.refuse('unknown-device', `a username of ${username.length} characters is not a registered device`);
+    // Refused like an unknown one, before its secret is checked: retiring a device is how its access ends.
+    if (device.status === 'retired') return this.refuse('retired-device', `device ${device.id} is retired, or its enterprise is`);
     if (!(await this.verify(device.id, password)))
       return this.refuse('bad-credentials', `device ${device.id}: wrong secret, or none issued`);
     return { deviceId: device.id, enterpriseId: device.enterpriseId, topicPrefix: `sites/${device.enterpriseId}/devices/${device.id}/` };

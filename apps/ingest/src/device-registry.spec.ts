@@ -1,4 +1,4 @@
-import { DeviceRow, ZoneRepository } from '@app/storage';
+import { RegisteredDeviceRow, ZoneRepository } from '@app/storage';
 import { ManualClock } from '@app/testing';
 import { InProcessBus, ZoneChanges } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
@@ -7,7 +7,7 @@ describe('DeviceRegistry', () => {
   const bus = new InProcessBus();
   const zoneChanges = new ZoneChanges(bus);
   const clock = new ManualClock(1_000);
-  let devices: DeviceRow[] = [{ id: 'E1-D1', enterpriseId: 'E1', type: 'smoke_detector', reportIntervalS: 60 }];
+  let devices: RegisteredDeviceRow[] = [{ id: 'E1-D1', enterpriseId: 'E1', type: 'smoke_detector', reportIntervalS: 60, status: 'active' }];
   const zone = { listDevices: () => Promise.resolve(devices) } as unknown as ZoneRepository;
   const sut = new DeviceRegistry(zone, zoneChanges, clock);
   afterAll(() => bus.close());
@@ -16,13 +16,25 @@ describe('DeviceRegistry', () => {
     await sut.onApplicationBootstrap();
     await sut.load(clock.now());
     expect(sut.find('E1-D2')).toBeUndefined();
-    devices = [...devices, { id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector', reportIntervalS: 60 }];
+    devices = [...devices, { id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector', reportIntervalS: 60, status: 'active' }];
     // Within the 30 s refresh, an unknown id is not looked up again: only the notice brings it in.
     await expect(sut.findOrReload('E1-D2', clock)).resolves.toBeUndefined();
     await zoneChanges.notify({ devices: ['E1-D2'] }, clock.now(), 'c-1');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(sut.find('E1-D2')).toEqual({ id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector' });
+    expect(sut.find('E1-D2')).toEqual({ id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector', status: 'active' });
     expect(sut.size).toBe(2);
+  });
+
+  it('knows a device retired, or of an enterprise retired, as soon as zone.v1 tells of it', async () => {
+    devices = devices.map((d) => (d.id === 'E1-D1' ? { ...d, status: 'retired' } : d));
+    await zoneChanges.notify({ devices: ['E1-D1'] }, clock.now(), 'c-3');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sut.find('E1-D1')?.status).toBe('retired');
+    expect(sut.find('E1-D2')?.status).toBe('active');
+    devices = devices.map((d) => ({ ...d, status: 'retired' }));
+    await zoneChanges.notify({ enterprises: ['E1'] }, clock.now(), 'c-4');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sut.find('E1-D2')?.status).toBe('retired');
   });
 
   it('ignores a change of other kinds', async () => {

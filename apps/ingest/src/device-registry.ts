@@ -8,7 +8,8 @@ import { KnownDevice } from './telemetry-validator';
 const REFRESH_AFTER_MS = 30_000;
 
 /**
- * Registered devices in memory. A register change (zone.v1) reloads the list at once, so a device registered
+ * Registered devices in memory, retired ones with their status. A register change (zone.v1: a device, or an
+ * enterprise retired with its devices) reloads the list at once, so a device registered
  * now can publish now; besides, an unknown id reloads it at most every 30 s, in case a notice was missed.
  */
 @Injectable()
@@ -23,12 +24,12 @@ export class DeviceRegistry implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.zoneChanges.subscribe('ingest-devices', ['devices'], () => this.load(this.clock.now()));
+    await this.zoneChanges.subscribe('ingest-devices', ['devices', 'enterprises'], () => this.load(this.clock.now()));
   }
 
   async load(now: number): Promise<void> {
     const list = await this.zone.listDevices();
-    this.devices = new Map(list.map((d) => [d.id, { id: d.id, enterpriseId: d.enterpriseId, type: d.type }]));
+    this.devices = new Map(list.map((d) => [d.id, { id: d.id, enterpriseId: d.enterpriseId, type: d.type, status: d.status }]));
     this.loadedAt = now;
   }
 

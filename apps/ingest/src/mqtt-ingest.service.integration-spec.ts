@@ -6,7 +6,7 @@ import { loadConfig } from '@app/config';
 import { HealthChecks } from '@app/observability';
 import { ZoneRepository } from '@app/storage';
 import { ManualClock } from '@app/testing';
-import { EDGE_DEVICES, EDGE_LIMITS, EDGE_NOW, edgeMessage, goodTopic, goodWire } from '@app/testing/mqtt-edge-inputs';
+import { EDGE_DEVICES, EDGE_LIMITS, EDGE_NOW, EDGE_RETIRED_DEVICE, edgeMessage, goodTopic, goodWire } from '@app/testing/mqtt-edge-inputs';
 import { Bus, BusHandler, BusMessage, InProcessBus, PublishOptions, SubscribeOptions, ZoneChanges } from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
@@ -50,7 +50,9 @@ describe('MqttIngestService under generated input (in-process bus)', () => {
     INGEST_DEVICE_RATE_PER_S: '0',
     INGEST_ENTERPRISE_RATE_PER_S: '0',
   });
-  const zone = { listDevices: async () => EDGE_DEVICES.map((d) => ({ ...d, reportIntervalS: 30 })) } as unknown as ZoneRepository;
+  const zone = {
+    listDevices: async () => [...EDGE_DEVICES, EDGE_RETIRED_DEVICE].map((d) => ({ ...d, reportIntervalS: 30 })),
+  } as unknown as ZoneRepository;
   let bus: RecordingBus;
   let sut: MqttIngestService;
   const delivered = new Map<string, BusMessage<unknown>[]>();

@@ -10,7 +10,16 @@ import {
   parseDeviceTopic,
   TelemetryReadingV1,
 } from '@app/contracts';
-import { EDGE_DEVICES, EDGE_LIMITS, EDGE_NOW as NOW, edgeMessage, GoodObject, goodTopic, goodWire } from '@app/testing/mqtt-edge-inputs';
+import {
+  EDGE_DEVICES,
+  EDGE_LIMITS,
+  EDGE_RETIRED_DEVICE,
+  EDGE_NOW as NOW,
+  edgeMessage,
+  GoodObject,
+  goodTopic,
+  goodWire,
+} from '@app/testing/mqtt-edge-inputs';
 import { IncomingMessage, TelemetryValidator, ValidationResult } from './telemetry-validator';
 
 /**
@@ -25,7 +34,7 @@ const PAYLOAD_KEEP_CHARS = 2048;
 /** Sequences of 50 messages; with each garbage payload fed twice (see Garbage) that is over 100,000 payloads. */
 const RUNS = 1200;
 const PER_RUN = 50;
-const byId = new Map(EDGE_DEVICES.map((d) => [d.id, d]));
+const byId = new Map([...EDGE_DEVICES, EDGE_RETIRED_DEVICE].map((d) => [d.id, d]));
 const REASONS: readonly string[] = DEAD_LETTER_REASONS;
 
 // ---------------------------------------------------------------- properties

@@ -4,8 +4,9 @@ import { KnownDevice, TelemetryValidator } from './telemetry-validator';
 
 const NOW = Date.parse('2026-11-25T10:00:00Z');
 const devices: Record<string, KnownDevice> = {
-  'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector' },
-  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector' },
+  'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector', status: 'active' },
+  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector', status: 'active' },
+  'E0001-D03': { id: 'E0001-D03', enterpriseId: 'E0001', type: 'smoke_detector', status: 'retired' },
 };
 const topic = (device = 'E0001-D01', enterprise = 'E0001', channel = 'telemetry') => `sites/${enterprise}/devices/${device}/${channel}`;
 
@@ -36,6 +37,18 @@ describe('TelemetryValidator', () => {
       }),
     ]);
     expect(b.readings[0]).toMatchObject({ seq: 7, ts: NOW - 1000 });
+  });
+
+  it("refuses a retired device's telemetry and status as retired-device, naming the device; its neighbour still passes", () => {
+    const sut = makeSut();
+    const telemetry = run(sut, { ts: NOW, readings: { smoke: true } }, topic('E0001-D03'));
+    const status = run(sut, { online: true, ts: NOW }, topic('E0001-D03', 'E0001', 'status'));
+    for (const result of [telemetry, status]) {
+      expect(result.readings).toEqual([]);
+      expect(result.statuses).toEqual([]);
+      expect(result.deadLetters).toEqual([expect.objectContaining({ reason: 'retired-device', deviceId: 'E0001-D03' })]);
+    }
+    expect(run(sut, { ts: NOW, readings: { smoke: true } }).readings).toHaveLength(1);
   });
 
   it('splits a batch: valid objects pass, each bad one is dead-lettered alone', () => {

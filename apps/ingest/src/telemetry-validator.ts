@@ -21,6 +21,8 @@ export interface KnownDevice {
   id: string;
   enterpriseId: string;
   type: DeviceType;
+  /** retired: the device or its enterprise; its messages are refused as `retired-device`, kept apart from unknown ones. */
+  status: 'active' | 'retired';
 }
 
 export interface ValidatorLimits {
@@ -77,6 +79,7 @@ export class TelemetryValidator {
       );
     const device = this.findDevice(parsed.deviceId);
     if (!device) return reject('unknown-device', `device ${parsed.deviceId} is not registered`, null);
+    if (device.status === 'retired') return reject('retired-device', `device ${device.id} is retired, or its enterprise is`, device.id);
     if (device.enterpriseId !== parsed.enterpriseId) {
       return reject('enterprise-mismatch', `device ${device.id} belongs to ${device.enterpriseId}, not ${parsed.enterpriseId}`, device.id);
     }

@@ -176,6 +176,7 @@ export const DEAD_LETTER_REASONS = [
   'invalid-payload',
   'unknown-topic',
   'unknown-device',
+  'retired-device',
   'enterprise-mismatch',
   'unknown-metric',
   'wrong-type',

@@ -49,6 +49,11 @@ export interface DeviceRow {
   reportIntervalS: number;
 }
 
+/** A device as the MQTT edge knows it: `retired` when the device or its enterprise is (a retired device's messages are refused). */
+export interface RegisteredDeviceRow extends DeviceRow {
+  status: 'active' | 'retired';
+}
+
 export interface DeviceDetailRow extends DeviceRow {
   lastSeenAt: Date | null;
   online: boolean | null;

@@ -3,7 +3,7 @@ import type { RegisterRows } from '@app/domain';
 import type { GradeFunction } from './grade-changes.repository';
 import type { SqlClient } from './sql-client';
 import { jsonParam, toDate, type Instant } from './sql-values';
-import type { DeviceDetailRow, DeviceRow, EnterpriseRow, StoredArea, StoredHazards, SubstationRow } from './zone-rows';
+import type { DeviceDetailRow, EnterpriseRow, RegisteredDeviceRow, StoredArea, StoredHazards, SubstationRow } from './zone-rows';
 import type { ZoneSeedInput } from './zone-seed-input';
 
 const SEED_LOCK_KEY = 7_316_452_002;
@@ -303,13 +303,19 @@ export class ZoneRepository {
     return rows.length > 0;
   }
 
-  async listDevices(): Promise<DeviceRow[]> {
-    const rows = await this.sql.query<DeviceRecord>('SELECT id, enterprise_id, type, report_interval_s FROM devices ORDER BY id');
+  /** Every device, retired ones too (the edge names why it refuses them); a device of a retired enterprise is retired. */
+  async listDevices(): Promise<RegisteredDeviceRow[]> {
+    const rows = await this.sql.query<DeviceRecord & { status: 'active' | 'retired' }>(
+      `SELECT d.id, d.enterprise_id, d.type, d.report_interval_s,
+              CASE WHEN d.status = 'retired' OR e.status = 'retired' THEN 'retired' ELSE 'active' END AS status
+         FROM devices d JOIN enterprises e ON e.id = d.enterprise_id ORDER BY d.id`,
+    );
     return rows.map((r) => ({
       id: r.id,
       enterpriseId: r.enterprise_id,
       type: r.type,
       reportIntervalS: r.report_interval_s,
+      status: r.status,
     }));
   }
 

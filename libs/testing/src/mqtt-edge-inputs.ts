@@ -17,18 +17,22 @@ export interface EdgeDevice {
   id: string;
   enterpriseId: string;
   type: DeviceType;
+  status: 'active' | 'retired';
 }
 
 /** The registered devices the inputs use. */
 export const EDGE_DEVICES: EdgeDevice[] = [
-  { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector' },
-  { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector' },
-  { id: 'E0002-D01', enterpriseId: 'E0002', type: 'electrical_fire_monitor' },
-  { id: 'E0002-D02', enterpriseId: 'E0002', type: 'fire_lane_camera' },
-  { id: 'E0002-D03', enterpriseId: 'E0002', type: 'hydrant_monitor' },
+  { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector', status: 'active' },
+  { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector', status: 'active' },
+  { id: 'E0002-D01', enterpriseId: 'E0002', type: 'electrical_fire_monitor', status: 'active' },
+  { id: 'E0002-D02', enterpriseId: 'E0002', type: 'fire_lane_camera', status: 'active' },
+  { id: 'E0002-D03', enterpriseId: 'E0002', type: 'hydrant_monitor', status: 'active' },
   // Ids are opaque to the edge: a registered device with a non-ASCII id is as good as any.
-  { id: '烟感-Ω-01', enterpriseId: '工厂-7', type: 'heat_detector' },
+  { id: '烟感-Ω-01', enterpriseId: '工厂-7', type: 'heat_detector', status: 'active' },
 ];
+
+/** A device still in the register but retired: everything it sends is refused, whatever it is. */
+export const EDGE_RETIRED_DEVICE: EdgeDevice = { id: 'E0001-D09', enterpriseId: 'E0001', type: 'smoke_detector', status: 'retired' };
 
 // ---------------------------------------------------------------- JSON text the generators can put anything into
 
@@ -56,6 +60,12 @@ const topic: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(device, unicodeId).map(([d, e]) => `sites/${e}/devices/${d.id}/telemetry`) },
   { weight: 2, arbitrary: fc.tuple(unicodeId, unicodeId).map(([e, d]) => `sites/${e}/devices/${d}/telemetry`) },
   { weight: 1, arbitrary: device.map((d) => `sites/${d.enterpriseId}/devices/${d.id}/config`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('telemetry', 'status')
+      .map((ch) => `sites/${EDGE_RETIRED_DEVICE.enterpriseId}/devices/${EDGE_RETIRED_DEVICE.id}/${ch}`),
+  },
   {
     weight: 2,
     arbitrary: fc.constantFrom(

@@ -1,6 +1,7 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CLOCK } from '@app/config';
 import {
@@ -14,7 +15,8 @@ import {
   type RegisterRowError,
 } from '@app/domain';
 import { importRegister, ZoneRepository } from '@app/storage';
-import { Audited, auditChange } from '../audit/audited';
+import { ZoneChange, ZoneChanges } from '@app/transport';
+import { Audited, AuditedRequest, auditChange } from '../audit/audited';
 import { Authenticated, AuthenticatedRequest, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, ZodQuery } from '../openapi/api-docs.decorators';
 import { indicatorDefinition, registerExport, registerImportResult } from './response-schemas';
@@ -51,6 +53,7 @@ const exportQuery = z
 export class ZoneRegisterController {
   constructor(
     private readonly zone: ZoneRepository,
+    private readonly zoneChanges: ZoneChanges,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -88,7 +91,8 @@ export class ZoneRegisterController {
       parsed = { input: { [q.kind]: csv.rows }, errors: csv.errors };
     } else parsed = registerInputFromJson(body);
 
-    const result = await importRegister(this.zone, parsed.input, { dryRun: q.dryRun, at: this.clock.now(), inputErrors: parsed.errors });
+    const at = this.clock.now();
+    const result = await importRegister(this.zone, parsed.input, { dryRun: q.dryRun, at, inputErrors: parsed.errors });
     const answer = {
       applied: result.applied,
       created: result.created,
@@ -102,7 +106,13 @@ export class ZoneRegisterController {
         message: `${result.errors.length} bad row(s); nothing applied`,
         answer,
       });
-    // Hazard changes of existing enterprises are regraded by the risk engine once the register's changes reach it (zone.v1).
+    // What was written is announced (zone.v1), so every process reloads within the second: a device created now can
+    // publish now, a device retired now is refused now, and hazard changes are regraded by the risk engine.
+    if (result.applied) {
+      const changed = changedIds(result.createdIds, result.updatedIds);
+      if (Object.keys(changed).length > 0)
+        await this.zoneChanges.notify(changed, at, (req as AuditedRequest).correlationId ?? randomUUID());
+    }
     auditChange(req, {
       entityId: 'register',
       before: null,
@@ -134,4 +144,14 @@ export class ZoneRegisterController {
   indicators() {
     return INDICATOR_CATALOGUE.definitions;
   }
+}
+
+/** The ids written per kind, created or updated; a kind with none is left out. */
+function changedIds(created: Record<string, string[]>, updated: Record<string, string[]>): ZoneChange {
+  const changed: ZoneChange = {};
+  for (const kind of REGISTER_KINDS) {
+    const ids = [...(created[kind] ?? []), ...(updated[kind] ?? [])];
+    if (ids.length > 0) changed[kind] = ids;
+  }
+  return changed;
 }
