@@ -78,9 +78,8 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 }
 
 /**
- * ZONE_FILE at first start: the register read and validated on every start (a bad file stops the process, naming
- * file, kind, row and field), written only into an empty zone, under the seed lock, so restarts and several processes
- * starting at once load it once.
+ * ZONE_FILE at first start: the register read and validated (a bad file stops the process, naming file, kind, row
+ * and field) and written only into an empty zone, under the seed lock, so several processes starting at once load it once.
  */
 async function loadZoneFile(zone: ZoneRepository, path: string, clock: Clock, logger: Logger): Promise<void> {
   let source: Awaited<ReturnType<typeof readRegisterSource>>;
@@ -117,12 +116,15 @@ async function loadZoneFile(zone: ZoneRepository, path: string, clock: Clock, lo
         const sql = await openSqlClient({ databaseUrl: database.url, dataDir: database.dataDir }, logger);
         const { applied } = await migrate(sql, logger);
         if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
-        if (seed.zoneFile) await loadZoneFile(new ZoneRepository(sql), seed.zoneFile, clock, logger);
+        const zone = new ZoneRepository(sql);
+        // Only a first start reads a register file or generates the demo zone: a restart has its zone.
+        if (await zone.hasZone()) return sql;
+        if (seed.zoneFile) await loadZoneFile(zone, seed.zoneFile, clock, logger);
         else {
-          const zone = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
-          if (await new ZoneRepository(sql).seedIfEmpty(zone, gradeEnterprise, clock.now())) {
+          const demo = generateZone({ enterprises: seed.enterprises, seed: seed.seed });
+          if (await zone.seedIfEmpty(demo, gradeEnterprise, clock.now())) {
             logger.log(
-              `seeded ${zone.substations.length} substations, ${zone.enterprises.length} enterprises, ${zone.devices.length} devices`,
+              `seeded ${demo.substations.length} substations, ${demo.enterprises.length} enterprises, ${demo.devices.length} devices`,
             );
           }
         }

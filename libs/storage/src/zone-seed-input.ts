@@ -7,7 +7,6 @@ export interface SubstationSeedInput {
   location: StoredGeoPoint;
   area: StoredArea;
   capacity: number;
-  available?: boolean;
 }
 
 export interface EnterpriseSeedInput {

@@ -82,53 +82,13 @@ export class ZoneRepository {
    * Every enterprise is stored with the grade its standing hazards give (no finding yet), so it
    * has one from the start; that is no grade change and no event, so nothing is dispatched for it.
    */
-  async seedIfEmpty(zone: ZoneSeedInput, grade: GradeFunction, at: Instant): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
-      if (this.sql.kind === 'pg') await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
-      const existing = await tx.query('SELECT 1 FROM substations LIMIT 1');
-      if (existing.length > 0) return false;
+  /** Whether the database holds a zone yet (a first start finds none). */
+  async hasZone(): Promise<boolean> {
+    return (await this.sql.query('SELECT 1 FROM substations LIMIT 1')).length > 0;
+  }
 
-      const s = zone.substations;
-      await tx.query(
-        `INSERT INTO substations (id, name, lat, lon, area, capacity, available)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::jsonb[], $6::int[], $7::bool[])`,
-        [
-          s.map((x) => x.id),
-          s.map((x) => x.name),
-          s.map((x) => x.location.lat),
-          s.map((x) => x.location.lon),
-          s.map((x) => jsonParam(x.area)),
-          s.map((x) => x.capacity),
-          s.map((x) => x.available ?? true),
-        ],
-      );
-      const e = zone.enterprises;
-      const graded = e.map((x) => grade([], x.hazards));
-      await tx.query(
-        `INSERT INTO enterprises (id, name, industry, lat, lon, substation_id, hazards, grade, grade_reasons, grade_at)
-         SELECT *, $10::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::jsonb[],
-           $8::text[], $9::jsonb[])`,
-        [
-          e.map((x) => x.id),
-          e.map((x) => x.name),
-          e.map((x) => x.industry),
-          e.map((x) => x.location.lat),
-          e.map((x) => x.location.lon),
-          e.map((x) => x.substationId),
-          e.map((x) => jsonParam(x.hazards)),
-          graded.map((g) => g.grade),
-          graded.map((g) => jsonParam(g.reasons)),
-          toDate(at),
-        ],
-      );
-      const d = zone.devices;
-      await tx.query(
-        `INSERT INTO devices (id, enterprise_id, type, report_interval_s)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
-        [d.map((x) => x.id), d.map((x) => x.enterpriseId), d.map((x) => x.type), d.map((x) => x.reportIntervalS)],
-      );
-      return true;
-    });
+  async seedIfEmpty(zone: ZoneSeedInput, grade: GradeFunction, at: Instant): Promise<boolean> {
+    return this.applyRegister(seedAsRegister(zone), grade, at, { onlyIfEmpty: true });
   }
 
   /** The register as stored, in the shapes an import takes and an export gives, each kind in id order. */
@@ -385,5 +345,39 @@ function toDeviceDetail(r: DeviceRecord): DeviceDetailRow {
     reportIntervalS: r.report_interval_s,
     lastSeenAt: r.last_seen_at,
     online: r.online,
+  };
+}
+
+/** A generated zone as register rows with the register's defaults (active, no address, profile or indicators, no contacts). */
+function seedAsRegister(zone: ZoneSeedInput): RegisterRows {
+  return {
+    substations: zone.substations.map(({ id, name, location, area, capacity }) => ({
+      id,
+      name,
+      location,
+      area,
+      capacity,
+      status: 'active',
+    })),
+    enterprises: zone.enterprises.map(({ id, name, industry, location, substationId, hazards }) => ({
+      id,
+      name,
+      industry,
+      address: '',
+      location,
+      substationId,
+      status: 'active',
+      hazards,
+      profile: { floors: null, areaM2: null, occupants: null },
+      indicators: {},
+    })),
+    devices: zone.devices.map(({ id, enterpriseId, type, reportIntervalS }) => ({
+      id,
+      enterpriseId,
+      type,
+      reportIntervalS,
+      status: 'active',
+    })),
+    contacts: [],
   };
 }
