@@ -21,7 +21,7 @@ describe('DeviceRegistry', () => {
     await expect(sut.findOrReload('E1-D2', clock)).resolves.toBeUndefined();
     await zoneChanges.notify({ devices: ['E1-D2'] }, clock.now(), 'c-1');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(sut.find('E1-D2')).toEqual({ id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector', status: 'active' });
+    expect(sut.find('E1-D2')).toEqual({ id: 'E1-D2', enterpriseId: 'E1', type: 'gas_detector', reportIntervalS: 60, status: 'active' });
     expect(sut.size).toBe(2);
   });
 

@@ -29,7 +29,12 @@ export class DeviceRegistry implements OnApplicationBootstrap {
 
   async load(now: number): Promise<void> {
     const list = await this.zone.listDevices();
-    this.devices = new Map(list.map((d) => [d.id, { id: d.id, enterpriseId: d.enterpriseId, type: d.type, status: d.status }]));
+    this.devices = new Map(
+      list.map((d) => [
+        d.id,
+        { id: d.id, enterpriseId: d.enterpriseId, type: d.type, reportIntervalS: d.reportIntervalS, status: d.status },
+      ]),
+    );
     this.loadedAt = now;
   }
 

@@ -5,7 +5,7 @@ import { KnownDevice, TelemetryValidator } from './telemetry-validator';
 const NOW = Date.parse('2026-11-25T10:00:00Z');
 const devices: Record<string, KnownDevice> = {
   'E0001-D01': { id: 'E0001-D01', enterpriseId: 'E0001', type: 'smoke_detector', status: 'active' },
-  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector', status: 'active' },
+  'E0001-D02': { id: 'E0001-D02', enterpriseId: 'E0001', type: 'gas_detector', reportIntervalS: 5, status: 'active' },
   'E0001-D03': { id: 'E0001-D03', enterpriseId: 'E0001', type: 'smoke_detector', status: 'retired' },
 };
 const topic = (device = 'E0001-D01', enterprise = 'E0001', channel = 'telemetry') => `sites/${enterprise}/devices/${device}/${channel}`;
@@ -37,6 +37,12 @@ describe('TelemetryValidator', () => {
       }),
     ]);
     expect(b.readings[0]).toMatchObject({ seq: 7, ts: NOW - 1000 });
+  });
+
+  it("carries the device's registered report interval, by which the risk engine judges its presence", () => {
+    const sut = makeSut();
+    expect(run(sut, { ts: NOW, readings: { gas_lel: 1 } }, topic('E0001-D02')).readings[0]).toMatchObject({ reportIntervalS: 5 });
+    expect(run(sut, { ts: NOW, readings: { smoke: false } }).readings[0].reportIntervalS).toBeUndefined();
   });
 
   it("refuses a retired device's telemetry and status as retired-device, naming the device; its neighbour still passes", () => {

@@ -21,6 +21,8 @@ export interface KnownDevice {
   id: string;
   enterpriseId: string;
   type: DeviceType;
+  /** As registered; the risk engine judges the device's presence by it. */
+  reportIntervalS?: number;
   /** retired: the device or its enterprise; its messages are refused as `retired-device`, kept apart from unknown ones. */
   status: 'active' | 'retired';
 }
@@ -143,6 +145,7 @@ export class TelemetryValidator {
         deviceId: device.id,
         enterpriseId: device.enterpriseId,
         deviceType: device.type,
+        reportIntervalS: device.reportIntervalS,
         ts: timestampToMs(obj.ts),
         seq: obj.seq,
         readings: obj.readings,

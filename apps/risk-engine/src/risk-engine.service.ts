@@ -106,7 +106,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
         deviceId: r.deviceId,
         at: r.receivedAt,
         correlationId: r.correlationId,
-        reportIntervalS: DEVICE_TYPES[r.deviceType]?.reportIntervalS,
+        reportIntervalS: r.reportIntervalS ?? DEVICE_TYPES[r.deviceType]?.reportIntervalS,
       })),
     );
   }

@@ -15,6 +15,8 @@ export interface TelemetryReadingV1 {
   deviceId: string;
   enterpriseId: string;
   deviceType: DeviceType;
+  /** The interval the register holds for this device (absent from older producers: the type's default then). */
+  reportIntervalS?: number;
   ts: number;
   seq?: number;
   readings: Partial<Record<MetricName, ReadingValue>>;
