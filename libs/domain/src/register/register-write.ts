@@ -63,7 +63,7 @@ function planRow(kind: RegisterKind, value: unknown, before: RegisterRow | null,
     const errors = plan.errors.map((e) => ({ ...e, row: null }));
     return refused(RegisterWriteErrorCode.RegisterInvalid, describeErrors(errors), errors);
   }
-  const after = shape.data as RegisterRow;
+  const after = shape.data;
   const changes = plan.changes;
   const changed = (changes[kind] as unknown[]).length > 0;
   return { ok: true, before, after, changed, changes: changed ? changes : emptyRegister() } satisfies RegisterWritePlan;
