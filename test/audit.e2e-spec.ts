@@ -166,6 +166,46 @@ describe('the audit log and the life of a token', () => {
       after: { available: true, reason: 'drill over' },
     });
 
+    // POST and PATCH of each kind of register row: the row before (null when created) and after, as stored.
+    const rows = {
+      substations: {
+        id: 'AUDIT-S',
+        name: 'Audit',
+        location: { lat: 10.5, lon: 10.5 },
+        area: { minLat: 10, minLon: 10, maxLat: 11, maxLon: 11 },
+        capacity: 1,
+      },
+      enterprises: {
+        id: 'AUDIT-E',
+        name: 'Audit Works',
+        industry: 'textiles',
+        location: { lat: 10.4, lon: 10.4 },
+        substationId: 'AUDIT-S',
+      },
+      devices: { id: 'AUDIT-D', enterpriseId: 'AUDIT-E', type: 'smoke_detector', reportIntervalS: 30 },
+      contacts: { id: 'AUDIT-CW', name: 'Audit Contact', role: 'responsible', enterpriseId: 'AUDIT-E' },
+    };
+    const patches = {
+      substations: { capacity: 2 },
+      enterprises: { hazards: { threeInOne: true } },
+      devices: { status: 'retired' },
+      contacts: { phone: '+86 2' },
+    };
+    const entityOf = { substations: 'substation', enterprises: 'enterprise', devices: 'device', contacts: 'contact' } as const;
+    for (const kind of ['substations', 'enterprises', 'devices', 'contacts'] as const) {
+      const row = rows[kind];
+      const created = await call(`/api/${kind}`, { method: 'POST', body: row });
+      expect(created.status).toBe(201);
+      writes++;
+      const createRecord = await recordOf(entityOf[kind], row.id, `${entityOf[kind]}.create`);
+      expect(createRecord).toMatchObject({ actor: OPERATOR, entity: entityOf[kind], entityId: row.id, before: null, after: created.body });
+      const patched = await call(`/api/${kind}/${row.id}`, { method: 'PATCH', body: patches[kind] });
+      expect(patched.status).toBe(200);
+      writes++;
+      const updateRecord = await recordOf(entityOf[kind], row.id, `${entityOf[kind]}.update`);
+      expect(updateRecord).toMatchObject({ actor: OPERATOR, before: created.body, after: patched.body });
+    }
+
     // DELETE /api/tokens/{id}.
     const revoked = await call(`/api/tokens/${chief.id}`, { method: 'DELETE' });
     expect(revoked.status).toBe(200);

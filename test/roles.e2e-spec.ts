@@ -126,6 +126,32 @@ describe('roles on every write endpoint', () => {
     expect((await sut.api('/api/zone/export')).status).toBe(200);
   });
 
+  it('lets only an operator create and change register rows: 403 to a viewer and a substation, 401 without a token', async () => {
+    const writes: [string, string][] = [
+      ['POST', '/api/substations'],
+      ['PATCH', '/api/substations/S1'],
+      ['POST', '/api/enterprises'],
+      ['PATCH', '/api/enterprises/E0001'],
+      ['POST', '/api/devices'],
+      ['PATCH', '/api/devices/E0001-D01'],
+      ['POST', '/api/contacts'],
+      ['PATCH', '/api/contacts/C1'],
+    ];
+    for (const [method, path] of writes) {
+      for (const token of [tokens.viewer, tokens.own])
+        expect({ method, path, status: (await sut.api(path, { method, body: '{}', token })).status }).toEqual({
+          method,
+          path,
+          status: 403,
+        });
+      expect({ method, path, status: (await sut.api(path, { method, body: '{}', token: null })).status }).toEqual({
+        method,
+        path,
+        status: 401,
+      });
+    }
+  });
+
   it("lets an operator set any substation's availability, a substation only its own, and nobody else", async () => {
     const own = incident.substationId;
     const other = own === 'S1' ? 'S2' : 'S1';

@@ -13,6 +13,7 @@ import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { REGISTER_BODY_LIMIT, REGISTER_IMPORT_PATH, ZoneRegisterController } from './api/zone-register.controller';
+import { RegisterWritesController } from './api/register-writes.controller';
 import { SubstationAvailabilityController } from './api/substation-availability.controller';
 import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
@@ -41,6 +42,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AuditController,
     ZoneController,
     ZoneRegisterController,
+    RegisterWritesController,
     SubstationAvailabilityController,
     DeviceCredentialsController,
     AlarmsController,

@@ -32,7 +32,16 @@ function setup(env: Record<string, string> = {}) {
       return () => listeners.splice(listeners.indexOf(listener), 1);
     }),
   };
-  const registry = { findOrReload: jest.fn(async (id: string) => DEVICES[id]) };
+  const retiredListeners: ((deviceId: string) => void)[] = [];
+  const registry = {
+    findOrReload: jest.fn(async (id: string) => DEVICES[id]),
+    onRetired: jest.fn((listener: (deviceId: string) => void) => {
+      retiredListeners.push(listener);
+      return () => retiredListeners.splice(retiredListeners.indexOf(listener), 1);
+    }),
+  };
+  /** What the registry does when zone.v1 tells it a device it knew as active is retired now. */
+  const retire = (deviceId: string) => retiredListeners.forEach((l) => l(deviceId));
   const metrics = { refused: { inc: jest.fn() } };
   const broker = { authorizeWith: jest.fn(), disconnectDevice: jest.fn(() => true) };
   const sut = new DeviceMqttAuthorizer(
@@ -49,7 +58,7 @@ function setup(env: Record<string, string> = {}) {
     if (inThisProcess) listeners.forEach((l) => l(deviceId));
   };
   const refusals = () => metrics.refused.inc.mock.calls.map(([labels]) => (labels as { reason: string }).reason);
-  return { sut, clock, credentials, registry, broker, issue, refusals };
+  return { sut, clock, credentials, registry, broker, issue, retire, refusals };
 }
 
 const login = (username: string | undefined, password: string | undefined) => ({
@@ -147,6 +156,16 @@ describe('DeviceMqttAuthorizer', () => {
       await expect(sut.authenticate(login('E0001-D01', SECRET))).resolves.toBeNull();
       await expect(sut.authenticate(login('E0001-D01', 'new-secret'))).resolves.toEqual(D01);
       sut.onModuleDestroy();
+    });
+
+    it('ends the connection of a device retired while it is connected', () => {
+      const { sut, broker, retire } = setup();
+      sut.onApplicationBootstrap();
+      retire('E0001-D01');
+      expect(broker.disconnectDevice).toHaveBeenCalledWith('E0001-D01');
+      sut.onModuleDestroy();
+      retire('E0001-D02');
+      expect(broker.disconnectDevice).toHaveBeenCalledTimes(1);
     });
 
     it.each<Record<string, string>>([{ MQTT_DEVICE_AUTH: 'off' }, { MQTT_URL: 'mqtt://broker:1883' }])(

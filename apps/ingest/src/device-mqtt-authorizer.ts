@@ -34,7 +34,7 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
   private readonly logger = new Logger('MqttDeviceAuth');
   private readonly secrets = new Map<string, CachedSecret>();
   private readonly lastLogged = new Map<MqttRefusalReason, { at: number; suppressed: number }>();
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     @InjectConfig('mqtt') private readonly config: MqttConfig,
@@ -48,15 +48,21 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
   onApplicationBootstrap(): void {
     if (this.config.url !== undefined || this.config.deviceAuth !== 'required' || !this.broker) return;
     // An issue made in this process takes effect at once: the old secret is forgotten and its connection ended.
-    this.unsubscribe = this.credentials.onIssued((deviceId) => {
-      this.secrets.delete(deviceId);
-      this.broker?.disconnectDevice(deviceId);
-    });
+    this.unsubscribe.push(
+      this.credentials.onIssued((deviceId) => {
+        this.secrets.delete(deviceId);
+        this.broker?.disconnectDevice(deviceId);
+      }),
+      // Retiring a device ends its access: refused at its next CONNECT, and the connection it holds now is closed.
+      this.registry.onRetired((deviceId) => {
+        if (this.broker?.disconnectDevice(deviceId)) this.logger.log(`device ${deviceId} retired: its connection is closed`);
+      }),
+    );
     this.broker.authorizeWith(this);
   }
 
   onModuleDestroy(): void {
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
   }
 
   async authenticate({ clientId, username, password }: MqttLogin): Promise<MqttDevice | null> {

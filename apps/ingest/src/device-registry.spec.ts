@@ -25,7 +25,9 @@ describe('DeviceRegistry', () => {
     expect(sut.size).toBe(2);
   });
 
-  it('knows a device retired, or of an enterprise retired, as soon as zone.v1 tells of it', async () => {
+  it('knows a device retired, or of an enterprise retired, as soon as zone.v1 tells of it, and tells of each once', async () => {
+    const retired: string[] = [];
+    const stop = sut.onRetired((id) => retired.push(id));
     devices = devices.map((d) => (d.id === 'E1-D1' ? { ...d, status: 'retired' } : d));
     await zoneChanges.notify({ devices: ['E1-D1'] }, clock.now(), 'c-3');
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -35,6 +37,10 @@ describe('DeviceRegistry', () => {
     await zoneChanges.notify({ enterprises: ['E1'] }, clock.now(), 'c-4');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sut.find('E1-D2')?.status).toBe('retired');
+    await zoneChanges.notify({ devices: ['E1-D1'] }, clock.now(), 'c-5');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(retired).toEqual(['E1-D1', 'E1-D2']);
+    stop();
   });
 
   it('ignores a change of other kinds', async () => {

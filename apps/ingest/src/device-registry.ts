@@ -16,6 +16,7 @@ const REFRESH_AFTER_MS = 30_000;
 export class DeviceRegistry implements OnApplicationBootstrap {
   private devices = new Map<string, KnownDevice>();
   private loadedAt = 0;
+  private readonly retiredListeners = new Set<(deviceId: string) => void>();
 
   constructor(
     private readonly zone: ZoneRepository,
@@ -29,6 +30,7 @@ export class DeviceRegistry implements OnApplicationBootstrap {
 
   async load(now: number): Promise<void> {
     const list = await this.zone.listDevices();
+    const before = this.devices;
     this.devices = new Map(
       list.map((d) => [
         d.id,
@@ -36,6 +38,15 @@ export class DeviceRegistry implements OnApplicationBootstrap {
       ]),
     );
     this.loadedAt = now;
+    for (const device of this.devices.values())
+      if (device.status === 'retired' && before.get(device.id)?.status === 'active')
+        for (const listener of this.retiredListeners) listener(device.id);
+  }
+
+  /** Told of each device that was active and is retired now (itself, or its enterprise): a connection it holds is to end. */
+  onRetired(listener: (deviceId: string) => void): () => void {
+    this.retiredListeners.add(listener);
+    return () => this.retiredListeners.delete(listener);
   }
 
   find(id: string): KnownDevice | undefined {

@@ -145,7 +145,7 @@ export class TelemetryValidator {
         deviceId: device.id,
         enterpriseId: device.enterpriseId,
         deviceType: device.type,
-        reportIntervalS: device.reportIntervalS,
+        ...(device.reportIntervalS !== undefined && { reportIntervalS: device.reportIntervalS }),
         ts: timestampToMs(obj.ts),
         seq: obj.seq,
         readings: obj.readings,

@@ -26,3 +26,4 @@ export * from './register/register-error';
 export * from './register/indicator-catalogue';
 export * from './register/register-plan';
 export * from './register/register-csv';
+export * from './register/register-write';

@@ -26,4 +26,5 @@ export * from './api-tokens.repository';
 export * from './device-credentials.repository';
 export * from './audit.repository';
 export * from './register-import';
+export * from './register-write';
 export * from './register-file';

@@ -57,7 +57,8 @@ export const errorBody = named(
       code: z
         .string()
         .describe(
-          'what went wrong, for programs: VALIDATION_FAILED (with details), REGISTER_INVALID (an import with bad rows: its answer), UNAUTHORIZED, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, ' +
+          'what went wrong, for programs: VALIDATION_FAILED (with details), REGISTER_INVALID (an import with bad rows: its answer; a register write: details), ' +
+            'ALREADY_EXISTS (a register POST of a stored id), ID_MISMATCH, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, PAYLOAD_TOO_LARGE, ' +
             'TOKEN_EXPIRED, TOKEN_REVOKED, ALREADY_REVOKED, a refused incident action (OUT_OF_ORDER, ALREADY_DONE, INCIDENT_RESOLVED, ' +
             'BEFORE_DISPATCH, WRONG_SUBSTATION), INTERNAL_SERVER_ERROR',
         )
@@ -78,75 +79,73 @@ export type ErrorBody = z.infer<typeof errorBody>;
 export const registerImportResult = named('RegisterImportResult', registerAnswerFields(''));
 
 const registerStatus = z.enum(['active', 'retired']);
+export const registerSubstation = named(
+  'RegisterSubstation',
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    location: geoPointOf(),
+    area: z.strictObject({ minLat: z.number(), minLon: z.number(), maxLat: z.number(), maxLon: z.number() }),
+    capacity: z.number().int(),
+    status: registerStatus,
+  }),
+);
+export const registerEnterprise = named(
+  'RegisterEnterprise',
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    industry: z.string(),
+    address: z.string(),
+    location: geoPointOf(),
+    substationId: z.string(),
+    status: registerStatus,
+    hazards: z.strictObject({
+      threeInOne: z.boolean(),
+      multiTenant: z.boolean(),
+      tenants: z.number().int(),
+      unauthorisedStructures: z.boolean(),
+      fireLaneBlocked: z.boolean(),
+      noSprinklers: z.boolean(),
+    }),
+    profile: z.strictObject({
+      floors: z.number().int().nullable(),
+      areaM2: z.number().nullable(),
+      occupants: z.number().int().nullable(),
+    }),
+    indicators: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])).describe('by indicator code, see GET /api/indicators'),
+  }),
+);
+export const registerDevice = named(
+  'RegisterDevice',
+  z.strictObject({
+    id: z.string(),
+    enterpriseId: z.string(),
+    type: z.enum(DEVICE_TYPE_NAMES),
+    reportIntervalS: z.number().int(),
+    status: registerStatus,
+  }),
+);
+export const registerContact = named(
+  'RegisterContact',
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    email: z.string(),
+    role: z.enum(['responsible', 'duty', 'manager']),
+    enterpriseId: z.string().nullable(),
+    substationId: z.string().nullable(),
+  }),
+);
 export const registerExport = named(
   'ZoneRegister',
   z
     .strictObject({
-      substations: z
-        .array(
-          z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            location: geoPointOf(),
-            area: z.strictObject({ minLat: z.number(), minLon: z.number(), maxLat: z.number(), maxLon: z.number() }),
-            capacity: z.number().int(),
-            status: registerStatus,
-          }),
-        )
-        .optional(),
-      enterprises: z
-        .array(
-          z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            industry: z.string(),
-            address: z.string(),
-            location: geoPointOf(),
-            substationId: z.string(),
-            status: registerStatus,
-            hazards: z.strictObject({
-              threeInOne: z.boolean(),
-              multiTenant: z.boolean(),
-              tenants: z.number().int(),
-              unauthorisedStructures: z.boolean(),
-              fireLaneBlocked: z.boolean(),
-              noSprinklers: z.boolean(),
-            }),
-            profile: z.strictObject({
-              floors: z.number().int().nullable(),
-              areaM2: z.number().nullable(),
-              occupants: z.number().int().nullable(),
-            }),
-            indicators: z
-              .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
-              .describe('by indicator code, see GET /api/indicators'),
-          }),
-        )
-        .optional(),
-      devices: z
-        .array(
-          z.strictObject({
-            id: z.string(),
-            enterpriseId: z.string(),
-            type: z.enum(DEVICE_TYPE_NAMES),
-            reportIntervalS: z.number().int(),
-            status: registerStatus,
-          }),
-        )
-        .optional(),
-      contacts: z
-        .array(
-          z.strictObject({
-            id: z.string(),
-            name: z.string(),
-            phone: z.string(),
-            email: z.string(),
-            role: z.enum(['responsible', 'duty', 'manager']),
-            enterpriseId: z.string().nullable(),
-            substationId: z.string().nullable(),
-          }),
-        )
-        .optional(),
+      substations: z.array(registerSubstation).optional(),
+      enterprises: z.array(registerEnterprise).optional(),
+      devices: z.array(registerDevice).optional(),
+      contacts: z.array(registerContact).optional(),
     })
     .describe('every kind, or the one asked for'),
 );
