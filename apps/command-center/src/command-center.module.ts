@@ -8,6 +8,7 @@ import { BusModule } from '@app/transport';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
+import { DevicesController } from './api/devices.controller';
 import { IncidentsController } from './api/incidents.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
@@ -41,6 +42,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     TokensController,
     AuditController,
     ZoneController,
+    DevicesController,
     ZoneRegisterController,
     RegisterWritesController,
     SubstationAvailabilityController,

@@ -14,6 +14,7 @@ export * from './substation-availability.repository';
 export * from './readings.repository';
 export * from './alarms.repository';
 export * from './device-presence.repository';
+export * from './device-list.repository';
 export * from './grade-changes.repository';
 export * from './dead-letters.repository';
 export * from './incident-record';

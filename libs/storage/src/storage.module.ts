@@ -8,6 +8,7 @@ import { AuditRepository } from './audit.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
+import { DeviceListRepository } from './device-list.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
@@ -37,6 +38,7 @@ const REPOSITORIES = [
   GradeChangesRepository,
   DeadLettersRepository,
   DevicePresenceRepository,
+  DeviceListRepository,
   IncidentsRepository,
   TimescaleMaintenance,
 ];

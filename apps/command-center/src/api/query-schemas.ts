@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, GRADES, INCIDENT_STATUSES } from '@app/contracts';
+import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES } from '@app/contracts';
 import { cursorParam } from './pagination';
 
 const isoDate = z
@@ -23,6 +23,17 @@ const id = (what: string) => z.string().max(64).optional().describe(what);
 export const enterpriseListQuery = z.object({
   grade: z.enum(GRADES).optional().describe('only enterprises at this grade'),
   substationId: id('only enterprises this substation covers'),
+  ...page(z.strictObject({ id: z.string().max(64) })),
+});
+export const deviceListQuery = z.object({
+  enterpriseId: id('only devices of this enterprise'),
+  type: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]).optional(),
+  status: z.enum(['active', 'retired']).optional().describe('retired: the device or its enterprise is'),
+  online: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('false also finds devices never heard of'),
   ...page(z.strictObject({ id: z.string().max(64) })),
 });
 export const alarmListQuery = z.object({

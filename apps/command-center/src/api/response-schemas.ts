@@ -277,6 +277,29 @@ const device = named(
   }),
 );
 
+const listedDevice = named(
+  'ListedDevice',
+  z.strictObject({
+    id: z.string(),
+    enterpriseId: z.string(),
+    type: z.enum(DEVICE_TYPE_NAMES as [string, ...string[]]),
+    reportIntervalS: z.number().int(),
+    status: z.enum(['active', 'retired']).describe('retired when the device or its enterprise is'),
+    online: z.boolean().describe('false also for a device never heard of'),
+    lastSeenAt: time.nullable().describe('its latest report; null until first heard of'),
+  }),
+);
+
+export const devicePage = named(
+  'DevicePage',
+  z.strictObject({
+    total: z.number().int().describe('devices matching the filters'),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    items: z.array(listedDevice),
+  }),
+);
+
 export const enterprise = named(
   'Enterprise',
   z.strictObject({

@@ -1,0 +1,28 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { DeviceListRepository } from '@app/storage';
+import { Authenticated } from '../auth/auth.guard';
+import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
+import { offerNextPage } from './pagination';
+import { deviceListQuery } from './query-schemas';
+import { devicePage } from './response-schemas';
+
+@Controller('api')
+@Authenticated()
+export class DevicesController {
+  constructor(private readonly devices: DeviceListRepository) {}
+
+  @Get('devices')
+  @ApiTags('devices')
+  @ApiOperation({ summary: 'Devices of the register in id order, retired ones too, with their presence' })
+  @ApiResult(devicePage, { headers: PAGE_HEADERS })
+  @ApiErrors({ 400: 'an invalid filter (an unknown type, say), limit, offset or cursor' })
+  async list(@ZodQuery(deviceListQuery) q: z.output<typeof deviceListQuery>, @Req() req: Request) {
+    const { cursor, ...filter } = q;
+    const { total, items } = await this.devices.list({ ...filter, afterId: cursor?.id });
+    offerNextPage(req, items, q.limit, (d) => ({ id: d.id }));
+    return { total, limit: q.limit, offset: q.offset, items };
+  }
+}
