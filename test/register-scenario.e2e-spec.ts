@@ -201,7 +201,7 @@ describe('the register scenario, distributed (four processes on Mosquitto, Kafka
         if ((await readings('YK-E01-D03')) > 0) return true;
         await device.publishAsync(
           'sites/YK-E01/devices/YK-E01-D03/telemetry',
-          JSON.stringify({ ts: Date.now(), readings: { temperature: 24 } }),
+          JSON.stringify({ ts: Date.now(), readings: { cable_temperature: 24 } }),
           { qos: 1 },
         );
         return undefined;

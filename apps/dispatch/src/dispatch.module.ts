@@ -5,9 +5,10 @@ import { BusModule } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics, OpenIncidentsGauge } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
+import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({
-  imports: [StorageModule, BusModule, IncidentsModule],
+  imports: [StorageModule, BusModule, IncidentsModule, NotificationsModule],
   providers: [DispatchService, DeadlineScheduler, DispatchMetrics, OpenIncidentsGauge],
 })
 export class DispatchModule {}

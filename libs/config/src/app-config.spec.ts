@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ MQTT_DEVICE_AUTH: 'off' }).mqtt.deviceAuth).toBe('off');
   });
 
+  it('sends every notification to one webhook given NOTIFY_WEBHOOK_URL and NOTIFY_WEBHOOK_SECRET alone, 10 attempts by default', () => {
+    expect(loadConfig({}).notify).toMatchObject({ webhook: undefined, maxAttempts: 10, routesFile: undefined, timeoutMs: 5000 });
+    expect(loadConfig({ NOTIFY_WEBHOOK_URL: 'https://hooks.example/zone', NOTIFY_WEBHOOK_SECRET: 'k' }).notify.webhook).toEqual({
+      url: 'https://hooks.example/zone',
+      secret: 'k',
+    });
+    expect(loadConfig({ NOTIFY_MAX_ATTEMPTS: '3' }).notify.maxAttempts).toBe(3);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ' }).database.url).toBeUndefined();
   });
@@ -27,6 +36,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MQTT_DEVICE_AUTH: 'optional' }, 'MQTT_DEVICE_AUTH'],
     [{ RULE_STATE_SAVE_MS: '-1' }, 'RULE_STATE_SAVE_MS'],
+    [{ NOTIFY_WEBHOOK_URL: 'ftp://x', NOTIFY_WEBHOOK_SECRET: 's' }, 'NOTIFY_WEBHOOK_URL'],
+    [{ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook' }, 'NOTIFY_WEBHOOK_SECRET'],
+    [{ NOTIFY_WEBHOOK_SECRET: 's' }, 'NOTIFY_WEBHOOK_URL'],
+    [{ NOTIFY_MAX_ATTEMPTS: '0' }, 'NOTIFY_MAX_ATTEMPTS'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -83,6 +96,13 @@ describe('loadConfig', () => {
       TIMELINE_MAX_RENOTIFICATIONS: '2',
       DEADLINE_POLL_MS: '50',
       OPERATOR_TOKEN: 'op',
+      NOTIFY_WEBHOOK_URL: 'http://hooks/zone',
+      NOTIFY_WEBHOOK_SECRET: 'sec',
+      NOTIFY_FILE: '/etc/zone/notify.json',
+      NOTIFY_MAX_ATTEMPTS: '4',
+      NOTIFY_BACKOFF_BASE_MS: '10',
+      NOTIFY_BACKOFF_CAP_MS: '20',
+      NOTIFY_TIMEOUT_MS: '300',
     });
     expect(sut).toEqual({
       http: { port: 8080 },
@@ -108,6 +128,14 @@ describe('loadConfig', () => {
         deadlinePollMs: 50,
       },
       commandCenter: { operatorToken: 'op', dataDir: '/var/zone' },
+      notify: {
+        webhook: { url: 'http://hooks/zone', secret: 'sec' },
+        routesFile: '/etc/zone/notify.json',
+        maxAttempts: 4,
+        backoffBaseMs: 10,
+        backoffCapMs: 20,
+        timeoutMs: 300,
+      },
     });
   });
 });

@@ -93,6 +93,18 @@ export const appConfigSchema = z.object({
   MAINTENANCE_INTERVAL_S: positiveInt.default(60),
   /** A rule file (JSON, see libs/domain/src/rules/default-rules.json) replacing the shipped default rules. */
   RULES_FILE: optionalString,
+  /** The one webhook every notification goes to; with NOTIFY_WEBHOOK_SECRET it is a complete set-up. */
+  NOTIFY_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional()),
+  NOTIFY_WEBHOOK_SECRET: optionalString,
+  /** Attempts per notification, the first included, before it is `failed`. */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** The wait after the first failed attempt, doubled after each further one up to NOTIFY_BACKOFF_CAP_MS. */
+  NOTIFY_BACKOFF_BASE_MS: positiveInt.default(1000),
+  NOTIFY_BACKOFF_CAP_MS: positiveInt.default(300_000),
+  /** One attempt's limit: connecting, sending and the answer's status. */
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /** A routes file (JSON `{"routes": [{"events", "grades"?, "to", "channels"?}]}`) replacing the default routes. */
+  NOTIFY_FILE: optionalString,
 });
 
 export type AppEnv = z.infer<typeof appConfigSchema>;
@@ -177,6 +189,16 @@ export interface CommandCenterConfig {
   dataDir: string;
 }
 
+/** Notifications: the channels configured, the routes file and the retry policy of the outbox's sender. */
+export interface NotifyConfig {
+  webhook: { url: string; secret: string } | undefined;
+  routesFile: string | undefined;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  timeoutMs: number;
+}
+
 /** Configuration in slices, one per consumer; each is injected on its own (see config-slice.ts). */
 export interface AppConfig {
   http: HttpConfig;
@@ -190,6 +212,7 @@ export interface AppConfig {
   riskEngine: RiskEngineConfig;
   dispatch: DispatchConfig;
   commandCenter: CommandCenterConfig;
+  notify: NotifyConfig;
 }
 
 export class ConfigError extends Error {}
@@ -244,12 +267,31 @@ function toSlices(env: AppEnv): AppConfig {
       deadlinePollMs: env.DEADLINE_POLL_MS,
     },
     commandCenter: { operatorToken: env.OPERATOR_TOKEN, dataDir: env.DATA_DIR },
+    notify: {
+      webhook:
+        env.NOTIFY_WEBHOOK_URL && env.NOTIFY_WEBHOOK_SECRET
+          ? { url: env.NOTIFY_WEBHOOK_URL, secret: env.NOTIFY_WEBHOOK_SECRET }
+          : undefined,
+      routesFile: env.NOTIFY_FILE,
+      maxAttempts: env.NOTIFY_MAX_ATTEMPTS,
+      backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
+      backoffCapMs: env.NOTIFY_BACKOFF_CAP_MS,
+      timeoutMs: env.NOTIFY_TIMEOUT_MS,
+    },
   };
 }
 
 /** Validates the flat environment (refusing it naming the bad variable) and maps it into slices. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const result = appConfigSchema.safeParse(env);
+  const result = appConfigSchema
+    .superRefine((e, ctx) => {
+      // A webhook without its secret would send unsigned deliveries; a secret without a URL is a typo.
+      if (e.NOTIFY_WEBHOOK_URL && !e.NOTIFY_WEBHOOK_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'required with NOTIFY_WEBHOOK_URL' });
+      if (e.NOTIFY_WEBHOOK_SECRET && !e.NOTIFY_WEBHOOK_URL)
+        ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_URL'], message: 'required with NOTIFY_WEBHOOK_SECRET' });
+    })
+    .safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -15,6 +15,7 @@ const TOKENS: { readonly [K in ConfigSliceName]: symbol } = {
   riskEngine: Symbol('config.riskEngine'),
   dispatch: Symbol('config.dispatch'),
   commandCenter: Symbol('config.commandCenter'),
+  notify: Symbol('config.notify'),
 };
 
 /** The injection token of one slice of the configuration (for a factory's `inject`). */

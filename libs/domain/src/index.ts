@@ -27,3 +27,8 @@ export * from './register/indicator-catalogue';
 export * from './register/register-plan';
 export * from './register/register-csv';
 export * from './register/register-write';
+export * from './notifications/notification-route';
+export * from './notifications/notification-routing';
+export * from './notifications/notification-backoff';
+export * from './notifications/webhook-signature';
+export * from './notifications/incident-notification-event';

@@ -19,6 +19,7 @@ export * from './grade-changes.repository';
 export * from './dead-letters.repository';
 export * from './incident-record';
 export * from './incidents.repository';
+export * from './notifications.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';

@@ -22,6 +22,7 @@ const TABLES = [
   'incident_escalations',
   'incident_milestones',
   'incidents',
+  'notifications',
   'readings',
   'rule_states',
   'schema_migrations',
@@ -64,6 +65,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '008-audit-and-token-lifecycle',
         '009-zone-register',
         '010-substation-availability',
+        '011-notifications',
       ],
       skipped: [],
     });
@@ -159,6 +161,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '008-audit-and-token-lifecycle',
       '009-zone-register',
       '010-substation-availability',
+      '011-notifications',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -13,6 +13,7 @@ import { DevicePresenceRepository } from './device-presence.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
+import { NotificationsRepository } from './notifications.repository';
 import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
 import { readRegisterSource } from './register-file';
@@ -40,6 +41,7 @@ const REPOSITORIES = [
   DevicePresenceRepository,
   DeviceListRepository,
   IncidentsRepository,
+  NotificationsRepository,
   TimescaleMaintenance,
 ];
 

@@ -9,6 +9,7 @@ import { deviceCredentialsMigration } from './007-device-credentials';
 import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle';
 import { zoneRegisterMigration } from './009-zone-register';
 import { substationAvailabilityMigration } from './010-substation-availability';
+import { notificationsMigration } from './011-notifications';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auditAndTokenLifecycleMigration,
   zoneRegisterMigration,
   substationAvailabilityMigration,
+  notificationsMigration,
 ];
