@@ -13,14 +13,7 @@ export interface NewNotification {
   payload: unknown;
 }
 
-export interface NotificationRow {
-  deliveryId: string;
-  idempotencyKey: string;
-  incidentId: string | null;
-  eventType: string;
-  channel: string;
-  recipient: string;
-  payload: unknown;
+export interface NotificationRow extends NewNotification {
   status: NotificationStatus;
   attempts: number;
   nextAttemptAt: Date;
