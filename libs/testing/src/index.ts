@@ -4,3 +4,4 @@ export * from './sse-recorder';
 export * from './free-port';
 export * from './tcp-proxy';
 export * from './private-mosquitto';
+export * from './webhook-receiver';

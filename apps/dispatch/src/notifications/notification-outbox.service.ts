@@ -10,7 +10,11 @@ import { NOTIFICATION_CHANNELS, NotificationChannel } from './notification-chann
 
 export const NOTIFICATION_ROUTES = Symbol('NOTIFICATION_ROUTES');
 
-const LEASE_MS = 60_000;
+/**
+ * A claimed row is another sender's for this long: longer than any one attempt (three channel timeouts), short
+ * enough that a row claimed by a process that died is sent again soon after.
+ */
+const leaseMs = (timeoutMs: number) => Math.max(10_000, 3 * timeoutMs);
 const BATCH = 32;
 const IDLE_POLL_MS = 1000;
 
@@ -107,7 +111,7 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
 
   private async drain(): Promise<void> {
     for (;;) {
-      const claimed = await this.outbox.claimDue(this.owner, this.clock.now(), LEASE_MS, BATCH);
+      const claimed = await this.outbox.claimDue(this.owner, this.clock.now(), leaseMs(this.config.timeoutMs), BATCH);
       if (claimed.length === 0 || this.stopped) return;
       await Promise.all(claimed.map((n) => this.attempt(n)));
     }

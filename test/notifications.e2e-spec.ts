@@ -1,0 +1,193 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync, MqttClient } from 'mqtt';
+import { IncidentView } from '@app/contracts';
+import { freePort, waitFor, WebhookReceiver } from '@app/testing';
+
+const ROOT = join(__dirname, '..');
+const SAMPLE = join(ROOT, 'deploy', 'zone-sample');
+const TOKEN = 'notifications-operator-token';
+const SECRET = 'notifications-e2e-webhook-secret';
+
+/** `npm start`'s process on the hand-written sample register, its one webhook pointed at the test's receiver. */
+class EmbeddedProcess {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'zone-notify-'));
+  private child: ChildProcess | null = null;
+  private exited: Promise<unknown> = Promise.resolve();
+  httpPort = 0;
+  mqttPort = 0;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.httpPort ||= await freePort();
+    this.mqttPort ||= await freePort();
+    const logDir = join(ROOT, 'test-artifacts', 'notifications');
+    mkdirSync(logDir, { recursive: true });
+    this.child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'all-in-one', 'src', 'main.js')], {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PORT: String(this.httpPort),
+        MQTT_PORT: String(this.mqttPort),
+        MQTT_HOST: '127.0.0.1',
+        MQTT_DEVICE_AUTH: 'off',
+        DATA_DIR: this.dataDir,
+        OPERATOR_TOKEN: TOKEN,
+        ZONE_FILE: SAMPLE,
+        LOG_LEVEL: 'info',
+        DEADLINE_POLL_MS: '200',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(join(logDir, 'all-in-one.log'), { flags: 'a' });
+    this.child.stdout!.pipe(log);
+    this.child.stderr!.pipe(log);
+    this.exited = new Promise((resolve) => this.child!.once('exit', resolve));
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${this.httpPort}/health`).catch(() => null))?.status === 200,
+      60_000,
+      'the all-in-one process to become healthy',
+    );
+  }
+
+  async kill(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  async api<T = any>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(`http://127.0.0.1:${this.httpPort}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Issue 15, done when: against a real receiver that checks every signature and counts delivery ids, every incident
+ * event of a scripted fire reaches its recipients; with the receiver down for 30 s, and with the process SIGKILLed
+ * mid-send, everything arrives afterwards under its delivery id.
+ */
+describe('notifications to a real webhook receiver', () => {
+  const receiver = new WebhookReceiver(SECRET);
+  let sut: EmbeddedProcess;
+  let device: MqttClient;
+
+  beforeAll(async () => {
+    await receiver.start();
+    sut = new EmbeddedProcess({
+      NOTIFY_WEBHOOK_URL: receiver.url,
+      NOTIFY_WEBHOOK_SECRET: SECRET,
+      NOTIFY_MAX_ATTEMPTS: '20',
+      NOTIFY_BACKOFF_BASE_MS: '1000',
+      NOTIFY_BACKOFF_CAP_MS: '5000',
+      NOTIFY_TIMEOUT_MS: '2000',
+      TIMELINE_SECONDS: '4,60,120',
+      TIMELINE_RENOTIFY_S: '0',
+    });
+    await sut.start();
+    device = await connectAsync(`mqtt://127.0.0.1:${sut.mqttPort}`, {
+      protocolVersion: 4,
+      clientId: 'notify-test-device',
+      reconnectPeriod: 300,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    device?.end(true);
+    await sut?.dispose();
+    await receiver.stop();
+  });
+
+  const fire = async (enterpriseId: string, deviceId: string): Promise<IncidentView> => {
+    const payload = JSON.stringify({ ts: Date.now(), readings: { smoke: true, temperature: 80 } });
+    await device.publishAsync(`sites/${enterpriseId}/devices/${deviceId}/telemetry`, payload, { qos: 1 });
+    return waitFor(
+      async () => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0],
+      15_000,
+      `an open incident for ${enterpriseId}`,
+    );
+  };
+
+  const act = async (incidentId: string, action: string, substationId: string) => {
+    const res = await sut.api(`/api/incidents/${incidentId}/${action}`, { method: 'POST', body: JSON.stringify({ substationId }) });
+    expect(res.status).toBe(200);
+  };
+
+  /** What the incident says it sent: every row delivered, and each delivered id came in at the receiver. */
+  const allDelivered = async (incidentId: string) => {
+    const { body } = await sut.api<IncidentView & { notifications?: { status: string }[] }>(`/api/incidents/${incidentId}`);
+    const notifications = body.notifications ?? [];
+    return notifications.length > 0 && notifications.every((n) => n.status === 'delivered') && notifications;
+  };
+
+  const typesFor = (incidentId: string) => receiver.forIncident(incidentId).map((d) => d.body.type as string);
+
+  it('tells everyone routed of every event of a scripted fire, signed, each delivery id once', async () => {
+    const incident = await fire('YK-E01', 'YK-E01-D01');
+    expect(incident.substationId).toBe('YK-S1');
+
+    await waitFor(() => typesFor(incident.id).includes('incident.opened'), 5000, 'the opening at the receiver');
+    // Nobody acknowledges within 4 s: the escalation is told too, to the backup substation's duty desk among others.
+    await waitFor(() => typesFor(incident.id).includes('incident.escalated'), 15_000, 'the escalation at the receiver');
+    await act(incident.id, 'acknowledge', 'YK-S1');
+    await act(incident.id, 'arrive', 'YK-S1');
+    await act(incident.id, 'resolve', 'YK-S1');
+    await waitFor(() => typesFor(incident.id).includes('incident.resolved'), 10_000, 'the resolution at the receiver');
+    const notifications = await waitFor(() => allDelivered(incident.id), 15_000, 'every notification delivered');
+
+    const received = receiver.forIncident(incident.id);
+    expect(receiver.badSignatures).toEqual([]);
+    expect(received.length).toBe(notifications.length);
+    expect(new Set(received.map((d) => d.deliveryId)).size).toBe(received.length);
+    for (const d of received) {
+      expect(d.body).toMatchObject({ id: d.deliveryId, type: expect.any(String), at: expect.any(String) });
+      expect(new Date(d.body.at).toISOString()).toBe(d.body.at);
+    }
+    const opened = received.filter((d) => d.body.type === 'incident.opened');
+    // The command center, the substation's duty desk and the enterprise's responsible contact.
+    expect(opened.length).toBeGreaterThanOrEqual(3);
+  }, 90_000);
+
+  it('delivers everything to a receiver that was down for 30 s, each delivery id arriving', async () => {
+    await receiver.stop();
+    const incident = await fire('YK-E03', 'YK-E03-D01');
+    expect(incident.substationId).toBe('YK-S2');
+    await new Promise((r) => setTimeout(r, 30_000));
+    expect(typesFor(incident.id)).toEqual([]);
+    await receiver.start();
+
+    const notifications = await waitFor(() => allDelivered(incident.id), 30_000, 'every notification delivered after the outage');
+    const received = receiver.forIncident(incident.id);
+    expect(received.length).toBe(notifications.length);
+    expect(received.map((d) => d.body.type)).toContain('incident.opened');
+    expect(receiver.badSignatures).toEqual([]);
+  }, 120_000);
+
+  it('sends again, under the same delivery ids, what was in flight when the process was SIGKILLed', async () => {
+    receiver.mode = 'hold';
+    const incident = await fire('YK-E05', 'YK-E05-D01');
+    await waitFor(() => receiver.heldCount >= 3, 10_000, 'the notifications of the opening in flight');
+    const inFlight = [...receiver.heldIds];
+    await sut.kill();
+    receiver.mode = 'ok';
+    await receiver.stop();
+    await receiver.start();
+    await sut.start();
+
+    await waitFor(() => inFlight.every((id) => receiver.deliveries.has(id)), 45_000, 'every delivery in flight sent again');
+    const notifications = await waitFor(() => allDelivered(incident.id), 30_000, 'every notification of the incident delivered');
+    expect(receiver.forIncident(incident.id).length).toBe(notifications.length);
+    expect(receiver.badSignatures).toEqual([]);
+  }, 150_000);
+});
