@@ -32,3 +32,4 @@ export * from './notifications/notification-routing';
 export * from './notifications/notification-backoff';
 export * from './notifications/webhook-signature';
 export * from './notifications/incident-notification-event';
+export * from './notifications/action-link';

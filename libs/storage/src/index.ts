@@ -20,6 +20,7 @@ export * from './dead-letters.repository';
 export * from './incident-record';
 export * from './incidents.repository';
 export * from './notifications.repository';
+export * from './action-links.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';

@@ -2,6 +2,7 @@ import { Injectable, Inject, Logger, Module, OnApplicationBootstrap, OnApplicati
 import { CLOCK, configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@app/config';
 import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { Clock, generateZone, gradeEnterprise, RegisterFileError } from '@app/domain';
+import { ActionLinksRepository } from './action-links.repository';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuditRepository } from './audit.repository';
@@ -42,6 +43,7 @@ const REPOSITORIES = [
   DeviceListRepository,
   IncidentsRepository,
   NotificationsRepository,
+  ActionLinksRepository,
   TimescaleMaintenance,
 ];
 
