@@ -133,19 +133,81 @@ describe('notifications to a real webhook receiver', () => {
 
   const typesFor = (incidentId: string) => receiver.forIncident(incidentId).map((d) => d.body.type as string);
 
-  it('tells everyone routed of every event of a scripted fire, signed, each delivery id once', async () => {
+  const linkTo = (url: string, init: RequestInit = {}) =>
+    fetch(url.replace('http://localhost:3000', `http://127.0.0.1:${sut.httpPort}`), init);
+  const postLink = async (url: string) => {
+    const res = await linkTo(url, { method: 'POST' });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const S1_DUTY = 'Duty desk, West substation';
+
+  it('a crew acknowledges from the link in its message inside the minute, once, and the compliance report counts it', async () => {
     const incident = await fire('YK-E01', 'YK-E01-D01');
     expect(incident.substationId).toBe('YK-S1');
+    const toDuty = await waitFor(
+      () => receiver.forIncident(incident.id).find((d) => d.body.type === 'incident.opened' && d.body.recipient?.contactId === 'YK-C07'),
+      5000,
+      "the opening at YK-S1's duty desk",
+    );
+    const { acknowledge, arrive } = toDuty.body.actions as { acknowledge: string; arrive: string };
+    expect(acknowledge).toMatch(/^http:\/\/localhost:3000\/actions\/[\w-]+\.[\w-]+$/);
+    // Whoever is told without being a substation's contact gets no links.
+    const toCenter = receiver
+      .forIncident(incident.id)
+      .find((d) => d.body.type === 'incident.opened' && d.body.recipient?.name === 'command-center');
+    expect(toCenter?.body.actions).toBeUndefined();
 
-    await waitFor(() => typesFor(incident.id).includes('incident.opened'), 5000, 'the opening at the receiver');
-    // Nobody acknowledges within 4 s: the escalation is told too, to the backup substation's duty desk among others.
-    await waitFor(() => typesFor(incident.id).includes('incident.escalated'), 15_000, 'the escalation at the receiver');
-    await act(incident.id, 'acknowledge', 'YK-S1');
-    await act(incident.id, 'arrive', 'YK-S1');
+    // Opening the link (a phone, or a mail scanner) only shows what it will do.
+    const shown = await linkTo(acknowledge);
+    expect(shown.status).toBe(200);
+    const html = await shown.text();
+    expect(html).toContain(S1_DUTY);
+    expect(html).toContain('<form method="post">');
+    expect((await sut.api<IncidentView>(`/api/incidents/${incident.id}`)).body.milestones[0].at).toBeNull();
+
+    const acknowledged = await postLink(acknowledge);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.body.milestones[0]).toMatchObject({ name: 'acknowledged', met: true, by: S1_DUTY });
+    expect(Date.parse(acknowledged.body.milestones[0].at) - Date.parse(incident.dispatchedAt)).toBeLessThan(4000);
+
+    // Single use, not forgeable, not for another incident.
+    expect(await postLink(acknowledge)).toMatchObject({ status: 409, body: { code: 'LINK_USED' } });
+    const [claims, signature] = acknowledge.split('/actions/')[1].split('.');
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+    expect(await postLink(acknowledge.replace(signature, flipped))).toMatchObject({ status: 403, body: { code: 'LINK_FORGED' } });
+    const other = JSON.parse(Buffer.from(claims, 'base64url').toString());
+    other[1] = 'INC-someone-else';
+    const moved = acknowledge.replace(claims, Buffer.from(JSON.stringify(other)).toString('base64url'));
+    expect(await postLink(moved)).toMatchObject({ status: 403, body: { code: 'LINK_FORGED' } });
+    expect(await postLink(`${acknowledge.split('/actions/')[0]}/actions/not-a-link`)).toMatchObject({
+      status: 400,
+      body: { code: 'LINK_MALFORMED' },
+    });
+
+    // The page's own form answers a page.
+    const arrived = await linkTo(arrive, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(arrived.status).toBe(200);
+    expect(await arrived.text()).toContain(`by ${S1_DUTY}`);
+
+    const audit = await sut.api<{ items: any[] }>(`/api/audit?entity=incident&entityId=${incident.id}`);
+    expect(audit.body.items.map((i) => [i.action, i.actor.name, i.actor.role])).toEqual(
+      expect.arrayContaining([
+        ['incident.acknowledge', S1_DUTY, 'substation'],
+        ['incident.arrive', S1_DUTY, 'substation'],
+      ]),
+    );
     await act(incident.id, 'resolve', 'YK-S1');
+    // A link of a resolved incident has expired.
+    const unusedLater = receiver.forIncident(incident.id).find((d) => d.body.actions && d.body.actions.acknowledge !== acknowledge)?.body
+      .actions.acknowledge;
+    if (unusedLater) expect(await postLink(unusedLater)).toMatchObject({ status: 410, body: { code: 'INCIDENT_RESOLVED' } });
+
+    const report = await sut.api(`/api/reports/timeline-compliance?substation=YK-S1`);
+    expect(report.status).toBe(200);
+    expect(report.body.zone.milestones.acknowledged).toMatchObject({ judged: 1, met: 1, reached: 1 });
+
     await waitFor(() => typesFor(incident.id).includes('incident.resolved'), 10_000, 'the resolution at the receiver');
     const notifications = await waitFor(() => allDelivered(incident.id), 15_000, 'every notification delivered');
-
     const received = receiver.forIncident(incident.id);
     expect(receiver.badSignatures).toEqual([]);
     expect(received.length).toBe(notifications.length);
@@ -154,10 +216,34 @@ describe('notifications to a real webhook receiver', () => {
       expect(d.body).toMatchObject({ id: d.deliveryId, type: expect.any(String), at: expect.any(String) });
       expect(new Date(d.body.at).toISOString()).toBe(d.body.at);
     }
-    const opened = received.filter((d) => d.body.type === 'incident.opened');
-    // The command center, the substation's duty desk and the enterprise's responsible contact.
-    expect(opened.length).toBeGreaterThanOrEqual(3);
+    // The command center, the substation's duty desk and the enterprise's responsible contact hear of the opening and the end.
+    for (const type of ['incident.opened', 'incident.resolved']) {
+      const to = received.filter((d) => d.body.type === type).map((d) => d.body.recipient.contactId ?? d.body.recipient.name);
+      expect(to.sort()).toEqual(['YK-C01', 'YK-C07', 'command-center']);
+    }
   }, 90_000);
+
+  it('tells the backup substation of an escalation when nobody acknowledges in time', async () => {
+    const incident = await fire('YK-E02', 'YK-E02-D01');
+    const escalated = await waitFor(
+      () => {
+        const told = receiver.forIncident(incident.id).filter((d) => d.body.type === 'incident.escalated');
+        return told.length >= 3 && told;
+      },
+      15_000,
+      'the escalation at the receiver',
+    );
+    const { body } = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
+    const backup = body.escalations[0].backupSubstationId;
+    const to = escalated.map((d) => d.body.recipient.contactId ?? d.body.recipient.name);
+    expect(to).toContain('command-center');
+    expect(to).toContain('YK-C07');
+    if (backup === 'YK-S2') expect(to).toContain('YK-C08');
+    if (backup === 'YK-S3') expect(to).toContain('YK-C09');
+    await act(incident.id, 'acknowledge', 'YK-S1');
+    await act(incident.id, 'arrive', 'YK-S1');
+    await act(incident.id, 'resolve', 'YK-S1');
+  }, 60_000);
 
   it('delivers everything to a receiver that was down for 30 s, each delivery id arriving', async () => {
     await receiver.stop();

@@ -5,6 +5,8 @@ import { HTTP_APP_SETUP } from '@app/config';
 import { IncidentsModule } from '@app/incidents';
 import { StorageModule } from '@app/storage';
 import { BusModule } from '@app/transport';
+import { ActionLinkService } from './action-links/action-link.service';
+import { ActionLinksController } from './action-links/action-links.controller';
 import { AlarmsController } from './api/alarms.controller';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
@@ -52,12 +54,14 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ReportsController,
     RulesController,
     LiveStreamController,
+    ActionLinksController,
   ],
   providers: [
     TokenStore,
     SubstationViews,
     AuthGuard,
     LiveStreamService,
+    ActionLinkService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },
     // Every write under /api appends its audit record, or fails (see AuditInterceptor).
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

@@ -24,6 +24,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ NOTIFY_MAX_ATTEMPTS: '3' }).notify.maxAttempts).toBe(3);
   });
 
+  it('builds action links on PUBLIC_URL, by default the local command center on PORT', () => {
+    expect(loadConfig({}).notify.publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).notify.publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://zone.example.cn/' }).notify.publicUrl).toBe('https://zone.example.cn');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ' }).database.url).toBeUndefined();
   });
@@ -40,6 +46,7 @@ describe('loadConfig', () => {
     [{ NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook' }, 'NOTIFY_WEBHOOK_SECRET'],
     [{ NOTIFY_WEBHOOK_SECRET: 's' }, 'NOTIFY_WEBHOOK_URL'],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, 'NOTIFY_MAX_ATTEMPTS'],
+    [{ PUBLIC_URL: 'zone.example.cn' }, 'PUBLIC_URL'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -135,6 +142,7 @@ describe('loadConfig', () => {
         backoffBaseMs: 10,
         backoffCapMs: 20,
         timeoutMs: 300,
+        publicUrl: 'http://localhost:8080',
       },
     });
   });

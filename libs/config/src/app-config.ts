@@ -105,6 +105,11 @@ export const appConfigSchema = z.object({
   NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   /** A routes file (JSON `{"routes": [{"events", "grades"?, "to", "channels"?}]}`) replacing the default routes. */
   NOTIFY_FILE: optionalString,
+  /**
+   * The command center as a phone outside reaches it, the base of the action links in notifications; unset, the
+   * local address on PORT (right for one process; in distributed mode set it for the dispatch processes).
+   */
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional()),
 });
 
 export type AppEnv = z.infer<typeof appConfigSchema>;
@@ -197,6 +202,8 @@ export interface NotifyConfig {
   backoffBaseMs: number;
   backoffCapMs: number;
   timeoutMs: number;
+  /** The base of action links, without a trailing slash. */
+  publicUrl: string;
 }
 
 /** Configuration in slices, one per consumer; each is injected on its own (see config-slice.ts). */
@@ -277,6 +284,7 @@ function toSlices(env: AppEnv): AppConfig {
       backoffBaseMs: env.NOTIFY_BACKOFF_BASE_MS,
       backoffCapMs: env.NOTIFY_BACKOFF_CAP_MS,
       timeoutMs: env.NOTIFY_TIMEOUT_MS,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     },
   };
 }

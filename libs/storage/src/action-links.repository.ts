@@ -46,6 +46,18 @@ export class ActionLinksRepository {
     return rows.length === 1;
   }
 
+  /** A contact who may act from a link: still in the register, not retired, on a substation's roll. */
+  async substationContact(id: string): Promise<{ id: string; name: string; substationId: string } | null> {
+    // SELECT *: a register without contact status (before it could be retired) reads as all active.
+    const rows = await this.sql.query<{ id: string; name: string; substation_id: string | null; status?: string }>(
+      'SELECT * FROM contacts WHERE id = $1',
+      [id],
+    );
+    const row = rows[0];
+    if (!row || (row.status !== undefined && row.status !== 'active') || row.substation_id === null) return null;
+    return { id: row.id, name: row.name, substationId: row.substation_id };
+  }
+
   private async loadOrCreateKey(): Promise<string> {
     await this.sql.query(`INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
       SECRET_NAME,

@@ -2,9 +2,18 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomUUID } from 'node:crypto';
 import { IncidentEventV2, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
-import { afterFailedAttempt, Clock, notifiableIncidentEvent, NotificationRoute, routeNotifications } from '@app/domain';
+import {
+  afterFailedAttempt,
+  Clock,
+  LINK_ACTIONS,
+  notifiableIncidentEvent,
+  NotificationRoute,
+  offersActionLinks,
+  routeNotifications,
+  signActionLink,
+} from '@app/domain';
 import { counter, histogram } from '@app/observability';
-import { NewNotification, NotificationRow, NotificationsRepository, ZoneRepository } from '@app/storage';
+import { ActionLinksRepository, NewNotification, NotificationRow, NotificationsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './notification-channel';
 
@@ -50,6 +59,7 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     @Inject(NOTIFICATION_CHANNELS) private readonly channels: readonly NotificationChannel[],
     private readonly outbox: NotificationsRepository,
     private readonly zone: ZoneRepository,
+    private readonly actionLinks: ActionLinksRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -72,12 +82,29 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     for (const { value } of batch) {
       const event = notifiableIncidentEvent(value);
       if (!event) continue;
-      const payload = { type: event.type, at: new Date(value.at).toISOString(), incident: value.incident };
       for (const n of routeNotifications(event, contacts, this.routes, names)) {
+        const contact = contacts.find((c) => `contact:${c.id}` === n.recipient);
+        const payload = {
+          type: event.type,
+          at: new Date(value.at).toISOString(),
+          recipient: contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: n.recipient },
+          incident: value.incident,
+          ...(contact?.substationId && offersActionLinks(event.type)
+            ? { actions: await this.linksFor(event.incidentId!, contact.id) }
+            : {}),
+        };
         rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload, ...n });
       }
     }
     if ((await this.outbox.enqueue(rows, this.clock.now())) > 0) this.wake();
+  }
+
+  /** Signed single-use links for a substation's contact to acknowledge and report arrival without signing in. */
+  private async linksFor(incidentId: string, contactId: string): Promise<Record<string, string>> {
+    const key = await this.actionLinks.signingKey();
+    const link = (action: (typeof LINK_ACTIONS)[number]) =>
+      `${this.config.publicUrl}/actions/${signActionLink(key, { linkId: randomUUID(), incidentId, action, contactId })}`;
+    return { acknowledge: link('acknowledge'), arrive: link('arrive') };
   }
 
   /** Runs the sender now (or right after the pass in progress). */
