@@ -11,15 +11,9 @@ import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
 import { loadInWorker } from './load-in-worker';
+import { percentile } from './percentile';
 
 const TOKEN = 'bench-operator-token';
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = p * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (pos - lo);
-}
 
 /**
  * Publish → alarm on the live stream, under a steady background load: smoke

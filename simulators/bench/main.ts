@@ -9,11 +9,12 @@ import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDistributedThroughput } from './distributed-throughput.bench';
 import { benchEmbeddedThroughput } from './embedded-throughput.bench';
 import { benchMqttPassthrough } from './passthrough.bench';
+import { benchNotificationLatency } from './notification-latency.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 import { benchZoneImport } from './zone-import.bench';
 
-const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,timers,report,zone]
-  [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R]
+const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,notify,timers,report,zone]
+  [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R] [--notify-load R]
   [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
 `;
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       // Without one, a Mosquitto of the benchmark's own: the machine's broker carries other runs' sessions and queues.
       'mosquitto-url': { type: 'string' },
       'latency-load': { type: 'string', default: '10000' },
+      'notify-load': { type: 'string', default: '5000' },
       'distributed-messages': { type: 'string', default: '30000' },
       help: { type: 'boolean', default: false },
     },
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     await mosquitto?.dispose();
   }
   if (run('latency')) await benchAlarmLatency({ ratePerS: Number(values['latency-load']), seconds: 20 });
+  if (run('notify')) await benchNotificationLatency({ ratePerS: Number(values['notify-load']), seconds: 20 });
   if (run('timers')) {
     await benchEscalationTimers({
       openIncidents: Number(values['open-incidents']),

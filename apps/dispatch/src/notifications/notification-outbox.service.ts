@@ -9,12 +9,13 @@ import {
   notifiableIncidentEvent,
   NotificationRoute,
   offersActionLinks,
+  RegisterRows,
   routeNotifications,
   signActionLink,
 } from '@app/domain';
 import { counter, histogram } from '@app/observability';
 import { ActionLinksRepository, NewNotification, NotificationRow, NotificationsRepository, ZoneRepository } from '@app/storage';
-import { Bus, BUS, BusMessage } from '@app/transport';
+import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { NOTIFICATION_CHANNELS, NotificationChannel } from './notification-channel';
 
 export const NOTIFICATION_ROUTES = Symbol('NOTIFICATION_ROUTES');
@@ -60,10 +61,28 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     private readonly outbox: NotificationsRepository,
     private readonly zone: ZoneRepository,
     private readonly actionLinks: ActionLinksRepository,
+    private readonly zoneChanges: ZoneChanges,
   ) {}
+
+  /** The register's contacts, read again after every change to them (zone.v1), not for every event. */
+  private contacts: Promise<RegisterRows['contacts']> | null = null;
+
+  private loadContacts(): Promise<RegisterRows['contacts']> {
+    this.contacts ??= this.zone.loadRegister().then(
+      (register) => register.contacts,
+      (e: Error) => {
+        this.contacts = null;
+        throw e;
+      },
+    );
+    return this.contacts;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.channels.length === 0) return;
+    await this.zoneChanges.subscribe('notifications', ['contacts'], async () => {
+      this.contacts = null;
+    });
     await this.bus.subscribe<IncidentEventV2>(Topics.incidents, 'notifications', (batch) => this.handleIncidents(batch));
     // Whatever was pending before a restart is sent now, under its delivery id.
     this.wake();
@@ -76,7 +95,7 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
   }
 
   async handleIncidents(batch: BusMessage<IncidentEventV2>[]): Promise<void> {
-    const contacts = (await this.zone.loadRegister()).contacts;
+    const contacts = await this.loadContacts();
     const names = this.channels.map((c) => c.name);
     const rows: NewNotification[] = [];
     for (const { value } of batch) {
