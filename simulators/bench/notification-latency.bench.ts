@@ -62,8 +62,8 @@ export async function benchNotificationLatency(options: { ratePerS: number; seco
     const publishMs = await load.done;
     await new Promise((r) => setTimeout(r, 3000));
     const latencies = receiver
-      .of((d) => d.body?.type === 'incident.opened')
-      .map((d) => d.firstAt - new Date(d.body.incident.dispatchedAt).getTime())
+      .of((d) => d.body.type === 'incident.opened' && d.body.incident !== undefined)
+      .map((d) => d.firstAt - new Date(d.body.incident!.dispatchedAt).getTime())
       .sort((a, b) => a - b);
     const extra = {
       load_readings_per_s: options.ratePerS,

@@ -2,9 +2,20 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@app/domain';
 
+/** A webhook delivery's JSON as the receiver parsed it. */
+export interface DeliveryBody {
+  id: string;
+  type: string;
+  at: string;
+  recipient?: { contactId?: string; name: string; role?: string };
+  incident?: { id: string; dispatchedAt: string | number; [field: string]: unknown };
+  actions?: { acknowledge: string; arrive: string };
+  [field: string]: unknown;
+}
+
 export interface ReceivedDelivery {
   deliveryId: string;
-  body: any;
+  body: DeliveryBody;
   /** How many times this delivery id came in (more than one: a retry after an answer that was lost). */
   count: number;
   firstAt: number;
@@ -89,7 +100,7 @@ export class WebhookReceiver {
       }
       const seen = this.deliveries.get(deliveryId);
       if (seen) seen.count++;
-      else this.deliveries.set(deliveryId, { deliveryId, body: JSON.parse(raw), count: 1, firstAt: Date.now() });
+      else this.deliveries.set(deliveryId, { deliveryId, body: JSON.parse(raw) as DeliveryBody, count: 1, firstAt: Date.now() });
       res.writeHead(204).end();
     });
   }

@@ -80,8 +80,9 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.channels.length === 0) return;
-    await this.zoneChanges.subscribe('notifications', ['contacts'], async () => {
+    await this.zoneChanges.subscribe('notifications', ['contacts'], () => {
       this.contacts = null;
+      return Promise.resolve();
     });
     await this.bus.subscribe<IncidentEventV2>(Topics.incidents, 'notifications', (batch) => this.handleIncidents(batch));
     // Whatever was pending before a restart is sent now, under its delivery id.
