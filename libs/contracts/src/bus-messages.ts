@@ -205,3 +205,20 @@ export interface ZoneChangedV1 {
   at: number;
   correlationId: string;
 }
+
+/**
+ * notifications.v1, key = delivery id: a notification the sender gave up on after its last attempt. The outbox
+ * row is the record; this tells the live stream (and anything else listening) at once.
+ */
+export interface NotificationFailedV1 {
+  v: 1;
+  type: 'notification.failed';
+  deliveryId: string;
+  incidentId: string | null;
+  event: string;
+  channel: string;
+  recipient: string;
+  attempts: number;
+  lastError: string;
+  at: number;
+}

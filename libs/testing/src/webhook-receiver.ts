@@ -31,6 +31,8 @@ export class WebhookReceiver {
   /** Delivery ids of requests that were held unanswered (then dropped by stop() or a sender that died). */
   readonly heldIds = new Set<string>();
   requests = 0;
+  /** Every well-signed request by delivery id, whatever it was answered: the attempts the receiver saw. */
+  readonly attemptsById = new Map<string, number>();
   mode: 'ok' | 'fail' | 'hold' = 'ok';
   private readonly held: ServerResponse[] = [];
   private server: Server | null = null;
@@ -89,6 +91,7 @@ export class WebhookReceiver {
         res.writeHead(401).end();
         return;
       }
+      this.attemptsById.set(deliveryId, (this.attemptsById.get(deliveryId) ?? 0) + 1);
       if (this.mode === 'hold') {
         this.held.push(res);
         this.heldIds.add(deliveryId);

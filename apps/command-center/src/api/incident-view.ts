@@ -1,5 +1,10 @@
 import type { IncidentSnapshotV1, IncidentView } from '@app/contracts';
+import type { z } from 'zod';
 import { milestoneMet } from '@app/domain';
+import type { NotificationRow } from '@app/storage';
+import type { notificationView } from './response-schemas';
+
+export type NotificationView = z.output<typeof notificationView>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -34,5 +39,20 @@ export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
       dueAt: new Date(e.dueAt).toISOString(),
       backupSubstationId: e.backupSubstationId,
     })),
+  };
+}
+
+/** One outbox row as the incident shows it: who was told, how, and how it went. */
+export function renderNotification(n: NotificationRow): NotificationView {
+  return {
+    deliveryId: n.deliveryId,
+    channel: n.channel as NotificationView['channel'],
+    recipient: n.recipient,
+    event: n.eventType as NotificationView['event'],
+    status: n.status,
+    attempts: n.attempts,
+    lastError: n.lastError,
+    createdAt: n.createdAt.toISOString(),
+    deliveredAt: n.deliveredAt?.toISOString() ?? null,
   };
 }

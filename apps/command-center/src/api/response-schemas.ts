@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
-import { ruleSchema } from '@app/domain';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 
 /**
  * Response bodies of the /api routes as they go over the wire (times are ISO-8601 strings), each registered
@@ -223,6 +223,26 @@ export const incident = named(
     milestones: z.array(milestone).describe('acknowledged, onScene, underControl'),
     escalations: z.array(escalation),
   }),
+);
+
+export const notificationView = named(
+  'Notification',
+  z.strictObject({
+    deliveryId: z.string().describe('the X-Zone-Delivery id, the same on every attempt'),
+    channel: z.enum(NOTIFICATION_CHANNELS),
+    recipient: z.string().describe('command-center, or contact:<id>'),
+    event: z.enum(NOTIFICATION_EVENTS),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    lastError: z.string().nullable().describe('why the last failed attempt failed'),
+    createdAt: time.describe('when it was stored in the outbox'),
+    deliveredAt: time.nullable(),
+  }),
+);
+
+export const incidentDetail = named(
+  'IncidentDetail',
+  incident.extend({ notifications: z.array(notificationView).describe('who was told of it, oldest first') }),
 );
 
 const geoPoint = named('GeoPoint', z.strictObject({ lat: z.number(), lon: z.number() }));

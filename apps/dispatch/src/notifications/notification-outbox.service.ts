@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IncidentEventV2, Topics } from '@app/contracts';
+import { IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
 import {
   afterFailedAttempt,
@@ -127,6 +127,25 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     return { acknowledge: link('acknowledge'), arrive: link('arrive') };
   }
 
+  /** Tells the live stream; the outbox row already says it failed, so a notice that cannot go out is only logged. */
+  private async announceFailure(n: NotificationRow, attempts: number, lastError: string, at: number): Promise<void> {
+    const value: NotificationFailedV1 = {
+      v: 1,
+      type: 'notification.failed',
+      deliveryId: n.deliveryId,
+      incidentId: n.incidentId,
+      event: n.eventType,
+      channel: n.channel,
+      recipient: n.recipient,
+      attempts,
+      lastError,
+      at,
+    };
+    await this.bus
+      .publish<NotificationFailedV1>(Topics.notifications, [{ key: n.deliveryId, value }])
+      .catch((e: Error) => this.logger.error(`notification.failed of ${n.deliveryId} not announced: ${e.message}`));
+  }
+
   /** Runs the sender now (or right after the pass in progress). */
   wake(): void {
     if (this.stopped) return;
@@ -186,7 +205,9 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
         : { status: 'pending' as const, attempts: next.attempts, error: outcome.error, nextAttemptAt: next.nextAttemptAt };
     await this.outbox.finishAttempt(n.deliveryId, this.owner, result);
     this.outcomes.inc({ channel: n.channel, outcome: next.status === 'failed' ? 'failed' : 'retry' });
-    if (next.status === 'failed')
+    if (next.status === 'failed') {
       this.logger.warn(`notification ${n.deliveryId} to ${n.recipient} failed after ${next.attempts} attempts: ${outcome.error}`);
+      await this.announceFailure(n, next.attempts, outcome.error, now);
+    }
   }
 }
