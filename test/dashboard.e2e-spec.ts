@@ -224,11 +224,11 @@ describe('dashboard in headless Chromium', () => {
 
     // Cancelling the prompt changes nothing.
     page.once('dialog', (d) => void d.dismiss());
-    await row.getByRole('button', { name: 'Take out of service' }).click();
-    await expect(row.getByRole('button', { name: 'Take out of service' }).isEnabled()).resolves.toBe(true);
+    await row.getByRole('button', { name: 'Out of service' }).click();
+    await expect(row.getByRole('button', { name: 'Out of service' }).isEnabled()).resolves.toBe(true);
 
     page.once('dialog', (d) => void d.accept('fire engine in for pump repair'));
-    await row.getByRole('button', { name: 'Take out of service' }).click();
+    await row.getByRole('button', { name: 'Out of service' }).click();
     await row.locator('[data-testid="availability"]', { hasText: 'out of service' }).waitFor({ timeout: 5000 });
     await expect(row.locator('[data-testid="availability-reason"]').textContent()).resolves.toContain('fire engine in for pump repair');
     await expect(page.locator('#map [data-station="S8"] rect').getAttribute('class')).resolves.toContain('out');
@@ -237,7 +237,7 @@ describe('dashboard in headless Chromium', () => {
     expect(audit[0]).toMatchObject({ action: 'substation.availability', actor: { role: 'operator' }, after: { available: false } });
 
     page.once('dialog', (d) => void d.accept('pump repaired'));
-    await row.getByRole('button', { name: 'Return to service' }).click();
+    await row.getByRole('button', { name: 'Back in service' }).click();
     await row.locator('[data-testid="availability"]', { hasText: /^(available|busy)$/ }).waitFor({ timeout: 5000 });
     await expect(stored()).resolves.toMatchObject({ available: true, availabilityReason: 'pump repaired' });
     await page.close();
