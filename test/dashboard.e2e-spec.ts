@@ -120,11 +120,15 @@ describe('dashboard in headless Chromium', () => {
     const viewerRow = viewer.locator(`tr[data-incident="${incident.id}"]`);
     await viewerRow.waitFor();
     await expect(viewerRow.locator('button').count()).resolves.toBe(0);
+    await expect(viewer.locator('[data-testid="stations"] button').count()).resolves.toBe(0);
     await viewer.close();
 
     const stranger = await open(await issue({ role: 'substation', name: 'other chief', substationId: other }));
     await stranger.locator(`tr[data-incident="${incident.id}"]`).waitFor();
     await expect(stranger.locator(`tr[data-incident="${incident.id}"] button`).count()).resolves.toBe(0);
+    // A substation sets its own availability, and no other's.
+    await expect(stranger.locator('[data-testid="stations"] button').count()).resolves.toBe(1);
+    await expect(stranger.locator(`[data-testid="stations"] tr[data-station="${other}"] button`).count()).resolves.toBe(1);
     await stranger.close();
 
     const own = await open(await issue({ role: 'substation', name: 'station chief', substationId: incident.substationId }));
@@ -132,6 +136,158 @@ describe('dashboard in headless Chromium', () => {
     await ownRow.getByRole('button', { name: 'Arrived' }).click();
     await ownRow.locator('[data-testid="next-deadline"]', { hasText: /^handled in / }).waitFor({ timeout: 5000 });
     await own.close();
+  });
+
+  it("opens an enterprise's detail from the map: register fields, hazards, indicators, contacts, devices, grade and why", async () => {
+    // Register text a page must show as text, never as markup.
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    const patched = await sut.api('/api/enterprises/E0003', {
+      method: 'PATCH',
+      body: JSON.stringify({
+        address: `12 Loom Road ${hostile}`,
+        hazards: { fireLaneBlocked: true },
+        profile: { floors: 4, areaM2: 2300, occupants: 85 },
+        indicators: { fire_extinguishers: 24, safety_officer_certified: true, dust_explosion_risk: 'low' },
+      }),
+    });
+    expect(patched.status).toBe(200);
+    const contacts = [
+      { id: 'C-DASH-1', name: `Wang Lei ${hostile}`, phone: '+86 571 8800 1234', email: 'wang@e3.test', role: 'responsible' },
+      { id: 'C-DASH-2', name: 'Zhao Min', phone: '+86 571 8800 5678', email: '', role: 'duty' },
+    ];
+    for (const c of contacts)
+      expect((await sut.api('/api/contacts', { method: 'POST', body: JSON.stringify({ ...c, enterpriseId: 'E0003' }) })).status).toBe(201);
+    // Its hazards changed: the risk engine regrades it.
+    const detail = await waitFor(
+      async () => {
+        const { body } = await sut.api('/api/enterprises/E0003');
+        return body.gradeReasons.includes('fire lane blocked') && body;
+      },
+      5000,
+      'E0003 regraded',
+    );
+    const devices = (await sut.api(`/api/devices?enterpriseId=E0003&limit=1000`)).body.items as { id: string }[];
+
+    const page = await open('e2e-operator-token');
+    const panel = page.locator('[data-testid="enterprise-detail"]');
+    await expect(panel.isVisible()).resolves.toBe(false);
+    await page.locator('#map circle.e[data-e="E0003"]').dispatchEvent('click');
+    await panel.locator('[data-testid="detail-name"]', { hasText: detail.name }).waitFor({ timeout: 5000 });
+    await expect(panel.locator('[data-testid="detail-grade"]').textContent()).resolves.toBe(detail.grade);
+    const fact = (name: string) => panel.locator(`[data-fact="${name}"]`).textContent();
+    await expect(fact('Address')).resolves.toBe(`12 Loom Road ${hostile}`);
+    await expect(fact('Floors')).resolves.toBe('4');
+    await expect(fact('Floor area')).resolves.toBe('2300 m²');
+    await expect(fact('Occupants')).resolves.toBe('85');
+    await expect(fact('Substation')).resolves.toBe(detail.substationId);
+    await expect(panel.locator('[data-testid="detail-hazards"]').textContent()).resolves.toContain('fire lane blocked');
+    await expect(panel.locator('[data-testid="detail-reasons"] li').allTextContents()).resolves.toEqual(detail.gradeReasons);
+    // Indicators by their catalogue names, with units.
+    await expect(panel.locator('[data-indicator="fire_extinguishers"]').textContent()).resolves.toBe('Fire extinguishers on site24 units');
+    await expect(panel.locator('[data-indicator="safety_officer_certified"] td').nth(1).textContent()).resolves.toBe('yes');
+    await expect(panel.locator('[data-indicator="dust_explosion_risk"] td').nth(1).textContent()).resolves.toBe('low');
+    await expect(panel.locator('[data-contact]').count()).resolves.toBe(2);
+    await expect(panel.locator('[data-contact="C-DASH-1"] td').allTextContents()).resolves.toEqual([
+      `Wang Lei ${hostile}`,
+      'responsible person',
+      '+86 571 8800 1234',
+      'wang@e3.test',
+    ]);
+    await expect(panel.locator('[data-contact="C-DASH-2"] td').nth(3).textContent()).resolves.toBe('—');
+    await expect(page.locator('img').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    // Its devices with their presence: none has reported yet.
+    await expect(
+      panel.locator('[data-testid="detail-devices"] tr[data-device]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-device'))),
+    ).resolves.toEqual(devices.map((d) => d.id));
+    await expect(panel.locator(`tr[data-device="${devices[0].id}"]`).textContent()).resolves.toContain('offline');
+
+    // Another enterprise from the incident list replaces it; Close hides the panel.
+    await page.locator('[data-testid="incidents"] [data-open-enterprise="E0005"]').click();
+    await panel.locator('[data-testid="detail-name"]', { hasText: (await sut.api('/api/enterprises/E0005')).body.name }).waitFor();
+    const reported = (await sut.api('/api/devices?enterpriseId=E0005&online=true')).body.items as { id: string }[];
+    expect(reported.length).toBeGreaterThan(0);
+    for (const d of reported) await expect(panel.locator(`tr[data-device="${d.id}"]`).textContent()).resolves.toContain('online');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-enterprise.png'), fullPage: true });
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await panel.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  it('lets an operator take a substation out of service with a reason, and back', async () => {
+    const page = await open('e2e-operator-token');
+    const row = page.locator('[data-testid="stations"] tr[data-station="S8"]');
+    const stored = async () =>
+      (await sut.api<{ id: string; available: boolean; availabilityReason: string | null }[]>('/api/substations')).body.find(
+        (s) => s.id === 'S8',
+      )!;
+
+    // Cancelling the prompt changes nothing.
+    page.once('dialog', (d) => void d.dismiss());
+    await row.getByRole('button', { name: 'Out of service' }).click();
+    await expect(row.getByRole('button', { name: 'Out of service' }).isEnabled()).resolves.toBe(true);
+
+    page.once('dialog', (d) => void d.accept('fire engine in for pump repair'));
+    await row.getByRole('button', { name: 'Out of service' }).click();
+    await row.locator('[data-testid="availability"]', { hasText: 'out of service' }).waitFor({ timeout: 5000 });
+    await expect(row.locator('[data-testid="availability-reason"]').textContent()).resolves.toContain('fire engine in for pump repair');
+    await expect(page.locator('#map [data-station="S8"] rect').getAttribute('class')).resolves.toContain('out');
+    await expect(stored()).resolves.toMatchObject({ available: false, availabilityReason: 'fire engine in for pump repair' });
+    const audit = (await sut.api('/api/audit?entity=substation&entityId=S8')).body.items;
+    expect(audit[0]).toMatchObject({ action: 'substation.availability', actor: { role: 'operator' }, after: { available: false } });
+
+    page.once('dialog', (d) => void d.accept('pump repaired'));
+    await row.getByRole('button', { name: 'Back in service' }).click();
+    await row.locator('[data-testid="availability"]', { hasText: /^(available|busy)$/ }).waitFor({ timeout: 5000 });
+    await expect(stored()).resolves.toMatchObject({ available: true, availabilityReason: 'pump repaired' });
+    await page.close();
+  });
+
+  it('searches devices by id prefix, enterprise, type, status and presence, and opens the enterprise of one found', async () => {
+    const page = await open('e2e-operator-token');
+    const form = page.locator('[data-testid="device-search"]');
+    const shown = () =>
+      page.locator('[data-testid="devices"] tr[data-device]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-device')));
+    const expectShown = async (query: string) => {
+      const { body } = await sut.api(`/api/devices?limit=50&${query}`);
+      const ids = body.items.map((d: { id: string }) => d.id);
+      await waitFor(async () => JSON.stringify(await shown()) === JSON.stringify(ids), 5000, `the devices of ${query}`);
+      await expect(page.locator('[data-testid="device-count"]').textContent()).resolves.toBe(`${ids.length} of ${body.total}`);
+      return body.items as { id: string; type: string; enterpriseId: string }[];
+    };
+    // Unfiltered at first: the first page of the register.
+    await expectShown('');
+    // An id prefix in any case, as typed.
+    await form.getByLabel('device id prefix').fill('e0004-d0');
+    const prefixed = await expectShown('q=e0004-d0');
+    expect(prefixed.length).toBeGreaterThan(0);
+    expect(prefixed.every((d) => d.id.startsWith('E0004-D0'))).toBe(true);
+    await form.getByLabel('device id prefix').fill('');
+    await form.getByLabel('enterprise id').fill('E0005');
+    await form.getByLabel('device type').selectOption('smoke_detector');
+    await form.getByLabel('device status').selectOption('active');
+    const smoke = await expectShown('enterpriseId=E0005&type=smoke_detector&status=active');
+    expect(smoke.length).toBeGreaterThan(0);
+    // Its detector that reported the fire is online, any other is not.
+    await form.getByLabel('presence').selectOption('true');
+    await expectShown('enterpriseId=E0005&type=smoke_detector&status=active&online=true');
+    await form.getByLabel('presence').selectOption('false');
+    await expectShown('enterpriseId=E0005&type=smoke_detector&status=active&online=false');
+    await form.getByLabel('enterprise id').fill('NOBODY');
+    await page.locator('[data-testid="devices"] td.empty', { hasText: 'No device matches.' }).waitFor();
+
+    // One found opens its enterprise.
+    await form.getByLabel('enterprise id').fill('E0004');
+    await form.getByLabel('presence').selectOption('');
+    await form.getByLabel('device type').selectOption('');
+    await expectShown('enterpriseId=E0004&status=active');
+    await page.locator('[data-testid="devices"] tr[data-device] [data-open-enterprise="E0004"]').first().click();
+    await page
+      .locator('[data-testid="enterprise-detail"] [data-testid="detail-name"]', {
+        hasText: (await sut.api('/api/enterprises/E0004')).body.name,
+      })
+      .waitFor({ timeout: 5000 });
+    await page.close();
   });
 
   it('asks for a token instead of showing data without one', async () => {

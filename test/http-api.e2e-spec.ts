@@ -258,8 +258,22 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
     it('for enterprises, substations, devices and readings', async () => {
       const page = await check('get', '/api/enterprises', '/api/enterprises', schemas.enterprisePage);
       expect(page.total).toBe(20);
+      const contact = { id: 'C-E0006', name: 'Duty officer', phone: '+86 571 0006', email: '', role: 'duty' };
+      await sut.api('/api/contacts', { method: 'POST', body: JSON.stringify({ ...contact, enterpriseId: 'E0006' }) });
+      await sut.api('/api/enterprises/E0006', {
+        method: 'PATCH',
+        body: JSON.stringify({ profile: { floors: 2 }, indicators: { fire_extinguishers: 8 } }),
+      });
       const enterprise = await check('get', '/api/enterprises/E0006', '/api/enterprises/{id}', schemas.enterprise);
       expect(enterprise.why.findings.length).toBeGreaterThan(0);
+      expect(enterprise).toMatchObject({
+        address: '',
+        status: 'active',
+        profile: { floors: 2, areaM2: null, occupants: null },
+        indicators: { fire_extinguishers: 8 },
+        contacts: [contact],
+      });
+      await check('get', '/api/devices?enterpriseId=E0006&q=e0006', '/api/devices', schemas.devicePage);
       await check('get', '/api/enterprises/E0006/grades', '/api/enterprises/{id}/grades', schemas.gradeChange, { isArray: true });
       await check('get', '/api/enterprises/E0006/readings?bucket=60', '/api/enterprises/{id}/readings', schemas.enterpriseReadings);
       const each = await check('get', `/api/devices/${detectorId}/readings`, '/api/devices/{id}/readings', schemas.deviceReadings);

@@ -85,6 +85,16 @@ describe.each(STORAGE_BACKENDS)('DeviceListRepository on $name', (backend) => {
     expect(await sut.list({ type: 'gas_detector', enterpriseId: 'nobody', limit: 100, offset: 0 })).toEqual({ total: 0, items: [] });
   });
 
+  it('finds devices by id prefix, whatever the case, with the other filters', async () => {
+    expect(await ids({ idPrefix: 'e-2-d-' })).toEqual(['e-2-d-0', 'e-2-d-1', 'e-2-d-2', 'e-2-d-3']);
+    expect(await ids({ idPrefix: 'E-2-D-1' })).toEqual(['e-2-d-1']);
+    expect(await ids({ idPrefix: 'e-', type: 'hydrant_monitor', status: 'active' })).toEqual(['e-2-d-3']);
+    // A prefix is no pattern: LIKE's wildcards match only themselves.
+    expect(await ids({ idPrefix: 'e_' })).toEqual([]);
+    expect(await ids({ idPrefix: '%' })).toEqual([]);
+    expect((await sut.list({ idPrefix: 'e-1', limit: 2, offset: 0 })).total).toBe(4);
+  });
+
   it('pages by limit and offset or after an id; the total counts every match', async () => {
     const first = await sut.list({ type: 'smoke_detector', limit: 4, offset: 0 });
     expect(first.total).toBe(6);

@@ -2,6 +2,8 @@ import type { DeviceType } from '@app/contracts';
 import type { SqlClient } from './sql-client';
 
 export interface DeviceListQuery {
+  /** Devices whose id starts with this, whatever the case. */
+  idPrefix?: string;
   enterpriseId?: string;
   type?: DeviceType;
   status?: 'active' | 'retired';
@@ -50,6 +52,7 @@ export class DeviceListRepository {
       params.push(value);
       where.push(condition(`$${params.length}`));
     };
+    if (query.idPrefix !== undefined) add((p) => `starts_with(lower(d.id), lower(${p}))`, query.idPrefix);
     if (query.enterpriseId !== undefined) add((p) => `d.enterprise_id = ${p}`, query.enterpriseId);
     if (query.type !== undefined) add((p) => `d.type = ${p}`, query.type);
     if (query.status === 'retired') where.push(`(d.status = 'retired' OR e.status = 'retired')`);

@@ -42,6 +42,23 @@ export interface EnterpriseRow {
   gradeAt: Date | null;
 }
 
+/** An enterprise with its register fields, as its detail shows it. */
+export interface EnterpriseDetailRow extends EnterpriseRow {
+  address: string;
+  status: 'active' | 'retired';
+  profile: { floors: number | null; areaM2: number | null; occupants: number | null };
+  indicators: Record<string, number | boolean | string>;
+}
+
+/** A contact of an enterprise or a substation (contacts are never retired: there is no status). */
+export interface ContactRow {
+  id: string;
+  name: string;
+  phone: string;
+  email: string;
+  role: 'responsible' | 'duty' | 'manager';
+}
+
 export interface DeviceRow {
   id: string;
   enterpriseId: string;

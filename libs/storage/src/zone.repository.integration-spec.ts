@@ -102,6 +102,51 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
     });
   });
 
+  it("gives an enterprise's register fields and its contacts, not a substation's", async () => {
+    const [e7] = (await sut.loadRegister()).enterprises.filter((e) => e.id === 'e-7');
+    const profile = { floors: 3, areaM2: 1250.5, occupants: 40 };
+    await sut.applyRegister(
+      {
+        substations: [],
+        enterprises: [{ ...e7, address: '7 Loom Road', profile, indicators: { fire_extinguishers: 12 } }],
+        devices: [],
+        contacts: [
+          { id: 'c-2', name: 'Wu Fang', phone: '+86 571 0002', email: '', role: 'duty', enterpriseId: 'e-7', substationId: null },
+          {
+            id: 'c-1',
+            name: 'Li <Ming>',
+            phone: '+86 571 0001',
+            email: 'li@e7.test',
+            role: 'responsible',
+            enterpriseId: 'e-7',
+            substationId: null,
+          },
+          { id: 'c-3', name: 'Chief', phone: '', email: '', role: 'manager', enterpriseId: null, substationId: 's-7' },
+        ],
+      },
+      gradeEnterprise,
+      T0,
+    );
+    await expect(sut.getEnterpriseDetail('e-7')).resolves.toEqual({
+      ...(await sut.getEnterprise('e-7')),
+      address: '7 Loom Road',
+      status: 'active',
+      profile,
+      indicators: { fire_extinguishers: 12 },
+    });
+    await expect(sut.getEnterpriseDetail('e-8')).resolves.toMatchObject({
+      address: '',
+      profile: { floors: null, areaM2: null, occupants: null },
+      indicators: {},
+    });
+    await expect(sut.getEnterpriseDetail('missing')).resolves.toBeNull();
+    await expect(sut.contactsOfEnterprise('e-7')).resolves.toEqual([
+      { id: 'c-1', name: 'Li <Ming>', phone: '+86 571 0001', email: 'li@e7.test', role: 'responsible' },
+      { id: 'c-2', name: 'Wu Fang', phone: '+86 571 0002', email: '', role: 'duty' },
+    ]);
+    await expect(sut.contactsOfEnterprise('e-8')).resolves.toEqual([]);
+  });
+
   it('records grades and substation availability', async () => {
     await expect(sut.updateEnterpriseGrade('e-1', 'orange', ['gas 30 %LEL', 'three-in-one'], T0)).resolves.toBe(true);
     await expect(sut.updateEnterpriseGrade('missing', 'red', [], T0)).resolves.toBe(false);

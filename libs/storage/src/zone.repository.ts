@@ -3,7 +3,16 @@ import type { RegisterRows } from '@app/domain';
 import type { GradeFunction } from './grade-changes.repository';
 import type { SqlClient } from './sql-client';
 import { jsonParam, toDate, type Instant } from './sql-values';
-import type { DeviceDetailRow, EnterpriseRow, RegisteredDeviceRow, StoredArea, StoredHazards, SubstationRow } from './zone-rows';
+import type {
+  ContactRow,
+  DeviceDetailRow,
+  EnterpriseDetailRow,
+  EnterpriseRow,
+  RegisteredDeviceRow,
+  StoredArea,
+  StoredHazards,
+  SubstationRow,
+} from './zone-rows';
 import type { ZoneSeedInput } from './zone-seed-input';
 
 const SEED_LOCK_KEY = 7_316_452_002;
@@ -253,6 +262,23 @@ export class ZoneRepository {
   async getEnterprise(id: string): Promise<EnterpriseRow | null> {
     const rows = await this.sql.query<EnterpriseRecord>(`SELECT ${ENTERPRISE_COLUMNS} FROM enterprises WHERE id = $1`, [id]);
     return rows.length > 0 ? toEnterprise(rows[0]) : null;
+  }
+
+  /** The enterprise with its register fields (address, status, profile, indicators) as well as its grade. */
+  async getEnterpriseDetail(id: string): Promise<EnterpriseDetailRow | null> {
+    const rows = await this.sql.query<EnterpriseRecord & Pick<RegisterEnterpriseRecord, 'address' | 'status' | 'profile' | 'indicators'>>(
+      `SELECT ${ENTERPRISE_COLUMNS}, address, status, profile, indicators FROM enterprises WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return { ...toEnterprise(r), address: r.address, status: r.status, profile: r.profile, indicators: r.indicators };
+  }
+
+  async contactsOfEnterprise(enterpriseId: string): Promise<ContactRow[]> {
+    return this.sql.query<ContactRow>('SELECT id, name, phone, email, role FROM contacts WHERE enterprise_id = $1 ORDER BY id', [
+      enterpriseId,
+    ]);
   }
 
   async updateEnterpriseGrade(id: string, grade: Grade, reasons: readonly string[], at: Instant): Promise<boolean> {

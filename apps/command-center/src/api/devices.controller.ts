@@ -16,13 +16,13 @@ export class DevicesController {
 
   @Get('devices')
   @ApiTags('devices')
-  @ApiOperation({ summary: 'Devices of the register in id order, retired ones too, with their presence' })
+  @ApiOperation({ summary: 'Devices of the register in id order, retired ones too, with their presence; q finds them by id prefix' })
   @ApiResult(devicePage, { headers: PAGE_HEADERS })
   @ApiErrors({ 400: 'an invalid filter (an unknown type, say), limit, offset or cursor' })
-  async list(@ZodQuery(deviceListQuery) q: z.output<typeof deviceListQuery>, @Req() req: Request) {
-    const { cursor, ...filter } = q;
-    const { total, items } = await this.devices.list({ ...filter, afterId: cursor?.id });
-    offerNextPage(req, items, q.limit, (d) => ({ id: d.id }));
-    return { total, limit: q.limit, offset: q.offset, items };
+  async list(@ZodQuery(deviceListQuery) query: z.output<typeof deviceListQuery>, @Req() req: Request) {
+    const { cursor, q, ...filter } = query;
+    const { total, items } = await this.devices.list({ ...filter, idPrefix: q, afterId: cursor?.id });
+    offerNextPage(req, items, query.limit, (d) => ({ id: d.id }));
+    return { total, limit: query.limit, offset: query.offset, items };
   }
 }

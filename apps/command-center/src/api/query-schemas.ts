@@ -26,6 +26,7 @@ export const enterpriseListQuery = z.object({
   ...page(z.strictObject({ id: z.string().max(64) })),
 });
 export const deviceListQuery = z.object({
+  q: z.string().min(1).max(64).optional().describe('only devices whose id starts with this, whatever the case'),
   enterpriseId: id('only devices of this enterprise'),
   type: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]).optional(),
   status: z.enum(['active', 'retired']).optional().describe('retired: the device or its enterprise is'),

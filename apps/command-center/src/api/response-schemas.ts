@@ -320,16 +320,32 @@ export const devicePage = named(
   }),
 );
 
+const enterpriseContact = named(
+  'EnterpriseContact',
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string(),
+    email: z.string(),
+    role: z.enum(['responsible', 'duty', 'manager']),
+  }),
+);
+
 export const enterprise = named(
   'Enterprise',
   z.strictObject({
     ...enterpriseFields,
+    address: z.string().describe('empty when the register has none'),
+    status: registerStatus,
     hazards,
+    profile: registerEnterprise.shape.profile,
+    indicators: registerEnterprise.shape.indicators,
     gradeReasons: z.array(z.string()),
     why: z
       .strictObject({ reasons: z.array(z.string()), findings: z.array(alarm).describe('its open alarms'), hazards })
       .describe('why it has its grade'),
     devices: z.array(device),
+    contacts: z.array(enterpriseContact).describe('its contacts in id order (a contact has no status: none is retired)'),
   }),
 );
 

@@ -59,18 +59,24 @@ export class ZoneController {
   @Get('enterprises/:id')
   @ApiTags('enterprises')
   @ApiOperation({
-    summary: 'One enterprise: current grade and why (reasons, open alarms, hazards), its devices with their type and metrics',
+    summary:
+      'One enterprise: its register fields (address, status, hazards, profile, indicators), current grade and why (reasons, open alarms, hazards), its devices with their type and metrics, its contacts',
   })
   @ApiResult(enterprise)
   @ApiErrors({ 404: 'no such enterprise' })
   async enterprise(@Param('id') id: string) {
-    const e = await this.zone.getEnterprise(id);
+    const e = await this.zone.getEnterpriseDetail(id);
     if (!e) throw new NotFoundException(`enterprise ${id} not found`);
-    const [devices, openAlarms] = await Promise.all([this.zone.devicesOfEnterprise(id), this.alarms.openForEnterprise(id)]);
+    const [devices, openAlarms, contacts] = await Promise.all([
+      this.zone.devicesOfEnterprise(id),
+      this.alarms.openForEnterprise(id),
+      this.zone.contactsOfEnterprise(id),
+    ]);
     return {
       ...e,
       why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
       devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type]?.metrics ?? [] })),
+      contacts,
     };
   }
 
