@@ -32,3 +32,6 @@ export * from './notifications/notification-routing';
 export * from './notifications/notification-backoff';
 export * from './notifications/webhook-signature';
 export * from './notifications/incident-notification-event';
+export * from './notifications/notification-address';
+export * from './notifications/notification-message';
+export * from './notifications/gateway-template';

@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { randomUUID } from 'node:crypto';
 import { IncidentEventV2, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
-import { afterFailedAttempt, Clock, notifiableIncidentEvent, NotificationRoute, routeNotifications } from '@app/domain';
+import {
+  addressNotifications,
+  afterFailedAttempt,
+  Clock,
+  notifiableIncidentEvent,
+  NotificationRoute,
+  routeNotifications,
+} from '@app/domain';
 import { counter, histogram } from '@app/observability';
 import { NewNotification, NotificationRow, NotificationsRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -62,15 +69,23 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
   }
 
   async handleIncidents(batch: BusMessage<IncidentEventV2>[]): Promise<void> {
-    const contacts = (await this.zone.loadRegister()).contacts;
+    const register = await this.zone.loadRegister();
+    const contacts = register.contacts;
     const names = this.channels.map((c) => c.name);
     const rows: NewNotification[] = [];
     for (const { value } of batch) {
       const event = notifiableIncidentEvent(value);
       if (!event) continue;
       const payload = { type: event.type, at: new Date(value.at).toISOString(), incident: value.incident };
-      for (const n of routeNotifications(event, contacts, this.routes, names)) {
-        rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload, ...n });
+      const routed = routeNotifications(event, contacts, this.routes, names);
+      // An email or sms row carries its address and the names it is written with, fixed now: every retry is the same message.
+      const named = {
+        enterpriseName: register.enterprises.find((e) => e.id === value.incident.enterpriseId)?.name,
+        substationName: register.substations.find((s) => s.id === value.incident.substationId)?.name,
+      };
+      for (const { to, ...n } of addressNotifications(routed, contacts, this.config.commandCenter)) {
+        const body = to === null ? payload : { ...payload, ...named, to };
+        rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload: body, ...n });
       }
     }
     if ((await this.outbox.enqueue(rows, this.clock.now())) > 0) this.wake();
