@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, DEFAULT_SMS_BODY_TEMPLATE, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults of SPEC.md on an empty environment', () => {
@@ -30,6 +30,46 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://zone.example.cn/' }).notify.publicUrl).toBe('https://zone.example.cn');
   });
 
+  it('configures e-mail given NOTIFY_SMTP_URL and NOTIFY_SMTP_FROM, STARTTLS when offered by default', () => {
+    expect(loadConfig({}).notify.email).toBeUndefined();
+    expect(loadConfig({ NOTIFY_SMTP_URL: 'smtps://u:p@mail.example:465', NOTIFY_SMTP_FROM: 'Zone <z@zone.example>' }).notify).toMatchObject(
+      {
+        email: { url: 'smtps://u:p@mail.example:465', from: 'Zone <z@zone.example>', tls: 'opportunistic' },
+      },
+    );
+    expect(loadConfig({ NOTIFY_EMAIL_COMMAND_CENTER: 'cc@zone.example', NOTIFY_SMS_COMMAND_CENTER: '+86 1' }).notify.commandCenter).toEqual(
+      {
+        email: 'cc@zone.example',
+        phone: '+86 1',
+      },
+    );
+  });
+
+  it('configures the SMS gateway given NOTIFY_SMS_URL: POST of a JSON body by default, headers from a JSON object', () => {
+    expect(loadConfig({}).notify.sms).toBeUndefined();
+    expect(loadConfig({ NOTIFY_SMS_URL: 'https://gw.example/send' }).notify.sms).toEqual({
+      url: 'https://gw.example/send',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      bodyTemplate: DEFAULT_SMS_BODY_TEMPLATE,
+    });
+    const form = loadConfig({
+      NOTIFY_SMS_URL: 'https://gw.example/send',
+      NOTIFY_SMS_METHOD: 'PUT',
+      NOTIFY_SMS_HEADERS: '{"content-type": "application/x-www-form-urlencoded", "Authorization": "Basic eDp5"}',
+      NOTIFY_SMS_BODY_TEMPLATE: 'to={{phone}}&text={{text}}',
+    }).notify.sms;
+    expect(form).toEqual({
+      url: 'https://gw.example/send',
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', Authorization: 'Basic eDp5' },
+      bodyTemplate: 'to={{phone}}&text={{text}}',
+    });
+    expect(
+      loadConfig({ NOTIFY_SMS_URL: 'https://gw.example/call?to={{phone}}', NOTIFY_SMS_METHOD: 'GET' }).notify.sms?.bodyTemplate,
+    ).toBeUndefined();
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ' }).database.url).toBeUndefined();
   });
@@ -47,6 +87,21 @@ describe('loadConfig', () => {
     [{ NOTIFY_WEBHOOK_SECRET: 's' }, 'NOTIFY_WEBHOOK_URL'],
     [{ NOTIFY_MAX_ATTEMPTS: '0' }, 'NOTIFY_MAX_ATTEMPTS'],
     [{ PUBLIC_URL: 'zone.example.cn' }, 'PUBLIC_URL'],
+    [{ NOTIFY_SMTP_URL: 'http://mail.example', NOTIFY_SMTP_FROM: 'z@zone.example' }, 'NOTIFY_SMTP_URL'],
+    [{ NOTIFY_SMTP_URL: 'smtp://mail.example' }, 'NOTIFY_SMTP_FROM'],
+    [{ NOTIFY_SMTP_FROM: 'z@zone.example' }, 'NOTIFY_SMTP_URL'],
+    [{ NOTIFY_SMTP_TLS: 'maybe' }, 'NOTIFY_SMTP_TLS'],
+    [{ NOTIFY_EMAIL_COMMAND_CENTER: 'not-an-address' }, 'NOTIFY_EMAIL_COMMAND_CENTER'],
+    [{ NOTIFY_SMS_URL: 'gateway.example/send' }, 'NOTIFY_SMS_URL'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send?to={{msisdn}}' }, 'NOTIFY_SMS_URL'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_METHOD: 'DELETE' }, 'NOTIFY_SMS_METHOD'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_HEADERS: '{Authorization: x}' }, 'NOTIFY_SMS_HEADERS'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_HEADERS: '["x"]' }, 'NOTIFY_SMS_HEADERS'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_HEADERS: '{"X-Key": 5}' }, 'NOTIFY_SMS_HEADERS'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_HEADERS: '{"bad header": "x"}' }, 'NOTIFY_SMS_HEADERS'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_BODY_TEMPLATE: '{"to": "{{msisdn}}"}' }, 'NOTIFY_SMS_BODY_TEMPLATE'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_BODY_TEMPLATE: '{"to": {{phone}}}' }, 'NOTIFY_SMS_BODY_TEMPLATE'],
+    [{ NOTIFY_SMS_URL: 'https://gw.example/send', NOTIFY_SMS_METHOD: 'GET', NOTIFY_SMS_BODY_TEMPLATE: 'x' }, 'NOTIFY_SMS_BODY_TEMPLATE'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
@@ -143,6 +198,9 @@ describe('loadConfig', () => {
         backoffCapMs: 20,
         timeoutMs: 300,
         publicUrl: 'http://localhost:8080',
+        email: undefined,
+        sms: undefined,
+        commandCenter: { email: undefined, phone: undefined },
       },
     });
   });

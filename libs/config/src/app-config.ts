@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { FloodLimits, TimelinePolicy } from '@app/domain';
+import {
+  escapingForContentType,
+  renderGatewayTemplate,
+  SAMPLE_GATEWAY_VALUES,
+  unknownPlaceholders,
+  type FloodLimits,
+  type TimelinePolicy,
+} from '@app/domain';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -110,6 +117,40 @@ export const appConfigSchema = z.object({
    * local address on PORT (right for one process; in distributed mode set it for the dispatch processes).
    */
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional()),
+  /** E-mail over SMTP: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465` (TLS from the start). */
+  NOTIFY_SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'an smtp:// or smtps:// URL' }).optional()),
+  /** The sender, `Zone <zone@example.org>` or a bare address; required with NOTIFY_SMTP_URL. */
+  NOTIFY_SMTP_FROM: optionalString,
+  /** STARTTLS on smtp://: `opportunistic` (when the server offers it), `required` (refuse to send in clear) or `off`. */
+  NOTIFY_SMTP_TLS: z.enum(['opportunistic', 'required', 'off']).default('opportunistic'),
+  /** The command center's own mailbox; without it the command center gets no e-mail. */
+  NOTIFY_EMAIL_COMMAND_CENTER: optionalString.pipe(z.email({ error: 'an e-mail address' }).optional()),
+  /** An SMS or voice gateway: the URL called per message (placeholders allowed, percent-encoded). */
+  NOTIFY_SMS_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).optional()),
+  NOTIFY_SMS_METHOD: z.enum(['POST', 'PUT', 'GET']).default('POST'),
+  /** A JSON object of header names to string values, e.g. `{"Authorization": "Bearer …"}`. */
+  NOTIFY_SMS_HEADERS: optionalString.pipe(
+    z
+      .string()
+      .transform((s, ctx) => {
+        try {
+          return JSON.parse(s) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'not JSON: a JSON object of header names to strings' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name'), z.string(), {
+          error: 'a JSON object of header names to strings',
+        }),
+      )
+      .optional(),
+  ),
+  /** The body, with `{{phone}}`, `{{text}}`, `{{incidentId}}`, `{{deliveryId}}`, `{{event}}`, `{{grade}}`. */
+  NOTIFY_SMS_BODY_TEMPLATE: optionalString,
+  /** The command center's own phone; without it the command center gets no text. */
+  NOTIFY_SMS_COMMAND_CENTER: optionalString,
 });
 
 export type AppEnv = z.infer<typeof appConfigSchema>;
@@ -204,6 +245,37 @@ export interface NotifyConfig {
   timeoutMs: number;
   /** The base of action links, without a trailing slash. */
   publicUrl: string;
+  email: EmailChannelConfig | undefined;
+  sms: SmsChannelConfig | undefined;
+  /** Where the command center itself is reached on email and sms. */
+  commandCenter: { email?: string; phone?: string };
+}
+
+export interface EmailChannelConfig {
+  url: string;
+  from: string;
+  tls: 'opportunistic' | 'required' | 'off';
+}
+
+export interface SmsChannelConfig {
+  url: string;
+  method: 'POST' | 'PUT' | 'GET';
+  /** Content-Type included (application/json unless set): it decides how the body's values are escaped. */
+  headers: Record<string, string>;
+  /** Absent for GET, which sends no body. */
+  bodyTemplate: string | undefined;
+}
+
+/** A JSON gateway body when none is configured: the phone, the text and the delivery id as the gateway's reference. */
+export const DEFAULT_SMS_BODY_TEMPLATE = '{"to": "{{phone}}", "text": "{{text}}", "reference": "{{deliveryId}}"}';
+
+function smsHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const given = headers ?? {};
+  return Object.keys(given).some((h) => h.toLowerCase() === 'content-type') ? given : { 'Content-Type': 'application/json', ...given };
+}
+
+function contentType(headers: Record<string, string>): string | undefined {
+  return Object.entries(headers).find(([h]) => h.toLowerCase() === 'content-type')?.[1];
 }
 
 /** Configuration in slices, one per consumer; each is injected on its own (see config-slice.ts). */
@@ -285,8 +357,53 @@ function toSlices(env: AppEnv): AppConfig {
       backoffCapMs: env.NOTIFY_BACKOFF_CAP_MS,
       timeoutMs: env.NOTIFY_TIMEOUT_MS,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      email:
+        env.NOTIFY_SMTP_URL && env.NOTIFY_SMTP_FROM
+          ? { url: env.NOTIFY_SMTP_URL, from: env.NOTIFY_SMTP_FROM, tls: env.NOTIFY_SMTP_TLS }
+          : undefined,
+      sms: env.NOTIFY_SMS_URL
+        ? {
+            url: env.NOTIFY_SMS_URL,
+            method: env.NOTIFY_SMS_METHOD,
+            headers: smsHeaders(env.NOTIFY_SMS_HEADERS),
+            bodyTemplate: env.NOTIFY_SMS_METHOD === 'GET' ? undefined : (env.NOTIFY_SMS_BODY_TEMPLATE ?? DEFAULT_SMS_BODY_TEMPLATE),
+          }
+        : undefined,
+      commandCenter: { email: env.NOTIFY_EMAIL_COMMAND_CENTER, phone: env.NOTIFY_SMS_COMMAND_CENTER },
     },
   };
+}
+
+/** A gateway template that could not work is refused at start: unknown placeholders, or a JSON body that is not JSON. */
+function checkSmsTemplates(e: AppEnv, ctx: z.RefinementCtx): void {
+  if (!e.NOTIFY_SMS_URL) return;
+  const badUrl = unknownPlaceholders(e.NOTIFY_SMS_URL);
+  if (badUrl.length > 0) ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMS_URL'], message: `unknown placeholders ${badUrl.join(', ')}` });
+  if (e.NOTIFY_SMS_METHOD === 'GET') {
+    if (e.NOTIFY_SMS_BODY_TEMPLATE) ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMS_BODY_TEMPLATE'], message: 'a GET sends no body' });
+    return;
+  }
+  const template = e.NOTIFY_SMS_BODY_TEMPLATE ?? DEFAULT_SMS_BODY_TEMPLATE;
+  const bad = unknownPlaceholders(template);
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NOTIFY_SMS_BODY_TEMPLATE'],
+      message: `unknown placeholders ${bad.join(', ')} (known: {{phone}}, {{text}}, {{incidentId}}, {{deliveryId}}, {{event}}, {{grade}})`,
+    });
+    return;
+  }
+  const escaping = escapingForContentType(contentType(smsHeaders(e.NOTIFY_SMS_HEADERS)));
+  if (escaping !== 'json') return;
+  try {
+    JSON.parse(renderGatewayTemplate(template, SAMPLE_GATEWAY_VALUES, 'json'));
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NOTIFY_SMS_BODY_TEMPLATE'],
+      message: 'not JSON once filled in (the Content-Type is JSON; put each placeholder inside a JSON string)',
+    });
+  }
 }
 
 /** Validates the flat environment (refusing it naming the bad variable) and maps it into slices. */
@@ -298,6 +415,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_SECRET'], message: 'required with NOTIFY_WEBHOOK_URL' });
       if (e.NOTIFY_WEBHOOK_SECRET && !e.NOTIFY_WEBHOOK_URL)
         ctx.addIssue({ code: 'custom', path: ['NOTIFY_WEBHOOK_URL'], message: 'required with NOTIFY_WEBHOOK_SECRET' });
+      if (e.NOTIFY_SMTP_URL && !e.NOTIFY_SMTP_FROM)
+        ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMTP_FROM'], message: 'required with NOTIFY_SMTP_URL' });
+      if (e.NOTIFY_SMTP_FROM && !e.NOTIFY_SMTP_URL)
+        ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMTP_URL'], message: 'required with NOTIFY_SMTP_FROM' });
+      checkSmsTemplates(e, ctx);
     })
     .safeParse(env);
   if (!result.success) {

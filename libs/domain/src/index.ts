@@ -33,3 +33,6 @@ export * from './notifications/notification-backoff';
 export * from './notifications/webhook-signature';
 export * from './notifications/incident-notification-event';
 export * from './notifications/action-link';
+export * from './notifications/notification-address';
+export * from './notifications/notification-message';
+export * from './notifications/gateway-template';

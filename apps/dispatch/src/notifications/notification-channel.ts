@@ -4,7 +4,7 @@ import type { NotificationRow } from '@app/storage';
 /** How one attempt ended: delivered, or an error to record (the sender decides whether to retry). */
 export type SendOutcome = { ok: true } | { ok: false; error: string };
 
-/** One way of telling people (webhook now; e-mail and SMS gateway plug in the same way). Never throws. */
+/** One way of telling people (webhook, e-mail, SMS gateway). Never throws. */
 export interface NotificationChannel {
   readonly name: NotificationChannelName;
   send(notification: NotificationRow, at: number): Promise<SendOutcome>;

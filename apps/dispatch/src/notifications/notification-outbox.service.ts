@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
 import {
+  addressNotifications,
   afterFailedAttempt,
   Clock,
   LINK_ACTIONS,
@@ -64,24 +65,24 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     private readonly zoneChanges: ZoneChanges,
   ) {}
 
-  /** The register's contacts, read again after every change to them (zone.v1), not for every event. */
-  private contacts: Promise<RegisterRows['contacts']> | null = null;
+  /**
+   * The register (contacts, and the names messages are written with), read again after every change to what it
+   * is used for (zone.v1), not for every event.
+   */
+  private register: Promise<RegisterRows> | null = null;
 
-  private loadContacts(): Promise<RegisterRows['contacts']> {
-    this.contacts ??= this.zone.loadRegister().then(
-      (register) => register.contacts,
-      (e: Error) => {
-        this.contacts = null;
-        throw e;
-      },
-    );
-    return this.contacts;
+  private loadRegister(): Promise<RegisterRows> {
+    this.register ??= this.zone.loadRegister().catch((e: Error) => {
+      this.register = null;
+      throw e;
+    });
+    return this.register;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.channels.length === 0) return;
-    await this.zoneChanges.subscribe('notifications', ['contacts'], () => {
-      this.contacts = null;
+    await this.zoneChanges.subscribe('notifications', ['contacts', 'enterprises', 'substations'], () => {
+      this.register = null;
       return Promise.resolve();
     });
     await this.bus.subscribe<IncidentEventV2>(Topics.incidents, 'notifications', (batch) => this.handleIncidents(batch));
@@ -96,13 +97,20 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
   }
 
   async handleIncidents(batch: BusMessage<IncidentEventV2>[]): Promise<void> {
-    const contacts = await this.loadContacts();
+    const register = await this.loadRegister();
+    const contacts = register.contacts;
     const names = this.channels.map((c) => c.name);
     const rows: NewNotification[] = [];
     for (const { value } of batch) {
       const event = notifiableIncidentEvent(value);
       if (!event) continue;
-      for (const n of routeNotifications(event, contacts, this.routes, names)) {
+      const routed = routeNotifications(event, contacts, this.routes, names);
+      // An email or sms row carries its address and the names it is written with, fixed now: every retry is the same message.
+      const named = {
+        enterpriseName: register.enterprises.find((e) => e.id === value.incident.enterpriseId)?.name,
+        substationName: register.substations.find((s) => s.id === value.incident.substationId)?.name,
+      };
+      for (const { to, ...n } of addressNotifications(routed, contacts, this.config.commandCenter)) {
         const contact = contacts.find((c) => `contact:${c.id}` === n.recipient);
         const payload = {
           type: event.type,
@@ -113,7 +121,8 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
             ? { actions: await this.linksFor(event.incidentId!, contact.id) }
             : {}),
         };
-        rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload, ...n });
+        const body = to === null ? payload : { ...payload, ...named, to };
+        rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload: body, ...n });
       }
     }
     if ((await this.outbox.enqueue(rows, this.clock.now())) > 0) this.wake();

@@ -18,7 +18,7 @@ export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 export const RECIPIENT_KINDS = ['substation-duty', 'backup-duty', 'command-center', 'enterprise-responsible'] as const;
 export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
 
-/** webhook now; email (SMTP) and sms (an HTTP gateway) plug in as further channels. */
+/** A signed webhook, e-mail over SMTP and an SMS/voice gateway over HTTP. */
 export const NOTIFICATION_CHANNELS = ['webhook', 'email', 'sms'] as const;
 export type NotificationChannelName = (typeof NOTIFICATION_CHANNELS)[number];
 

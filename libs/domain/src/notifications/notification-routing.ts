@@ -11,6 +11,9 @@ export interface NotificationContact {
   enterpriseId: string | null;
   substationId: string | null;
   status?: string;
+  /** Where the email and sms channels reach the contact; '' or absent: not on that channel. */
+  email?: string;
+  phone?: string;
 }
 
 /** One thing that happened, with what decides who hears of it. */
