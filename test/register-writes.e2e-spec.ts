@@ -95,8 +95,21 @@ describe('register writes in the all-in-one', () => {
     const contact = { id: C, name: 'Li Wei', role: 'duty', substationId: S };
     expect((await send('POST', '/api/contacts', contact)).status).toBe(201);
     const changed = await send('PATCH', `/api/contacts/${C}`, { phone: '+86 1' });
-    expect(changed).toMatchObject({ status: 200, body: { ...contact, phone: '+86 1', email: '', enterpriseId: null } });
+    expect(changed).toMatchObject({ status: 200, body: { ...contact, phone: '+86 1', email: '', enterpriseId: null, status: 'active' } });
     expect((await audit('contact', C)).map((r) => r.action).sort()).toEqual(['contact.create', 'contact.update']);
+  });
+
+  it('retires a contact: kept in the register and its export as retired, audited', async () => {
+    const retired = await send('PATCH', `/api/contacts/${C}`, { status: 'retired' });
+    expect(retired).toMatchObject({ status: 200, body: { id: C, name: 'Li Wei', status: 'retired' } });
+    const exported = await sut.api<{ contacts: { id: string; status: string }[] }>('/api/zone/export?format=json&kind=contacts');
+    expect(exported.body.contacts.find((c) => c.id === C)).toMatchObject({ status: 'retired' });
+    const updates = (await audit('contact', C)).filter((r) => r.action === 'contact.update');
+    expect(updates.map((r) => [(r.before as { status: string }).status, (r.after as { status: string }).status])).toContainEqual([
+      'active',
+      'retired',
+    ]);
+    expect((await send('PATCH', `/api/contacts/${C}`, { status: 'gone' })).status).toBe(400);
   });
 
   it('retires a device: its messages are refused as retired-device', async () => {

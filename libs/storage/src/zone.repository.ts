@@ -62,6 +62,7 @@ interface ContactRecord {
   role: 'responsible' | 'duty' | 'manager';
   enterprise_id: string | null;
   substation_id: string | null;
+  status: 'active' | 'retired';
 }
 
 const ENTERPRISE_COLUMNS = 'id, name, industry, lat, lon, substation_id, hazards, grade, grade_reasons, grade_at';
@@ -103,7 +104,7 @@ export class ZoneRepository {
       this.sql.query<DeviceRecord & { status: 'active' | 'retired' }>(
         'SELECT id, enterprise_id, type, report_interval_s, status FROM devices ORDER BY id',
       ),
-      this.sql.query<ContactRecord>('SELECT id, name, phone, email, role, enterprise_id, substation_id FROM contacts ORDER BY id'),
+      this.sql.query<ContactRecord>('SELECT id, name, phone, email, role, enterprise_id, substation_id, status FROM contacts ORDER BY id'),
     ]);
     return {
       substations: substations.map((r) => ({
@@ -141,6 +142,7 @@ export class ZoneRepository {
         role: r.role,
         enterpriseId: r.enterprise_id,
         substationId: r.substation_id,
+        status: r.status,
       })),
     };
   }
@@ -215,10 +217,11 @@ export class ZoneRepository {
       const c = changes.contacts;
       if (c.length)
         await tx.query(
-          `INSERT INTO contacts (id, name, phone, email, role, enterprise_id, substation_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+          `INSERT INTO contacts (id, name, phone, email, role, enterprise_id, substation_id, status)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
            ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email,
-             role = excluded.role, enterprise_id = excluded.enterprise_id, substation_id = excluded.substation_id`,
+             role = excluded.role, enterprise_id = excluded.enterprise_id, substation_id = excluded.substation_id,
+             status = excluded.status`,
           [
             c.map((x) => x.id),
             c.map((x) => x.name),
@@ -227,6 +230,7 @@ export class ZoneRepository {
             c.map((x) => x.role),
             c.map((x) => x.enterpriseId),
             c.map((x) => x.substationId),
+            c.map((x) => x.status),
           ],
         );
       return true;

@@ -10,6 +10,7 @@ import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle
 import { zoneRegisterMigration } from './009-zone-register';
 import { substationAvailabilityMigration } from './010-substation-availability';
 import { notificationsMigration } from './011-notifications';
+import { contactStatusMigration } from './012-contact-status';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   zoneRegisterMigration,
   substationAvailabilityMigration,
   notificationsMigration,
+  contactStatusMigration,
 ];
