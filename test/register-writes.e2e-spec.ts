@@ -122,6 +122,23 @@ describe('register writes in the all-in-one', () => {
   });
 
   it.each([
+    ['substations', 'substation', (n: number) => ({ ...substation, id: `${S}-R`, name: `Race ${n}` })],
+    ['enterprises', 'enterprise', (n: number) => ({ ...enterprise, id: `${E}-R`, name: `Race ${n}` })],
+    ['devices', 'device', (n: number) => ({ ...newDevice, id: `${D}-R`, reportIntervalS: 10 + n })],
+    ['contacts', 'contact', (n: number) => ({ id: `${C}-R`, name: `Race ${n}`, role: 'duty', substationId: S })],
+  ] as const)('of simultaneous POSTs of one new %s id, exactly one creates it and the others get 409', async (kind, entity, body) => {
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => send('POST', `/api/${kind}`, body(n))));
+    const won = answers.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(['ALREADY_EXISTS', 'ALREADY_EXISTS', 'ALREADY_EXISTS']);
+    const id = body(1).id;
+    const exported = await sut.api<Record<string, { id: string }[]>>(`/api/zone/export?format=json&kind=${kind}`);
+    expect(exported.body[kind].find((r) => r.id === id)).toEqual(won[0].body);
+    const records = await audit(entity, id);
+    expect(records.map((r) => [r.action, r.after])).toEqual([[`${entity}.create`, won[0].body]]);
+  });
+
+  it.each([
     [
       'a wrong type',
       'POST',
