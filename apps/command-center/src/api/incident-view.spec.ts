@@ -1,6 +1,7 @@
 import type { IncidentSnapshotV1 } from '@app/contracts';
-import { renderIncident } from './incident-view';
-import { incident as incidentSchema } from './response-schemas';
+import type { NotificationRow } from '@app/storage';
+import { renderIncident, renderIncidentDetail } from './incident-view';
+import { incident as incidentSchema, incidentDetail } from './response-schemas';
 
 const T0 = Date.UTC(2026, 4, 6, 7, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,5 +74,54 @@ describe('renderIncident', () => {
     const view = renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 }));
     expect(view).toMatchObject({ status: 'resolved', resolvedAt: iso(T0 + 290_000) });
     expect(incidentSchema.parse(view)).toEqual(view);
+  });
+});
+
+describe('renderIncidentDetail', () => {
+  const row = (over: Partial<NotificationRow>): NotificationRow => ({
+    deliveryId: '7b0c3c8e-5d2a-4f57-9c43-2f9d2b1c0a11',
+    idempotencyKey: 'k',
+    incidentId: 'i-1',
+    eventType: 'incident.opened',
+    channel: 'webhook',
+    recipient: 'command-center',
+    payload: {},
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: new Date(T0),
+    lastError: null,
+    createdAt: new Date(T0),
+    deliveredAt: null,
+    ...over,
+  });
+
+  it('adds the notifications with the SPEC field names, and fits the documented schema', () => {
+    const view = renderIncidentDetail(snapshot(), [
+      row({ status: 'delivered', attempts: 1, deliveredAt: new Date(T0 + 250) }),
+      row({ eventType: 'incident.escalated', recipient: 'contact:C1', status: 'failed', attempts: 10, lastError: 'HTTP 500' }),
+    ]);
+
+    expect(view.notifications).toEqual([
+      {
+        channel: 'webhook',
+        recipient: 'command-center',
+        event: 'incident.opened',
+        status: 'delivered',
+        attempts: 1,
+        lastError: null,
+        deliveredAt: iso(T0 + 250),
+      },
+      {
+        channel: 'webhook',
+        recipient: 'contact:C1',
+        event: 'incident.escalated',
+        status: 'failed',
+        attempts: 10,
+        lastError: 'HTTP 500',
+        deliveredAt: null,
+      },
+    ]);
+    expect({ ...view, notifications: undefined }).toEqual({ ...renderIncident(snapshot()), notifications: undefined });
+    expect(incidentDetail.safeParse(view).success).toBe(true);
   });
 });

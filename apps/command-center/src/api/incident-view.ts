@@ -1,5 +1,6 @@
 import type { IncidentSnapshotV1, IncidentView } from '@app/contracts';
 import { milestoneMet } from '@app/domain';
+import type { NotificationRow } from '@app/storage';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -33,6 +34,36 @@ export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
       at: new Date(e.at).toISOString(),
       dueAt: new Date(e.dueAt).toISOString(),
       backupSubstationId: e.backupSubstationId,
+    })),
+  };
+}
+
+/** One delivery of one of the incident's notifications, as `GET /api/incidents/{id}` shows it. */
+export interface IncidentNotificationView {
+  channel: string;
+  recipient: string;
+  event: string;
+  status: NotificationRow['status'];
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+/** The incident with its notifications (the outbox's rows, oldest first): what one incident's page shows. */
+export function renderIncidentDetail(
+  incident: IncidentSnapshotV1,
+  notifications: readonly NotificationRow[],
+): IncidentView & { notifications: IncidentNotificationView[] } {
+  return {
+    ...renderIncident(incident),
+    notifications: notifications.map((n) => ({
+      channel: n.channel,
+      recipient: n.recipient,
+      event: n.eventType,
+      status: n.status,
+      attempts: n.attempts,
+      lastError: n.lastError,
+      deliveredAt: n.deliveredAt === null ? null : n.deliveredAt.toISOString(),
     })),
   };
 }

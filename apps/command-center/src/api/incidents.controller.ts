@@ -4,14 +4,14 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { IncidentView } from '@app/contracts';
 import { AcknowledgeIncident, incidentSnapshot, RecordArrival, ResolveIncident, SubstationActionCommand } from '@app/incidents';
-import { IncidentRecord, IncidentsRepository } from '@app/storage';
+import { IncidentRecord, IncidentsRepository, NotificationsRepository } from '@app/storage';
 import { Audited, auditChange } from '../audit/audited';
 import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
-import { renderIncident } from './incident-view';
+import { renderIncident, renderIncidentDetail } from './incident-view';
 import { offerNextPage } from './pagination';
 import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
-import { incident } from './response-schemas';
+import { incident, incidentDetail } from './response-schemas';
 
 /** What the three substation actions share: who may, what comes back, and how the timeline refuses. */
 const Action = (action: string, milestone: string, conflicts: string) =>
@@ -43,6 +43,7 @@ export class IncidentsController {
     private readonly acknowledgeIncident: AcknowledgeIncident,
     private readonly recordArrival: RecordArrival,
     private readonly resolveIncident: ResolveIncident,
+    private readonly notifications: NotificationsRepository,
   ) {}
 
   @Get()
@@ -58,11 +59,13 @@ export class IncidentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One incident: due and actual time of each milestone, escalations' })
-  @ApiResult(incident)
+  @ApiOperation({ summary: 'One incident: due and actual time of each milestone, escalations, and its notifications' })
+  @ApiResult(incidentDetail)
   @ApiErrors({ 404: 'no such incident' })
   async get(@Param('id') id: string) {
-    return rendered(id, await this.incidents.find(id));
+    const [found, notifications] = await Promise.all([this.incidents.find(id), this.notifications.listForIncident(id)]);
+    if (!found) throw new NotFoundException(`incident ${id} not found`);
+    return renderIncidentDetail(incidentSnapshot(found), notifications);
   }
 
   @Post(':id/acknowledge')

@@ -226,6 +226,26 @@ export const incident = named(
   }),
 );
 
+const incidentNotification = named(
+  'IncidentNotification',
+  z.strictObject({
+    channel: z.string().meta({ example: 'webhook' }),
+    recipient: z.string().describe('command-center, or contact:<id> of the register').meta({ example: 'contact:C1' }),
+    event: z.string().meta({ example: 'incident.opened' }),
+    status: z.enum(['pending', 'delivered', 'failed']).describe('failed: given up after NOTIFY_MAX_ATTEMPTS'),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    deliveredAt: time.nullable(),
+  }),
+);
+
+export const incidentDetail = named(
+  'IncidentDetail',
+  incident.extend({
+    notifications: z.array(incidentNotification).describe('who was told of it, on which channel, and how the delivery went; oldest first'),
+  }),
+);
+
 const geoPoint = named('GeoPoint', z.strictObject({ lat: z.number(), lon: z.number() }));
 const hazards = named(
   'Hazards',
