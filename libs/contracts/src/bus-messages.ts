@@ -205,3 +205,22 @@ export interface ZoneChangedV1 {
   at: number;
   correlationId: string;
 }
+
+/**
+ * notifications.v1, key = incidentId (deliveryId outside an incident): a notification the sender gave up on after its
+ * last attempt. The command center's live stream forwards it as it is, so a screen learns that someone was not told.
+ */
+export interface NotificationFailedV1 {
+  v: 1;
+  type: 'notification.failed';
+  deliveryId: string;
+  incidentId: string | null;
+  channel: string;
+  /** `command-center` or `contact:<id>`. */
+  recipient: string;
+  /** What the notification was of, e.g. incident.opened. */
+  event: string;
+  attempts: number;
+  lastError: string;
+  at: number;
+}

@@ -7,6 +7,7 @@ export const Topics = {
   incidents: 'incidents.v2',
   deadLetters: 'dead-letters.v1',
   zone: 'zone.v1',
+  notifications: 'notifications.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 

@@ -30,7 +30,7 @@ export class LiveStreamController {
     summary: 'Server-sent events: alarms, grade changes, incidents, milestones, escalations and re-notifications as they happen',
     description:
       'Event types: alarm.raised, alarm.updated, alarm.cleared, grade.changed, incident.opened, incident.graded, incident.milestone, ' +
-      'incident.escalation, incident.renotify, incident.resolved, and a heartbeat every 15 s. Each event has an id; a client reconnecting ' +
+      'incident.escalation, incident.renotify, incident.resolved, notification.failed (a notification given up on after its last attempt), and a heartbeat every 15 s. Each event has an id; a client reconnecting ' +
       'with Last-Event-ID first gets what it missed, in order, from the last 1,000.',
   })
   @ApiHeader({

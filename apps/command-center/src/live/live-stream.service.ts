@@ -1,14 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, Topics } from '@app/contracts';
+import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { renderIncident } from '../api/incident-view';
 
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
 export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
-export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent;
+export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
 
 export interface LiveEnvelope {
   id: number;
@@ -19,7 +19,7 @@ export interface LiveEnvelope {
 /** Events kept for clients that reconnect with the id of the last one they saw. */
 const REPLAY_BUFFER = 1000;
 
-/** Fans the bus's alarm, grade and incident events out to every live-stream client of this process. */
+/** Fans the bus's alarm, grade, incident and notification.failed events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
@@ -40,6 +40,9 @@ export class LiveStreamService implements OnApplicationBootstrap {
       (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident) }))),
       { broadcast: true },
     );
+    await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, group, (batch) => this.forward(batch.map((m) => m.value)), {
+      broadcast: true,
+    });
   }
 
   private forward(events: LiveEvent[]): Promise<void> {

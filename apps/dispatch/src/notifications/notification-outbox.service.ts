@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IncidentEventV2, Topics } from '@app/contracts';
+import { IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
 import { afterFailedAttempt, Clock, notifiableIncidentEvent, NotificationRoute, routeNotifications } from '@app/domain';
 import { counter, histogram } from '@app/observability';
@@ -133,9 +133,31 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
       next.status === 'failed'
         ? { status: 'failed' as const, attempts: next.attempts, error: outcome.error, at: now }
         : { status: 'pending' as const, attempts: next.attempts, error: outcome.error, nextAttemptAt: next.nextAttemptAt };
-    await this.outbox.finishAttempt(n.deliveryId, this.owner, result);
+    const finished = await this.outbox.finishAttempt(n.deliveryId, this.owner, result);
     this.outcomes.inc({ channel: n.channel, outcome: next.status === 'failed' ? 'failed' : 'retry' });
-    if (next.status === 'failed')
+    if (next.status === 'failed') {
       this.logger.warn(`notification ${n.deliveryId} to ${n.recipient} failed after ${next.attempts} attempts: ${outcome.error}`);
+      // Only the sender that recorded the failure announces it (one whose lease ran out left the row to another);
+      // the row is failed whatever becomes of the announcement, which is for the live stream.
+      if (finished) {
+        const failed: NotificationFailedV1 = {
+          v: 1,
+          type: 'notification.failed',
+          deliveryId: n.deliveryId,
+          incidentId: n.incidentId,
+          channel: n.channel,
+          recipient: n.recipient,
+          event: n.eventType,
+          attempts: next.attempts,
+          lastError: outcome.error,
+          at: now,
+        };
+        await this.bus
+          .publish<NotificationFailedV1>(Topics.notifications, [
+            { key: n.incidentId ?? n.deliveryId, value: failed, headers: { correlationId: n.deliveryId } },
+          ])
+          .catch((e: Error) => this.logger.warn(`notification ${n.deliveryId}: notification.failed not announced: ${e.message}`));
+      }
+    }
   }
 }
