@@ -95,8 +95,21 @@ describe('register writes in the all-in-one', () => {
     const contact = { id: C, name: 'Li Wei', role: 'duty', substationId: S };
     expect((await send('POST', '/api/contacts', contact)).status).toBe(201);
     const changed = await send('PATCH', `/api/contacts/${C}`, { phone: '+86 1' });
-    expect(changed).toMatchObject({ status: 200, body: { ...contact, phone: '+86 1', email: '', enterpriseId: null } });
+    expect(changed).toMatchObject({ status: 200, body: { ...contact, phone: '+86 1', email: '', enterpriseId: null, status: 'active' } });
     expect((await audit('contact', C)).map((r) => r.action).sort()).toEqual(['contact.create', 'contact.update']);
+  });
+
+  it('retires a contact: kept in the register and its export as retired, audited', async () => {
+    const retired = await send('PATCH', `/api/contacts/${C}`, { status: 'retired' });
+    expect(retired).toMatchObject({ status: 200, body: { id: C, name: 'Li Wei', status: 'retired' } });
+    const exported = await sut.api<{ contacts: { id: string; status: string }[] }>('/api/zone/export?format=json&kind=contacts');
+    expect(exported.body.contacts.find((c) => c.id === C)).toMatchObject({ status: 'retired' });
+    const updates = (await audit('contact', C)).filter((r) => r.action === 'contact.update');
+    expect(updates.map((r) => [(r.before as { status: string }).status, (r.after as { status: string }).status])).toContainEqual([
+      'active',
+      'retired',
+    ]);
+    expect((await send('PATCH', `/api/contacts/${C}`, { status: 'gone' })).status).toBe(400);
   });
 
   it('retires a device: its messages are refused as retired-device', async () => {
@@ -106,6 +119,23 @@ describe('register writes in the all-in-one', () => {
     await waitFor(async () => (await deadLetters(D, 'retired-device')).length > 0 || undefined, 2000, 'retired-device');
     const update = (await audit('device', D)).find((r) => r.action === 'device.update');
     expect(update).toMatchObject({ before: { status: 'active' }, after: { status: 'retired' } });
+  });
+
+  it.each([
+    ['substations', 'substation', (n: number) => ({ ...substation, id: `${S}-R`, name: `Race ${n}` })],
+    ['enterprises', 'enterprise', (n: number) => ({ ...enterprise, id: `${E}-R`, name: `Race ${n}` })],
+    ['devices', 'device', (n: number) => ({ ...newDevice, id: `${D}-R`, reportIntervalS: 10 + n })],
+    ['contacts', 'contact', (n: number) => ({ id: `${C}-R`, name: `Race ${n}`, role: 'duty', substationId: S })],
+  ] as const)('of simultaneous POSTs of one new %s id, exactly one creates it and the others get 409', async (kind, entity, body) => {
+    const answers = await Promise.all([1, 2, 3, 4].map((n) => send('POST', `/api/${kind}`, body(n))));
+    const won = answers.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).map((a) => a.body.code)).toEqual(['ALREADY_EXISTS', 'ALREADY_EXISTS', 'ALREADY_EXISTS']);
+    const id = body(1).id;
+    const exported = await sut.api<Record<string, { id: string }[]>>(`/api/zone/export?format=json&kind=${kind}`);
+    expect(exported.body[kind].find((r) => r.id === id)).toEqual(won[0].body);
+    const records = await audit(entity, id);
+    expect(records.map((r) => [r.action, r.after])).toEqual([[`${entity}.create`, won[0].body]]);
   });
 
   it.each([

@@ -66,6 +66,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '009-zone-register',
         '010-substation-availability',
         '011-notifications',
+        '012-contact-status',
       ],
       skipped: [],
     });
@@ -162,6 +163,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '009-zone-register',
       '010-substation-availability',
       '011-notifications',
+      '012-contact-status',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

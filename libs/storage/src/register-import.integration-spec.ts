@@ -83,9 +83,9 @@ describe.each(STORAGE_BACKENDS)('importRegister on $name', (backend) => {
       profile: { floors: 3, areaM2: 1200.5, occupants: 40 },
       indicators: { fire_extinguishers: 12, safety_officer_certified: true, dust_explosion_risk: 'low' },
     });
-    expect(stored.contacts.map((c) => [c.id, c.enterpriseId, c.substationId])).toEqual([
-      ['C1', null, 'S1'],
-      ['C2', 'E0', null],
+    expect(stored.contacts.map((c) => [c.id, c.enterpriseId, c.substationId, c.status])).toEqual([
+      ['C1', null, 'S1', 'active'],
+      ['C2', 'E0', null, 'active'],
     ]);
     const graded = await zone.listEnterprises();
     expect(graded.every((e) => e.grade !== null && e.gradeAt?.getTime() === T0)).toBe(true);
@@ -105,6 +105,18 @@ describe.each(STORAGE_BACKENDS)('importRegister on $name', (backend) => {
       updatedIds: { enterprises: ['E1'] },
     });
     await expect(zone.getEnterprise('E1')).resolves.toMatchObject({ name: 'Renamed', gradeAt: new Date(T0) });
+  });
+
+  it('retires a contact, keeps it retired through an import of the export, and refuses a status the column does not allow', async () => {
+    const retire = register(3);
+    const contacts = [{ ...retire.contacts[0], status: 'retired' }];
+    const result = await importRegister(zone, input({ contacts }), { dryRun: false, at: T0 + 3000 });
+    expect(result).toMatchObject({ applied: true, updated: { contacts: 1 }, updatedIds: { contacts: ['C1'] } });
+    const stored = await zone.loadRegister();
+    expect(stored.contacts.map((c) => c.status)).toEqual(['retired', 'active']);
+    const again = await importRegister(zone, input(stored), { dryRun: false, at: T0 + 4000 });
+    expect(again).toMatchObject({ updated: { contacts: 0 }, unchanged: { contacts: 2 } });
+    await expect(db.sql.query(`UPDATE contacts SET status = 'gone' WHERE id = 'C2'`)).rejects.toThrow(/contacts_status_check/);
   });
 
   it('with one bad row applies nothing of the rest', async () => {

@@ -4,6 +4,7 @@ import {
   planRegisterCreate,
   planRegisterPatch,
   type IndicatorCatalogue,
+  RegisterWriteErrorCode,
   type RegisterKind,
   type RegisterWritePlan,
 } from '@app/domain';
@@ -14,7 +15,9 @@ export type RegisterWrite = { kind: RegisterKind; body: unknown } & ({ mode: 'cr
 
 /**
  * One row created or changed through the API, by the path of every import: validated against what is stored,
- * then written by the same upsert; a row the same as stored is not written again.
+ * then written; a row the same as stored is not written again. A creation only inserts: the id may have been
+ * stored since it was read (two POSTs of one id at once), and then it is refused as the plan would have, not
+ * written over.
  */
 export async function writeRegisterRow(
   zone: ZoneRepository,
@@ -27,6 +30,16 @@ export async function writeRegisterRow(
     write.mode === 'create'
       ? planRegisterCreate(write.kind, write.body, stored, catalogue)
       : planRegisterPatch(write.kind, write.id, write.body, stored, catalogue);
-  if (plan.ok && plan.changed) await zone.applyRegister(plan.changes, gradeEnterprise, options.at);
-  return plan;
+  if (!plan.ok || !plan.changed) return plan;
+  if (write.mode === 'update') {
+    await zone.applyRegister(plan.changes, gradeEnterprise, options.at);
+    return plan;
+  }
+  if (await zone.createRegisterRows(plan.changes, gradeEnterprise, options.at)) return plan;
+  return {
+    ok: false,
+    code: RegisterWriteErrorCode.AlreadyExists,
+    message: `${write.kind} ${plan.after.id} already exists; PATCH it to change it`,
+    errors: [],
+  };
 }

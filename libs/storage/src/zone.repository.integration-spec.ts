@@ -111,7 +111,16 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
         enterprises: [{ ...e7, address: '7 Loom Road', profile, indicators: { fire_extinguishers: 12 } }],
         devices: [],
         contacts: [
-          { id: 'c-2', name: 'Wu Fang', phone: '+86 571 0002', email: '', role: 'duty', enterpriseId: 'e-7', substationId: null },
+          {
+            id: 'c-2',
+            name: 'Wu Fang',
+            phone: '+86 571 0002',
+            email: '',
+            role: 'duty',
+            enterpriseId: 'e-7',
+            substationId: null,
+            status: 'active',
+          },
           {
             id: 'c-1',
             name: 'Li <Ming>',
@@ -120,8 +129,9 @@ describe.each(STORAGE_BACKENDS)('ZoneRepository on $name', (backend) => {
             role: 'responsible',
             enterpriseId: 'e-7',
             substationId: null,
+            status: 'active',
           },
-          { id: 'c-3', name: 'Chief', phone: '', email: '', role: 'manager', enterpriseId: null, substationId: 's-7' },
+          { id: 'c-3', name: 'Chief', phone: '', email: '', role: 'manager', enterpriseId: null, substationId: 's-7', status: 'active' },
         ],
       },
       gradeEnterprise,

@@ -1,7 +1,7 @@
 import type { DeviceType, Grade } from '@app/contracts';
-import type { RegisterRows } from '@app/domain';
+import { REGISTER_KINDS, type RegisterRows } from '@app/domain';
 import type { GradeFunction } from './grade-changes.repository';
-import type { SqlClient } from './sql-client';
+import type { SqlClient, SqlExecutor } from './sql-client';
 import { jsonParam, toDate, type Instant } from './sql-values';
 import type {
   ContactRow,
@@ -16,6 +16,9 @@ import type {
 import type { ZoneSeedInput } from './zone-seed-input';
 
 const SEED_LOCK_KEY = 7_316_452_002;
+
+/** Rolls back an insert-only write that found one of its ids stored. */
+class AlreadyStored extends Error {}
 
 interface SubstationRecord {
   id: string;
@@ -71,6 +74,7 @@ interface ContactRecord {
   role: 'responsible' | 'duty' | 'manager';
   enterprise_id: string | null;
   substation_id: string | null;
+  status: 'active' | 'retired';
 }
 
 const ENTERPRISE_COLUMNS = 'id, name, industry, lat, lon, substation_id, hazards, grade, grade_reasons, grade_at';
@@ -112,7 +116,7 @@ export class ZoneRepository {
       this.sql.query<DeviceRecord & { status: 'active' | 'retired' }>(
         'SELECT id, enterprise_id, type, report_interval_s, status FROM devices ORDER BY id',
       ),
-      this.sql.query<ContactRecord>('SELECT id, name, phone, email, role, enterprise_id, substation_id FROM contacts ORDER BY id'),
+      this.sql.query<ContactRecord>('SELECT id, name, phone, email, role, enterprise_id, substation_id, status FROM contacts ORDER BY id'),
     ]);
     return {
       substations: substations.map((r) => ({
@@ -150,6 +154,7 @@ export class ZoneRepository {
         role: r.role,
         enterpriseId: r.enterprise_id,
         substationId: r.substation_id,
+        status: r.status,
       })),
     };
   }
@@ -167,13 +172,46 @@ export class ZoneRepository {
         if (this.sql.kind === 'pg') await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
         if ((await tx.query('SELECT 1 FROM substations LIMIT 1')).length > 0) return false;
       }
-      const s = changes.substations;
-      if (s.length)
+      await this.writeRows(tx, changes, grade, at, 'update');
+      return true;
+    });
+  }
+
+  /**
+   * Writes new rows only (a POST): an id already stored is left as it is and nothing is written, in one transaction,
+   * so of two creations of one id at once exactly one writes and the other answers false, whatever they read before.
+   */
+  async createRegisterRows(changes: RegisterRows, grade: GradeFunction, at: Instant): Promise<boolean> {
+    const rows = REGISTER_KINDS.reduce((n, kind) => n + changes[kind].length, 0);
+    try {
+      return await this.sql.transaction(async (tx) => {
+        if ((await this.writeRows(tx, changes, grade, at, 'nothing')) < rows) throw new AlreadyStored();
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof AlreadyStored) return false;
+      throw e;
+    }
+  }
+
+  /** One multi-row insert per kind, in dependency order; answers how many rows were written. */
+  private async writeRows(
+    tx: SqlExecutor,
+    changes: RegisterRows,
+    grade: GradeFunction,
+    at: Instant,
+    conflict: 'update' | 'nothing',
+  ): Promise<number> {
+    const onConflict = (set: string) => (conflict === 'update' ? `DO UPDATE SET ${set}` : 'DO NOTHING');
+    let written = 0;
+    const s = changes.substations;
+    if (s.length)
+      written += (
         await tx.query(
           `INSERT INTO substations (id, name, lat, lon, area, capacity, status)
            SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::jsonb[], $6::int[], $7::text[])
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, lat = excluded.lat, lon = excluded.lon, area = excluded.area,
-             capacity = excluded.capacity, status = excluded.status`,
+           ON CONFLICT (id) ${onConflict(`name = excluded.name, lat = excluded.lat, lon = excluded.lon, area = excluded.area,
+             capacity = excluded.capacity, status = excluded.status`)} RETURNING id`,
           [
             s.map((x) => x.id),
             s.map((x) => x.name),
@@ -183,18 +221,20 @@ export class ZoneRepository {
             s.map((x) => x.capacity),
             s.map((x) => x.status),
           ],
-        );
-      const e = changes.enterprises;
-      const graded = e.map((x) => grade([], x.hazards));
-      if (e.length)
+        )
+      ).length;
+    const e = changes.enterprises;
+    const graded = e.map((x) => grade([], x.hazards));
+    if (e.length)
+      written += (
         await tx.query(
           `INSERT INTO enterprises (id, name, industry, address, lat, lon, substation_id, status, hazards, profile, indicators,
              grade, grade_reasons, grade_at)
            SELECT *, $14::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[],
              $7::text[], $8::text[], $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::text[], $13::jsonb[])
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, industry = excluded.industry, address = excluded.address,
+           ON CONFLICT (id) ${onConflict(`name = excluded.name, industry = excluded.industry, address = excluded.address,
              lat = excluded.lat, lon = excluded.lon, substation_id = excluded.substation_id, status = excluded.status,
-             hazards = excluded.hazards, profile = excluded.profile, indicators = excluded.indicators`,
+             hazards = excluded.hazards, profile = excluded.profile, indicators = excluded.indicators`)} RETURNING id`,
           [
             e.map((x) => x.id),
             e.map((x) => x.name),
@@ -211,23 +251,28 @@ export class ZoneRepository {
             graded.map((g) => jsonParam(g.reasons)),
             toDate(at),
           ],
-        );
-      const d = changes.devices;
-      if (d.length)
+        )
+      ).length;
+    const d = changes.devices;
+    if (d.length)
+      written += (
         await tx.query(
           `INSERT INTO devices (id, enterprise_id, type, report_interval_s, status)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[])
-           ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, type = excluded.type,
-             report_interval_s = excluded.report_interval_s, status = excluded.status`,
+           ON CONFLICT (id) ${onConflict(`enterprise_id = excluded.enterprise_id, type = excluded.type,
+             report_interval_s = excluded.report_interval_s, status = excluded.status`)} RETURNING id`,
           [d.map((x) => x.id), d.map((x) => x.enterpriseId), d.map((x) => x.type), d.map((x) => x.reportIntervalS), d.map((x) => x.status)],
-        );
-      const c = changes.contacts;
-      if (c.length)
+        )
+      ).length;
+    const c = changes.contacts;
+    if (c.length)
+      written += (
         await tx.query(
-          `INSERT INTO contacts (id, name, phone, email, role, enterprise_id, substation_id)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, email = excluded.email,
-             role = excluded.role, enterprise_id = excluded.enterprise_id, substation_id = excluded.substation_id`,
+          `INSERT INTO contacts (id, name, phone, email, role, enterprise_id, substation_id, status)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           ON CONFLICT (id) ${onConflict(`name = excluded.name, phone = excluded.phone, email = excluded.email,
+             role = excluded.role, enterprise_id = excluded.enterprise_id, substation_id = excluded.substation_id,
+             status = excluded.status`)} RETURNING id`,
           [
             c.map((x) => x.id),
             c.map((x) => x.name),
@@ -236,10 +281,11 @@ export class ZoneRepository {
             c.map((x) => x.role),
             c.map((x) => x.enterpriseId),
             c.map((x) => x.substationId),
+            c.map((x) => x.status),
           ],
-        );
-      return true;
-    });
+        )
+      ).length;
+    return written;
   }
 
   async listSubstations(): Promise<SubstationRow[]> {

@@ -136,6 +136,7 @@ export const registerContact = named(
     role: z.enum(['responsible', 'duty', 'manager']),
     enterpriseId: z.string().nullable(),
     substationId: z.string().nullable(),
+    status: registerStatus.describe('a retired contact is told of nothing'),
   }),
 );
 export const registerExport = named(

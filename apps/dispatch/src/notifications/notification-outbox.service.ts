@@ -151,7 +151,9 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
       at,
     };
     await this.bus
-      .publish<NotificationFailedV1>(Topics.notifications, [{ key: n.deliveryId, value }])
+      .publish<NotificationFailedV1>(Topics.notifications, [
+        { key: n.incidentId ?? n.deliveryId, value, headers: { correlationId: n.deliveryId } },
+      ])
       .catch((e: Error) => this.logger.error(`notification.failed of ${n.deliveryId} not announced: ${e.message}`));
   }
 
@@ -212,11 +214,12 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
       next.status === 'failed'
         ? { status: 'failed' as const, attempts: next.attempts, error: outcome.error, at: now }
         : { status: 'pending' as const, attempts: next.attempts, error: outcome.error, nextAttemptAt: next.nextAttemptAt };
-    await this.outbox.finishAttempt(n.deliveryId, this.owner, result);
+    const finished = await this.outbox.finishAttempt(n.deliveryId, this.owner, result);
     this.outcomes.inc({ channel: n.channel, outcome: next.status === 'failed' ? 'failed' : 'retry' });
     if (next.status === 'failed') {
       this.logger.warn(`notification ${n.deliveryId} to ${n.recipient} failed after ${next.attempts} attempts: ${outcome.error}`);
-      await this.announceFailure(n, next.attempts, outcome.error, now);
+      // Only the sender that recorded the failure announces it (one whose lease ran out left the row to another).
+      if (finished) await this.announceFailure(n, next.attempts, outcome.error, now);
     }
   }
 }

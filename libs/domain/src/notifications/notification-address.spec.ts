@@ -2,9 +2,9 @@ import { addressNotifications } from './notification-address';
 import type { NotificationContact, RoutedNotification } from './notification-routing';
 
 const CONTACTS: NotificationContact[] = [
-  { id: 'duty-s1', role: 'duty', enterpriseId: null, substationId: 'S1', email: 'duty@s1.example', phone: '+86 1' },
-  { id: 'resp-e1', role: 'responsible', enterpriseId: 'E1', substationId: null, email: '', phone: '+86 2' },
-  { id: 'mgr-s1', role: 'manager', enterpriseId: null, substationId: 'S1', email: ' mgr@s1.example ', phone: '  ' },
+  { id: 'duty-s1', role: 'duty', enterpriseId: null, substationId: 'S1', status: 'active', email: 'duty@s1.example', phone: '+86 1' },
+  { id: 'resp-e1', role: 'responsible', enterpriseId: 'E1', substationId: null, status: 'active', email: '', phone: '+86 2' },
+  { id: 'mgr-s1', role: 'manager', enterpriseId: null, substationId: 'S1', status: 'active', email: ' mgr@s1.example ', phone: '  ' },
 ];
 
 const routed = (channel: RoutedNotification['channel'], recipient: string): RoutedNotification => ({

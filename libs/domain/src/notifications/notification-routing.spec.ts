@@ -4,12 +4,14 @@ import { DEFAULT_NOTIFICATION_ROUTES, NotificationRoute, parseNotificationRoutes
 import { COMMAND_CENTER_RECIPIENT, NotifiableEvent, NotificationContact, routeNotifications } from './notification-routing';
 
 const CONTACTS: NotificationContact[] = [
-  { id: 'duty-s1', role: 'duty', enterpriseId: null, substationId: 'S1' },
-  { id: 'mgr-s1', role: 'manager', enterpriseId: null, substationId: 'S1' },
-  { id: 'duty-s2', role: 'duty', enterpriseId: null, substationId: 'S2' },
+  { id: 'duty-s1', role: 'duty', enterpriseId: null, substationId: 'S1', status: 'active' },
+  { id: 'mgr-s1', role: 'manager', enterpriseId: null, substationId: 'S1', status: 'active' },
+  { id: 'duty-s2', role: 'duty', enterpriseId: null, substationId: 'S2', status: 'active' },
   { id: 'retired-s1', role: 'duty', enterpriseId: null, substationId: 'S1', status: 'retired' },
-  { id: 'resp-e1', role: 'responsible', enterpriseId: 'E1', substationId: null },
-  { id: 'resp-e2', role: 'responsible', enterpriseId: 'E2', substationId: null },
+  { id: 'resp-e1', role: 'responsible', enterpriseId: 'E1', substationId: null, status: 'active' },
+  { id: 'resp-e2', role: 'responsible', enterpriseId: 'E2', substationId: null, status: 'active' },
+  { id: 'retired-resp-e1', role: 'responsible', enterpriseId: 'E1', substationId: null, status: 'retired' },
+  { id: 'retired-duty-s2', role: 'duty', enterpriseId: null, substationId: 'S2', status: 'retired' },
 ];
 
 function event(over: Partial<NotifiableEvent> = {}): NotifiableEvent {
@@ -60,6 +62,14 @@ describe('notification routing', () => {
     expect(all).not.toContain('webhook:contact:mgr-s1');
     expect(all).not.toContain('webhook:contact:duty-s2');
     expect(all).not.toContain('webhook:contact:resp-e2');
+  });
+
+  it('tells a retired contact of nothing, whatever route names it', () => {
+    const everyone = parseNotificationRoutes({
+      routes: [{ events: ['incident.escalated'], to: ['substation-duty', 'backup-duty', 'enterprise-responsible'] }],
+    });
+    const all = recipients(event({ type: 'incident.escalated', backupSubstationIds: ['S2'] }), everyone);
+    expect(all).toEqual(['webhook:contact:duty-s1', 'webhook:contact:duty-s2', 'webhook:contact:resp-e1']);
   });
 
   it('keeps a route to its grades, and a graded route never matches an event without a grade', () => {

@@ -10,7 +10,8 @@ export interface NotificationContact {
   role: 'responsible' | 'duty' | 'manager';
   enterpriseId: string | null;
   substationId: string | null;
-  status?: string;
+  /** A retired contact is told of nothing. */
+  status: 'active' | 'retired';
   /** Where the email and sms channels reach the contact; '' or absent: not on that channel. */
   email?: string;
   phone?: string;
@@ -36,7 +37,7 @@ export interface RoutedNotification {
 }
 
 function recipientsOf(kind: RecipientKind, event: NotifiableEvent, contacts: readonly NotificationContact[]): string[] {
-  const live = contacts.filter((c) => c.status === undefined || c.status === 'active');
+  const live = contacts.filter((c) => c.status === 'active');
   const ids = (pick: (c: NotificationContact) => boolean) => live.filter(pick).map((c) => `contact:${c.id}`);
   switch (kind) {
     case 'command-center':

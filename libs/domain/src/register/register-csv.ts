@@ -62,6 +62,7 @@ export const CSV_COLUMNS: Record<RegisterKind, readonly Column[]> = {
     col('role', 'string', true),
     col('enterpriseId', 'nullable-string'),
     col('substationId', 'nullable-string'),
+    col('status', 'string'),
   ],
 };
 

@@ -210,6 +210,23 @@ describe('register CSV', () => {
     ]);
   });
 
+  it('reads a contacts file without a status column (written before contacts had one) as active contacts', () => {
+    const { rows, errors } = parseRegisterCsv('contacts', csv('id,name,role,substationId\nC1,Wang Li,duty,S1\n'), INDICATOR_CATALOGUE);
+    expect(errors).toEqual([]);
+    const sut = planRegisterImport({ contacts: rows }, plan({ substations: [substation] }).changes, INDICATOR_CATALOGUE);
+    expect(sut.errors).toEqual([]);
+    expect(sut.changes.contacts).toEqual([expect.objectContaining({ id: 'C1', status: 'active' })]);
+  });
+
+  it('renders a retired contact with its status, and reads it back unchanged', () => {
+    const register = plan({ substations: [substation], contacts: [{ ...contact, status: 'retired' }] }).changes;
+    const text = renderRegisterCsv('contacts', register, INDICATOR_CATALOGUE);
+    expect(text.split('\n')[0]).toBe('id,name,phone,email,role,enterpriseId,substationId,status');
+    const { rows } = parseRegisterCsv('contacts', csv(text), INDICATOR_CATALOGUE);
+    expect(rows[0].value).toMatchObject({ id: 'C1', status: 'retired' });
+    expect(planRegisterImport({ contacts: rows }, register, INDICATOR_CATALOGUE).unchanged.contacts).toBe(1);
+  });
+
   it('renders what it reads back unchanged', () => {
     const register = plan({
       substations: [substation],

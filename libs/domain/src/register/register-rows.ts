@@ -80,6 +80,7 @@ export const contactRow = z
     role: z.enum(['responsible', 'duty', 'manager']),
     enterpriseId: id.nullable().default(null),
     substationId: id.nullable().default(null),
+    status,
   })
   .strict()
   .refine((c) => (c.enterpriseId === null) !== (c.substationId === null), {

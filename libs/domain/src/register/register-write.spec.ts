@@ -18,6 +18,7 @@ function storedRegister(): RegisterRows {
       { id: 'E1', name: 'Acme', industry: 'textiles', location: { lat: 30.4, lon: 120.4 }, substationId: 'S1', hazards: { tenants: 3 } },
     ],
     devices: [{ id: 'D1', enterpriseId: 'E1', type: 'smoke_detector', reportIntervalS: 30 }],
+    contacts: [{ id: 'C1', name: 'Wang Li', role: 'duty', substationId: 'S1' }],
   });
   const plan = planRegisterImport(input, emptyRegister(), INDICATOR_CATALOGUE);
   expect(plan.errors).toEqual([]);
@@ -124,6 +125,16 @@ describe('planRegisterPatch', () => {
     const same = planRegisterPatch('devices', 'D1', { reportIntervalS: 30 }, stored, INDICATOR_CATALOGUE);
     expect(same).toMatchObject({ ok: true, changed: false });
     expect(same.ok && same.changes.devices).toEqual([]);
+  });
+
+  it('retires a contact, and refuses a contact status that is neither', () => {
+    const sut = planRegisterPatch('contacts', 'C1', { status: 'retired' }, stored, INDICATOR_CATALOGUE);
+    expect(sut).toMatchObject({ ok: true, changed: true, before: { status: 'active' }, after: { id: 'C1', status: 'retired' } });
+    expect(sut.ok && sut.changes.contacts).toEqual([expect.objectContaining({ id: 'C1', name: 'Wang Li', status: 'retired' })]);
+    expect(planRegisterPatch('contacts', 'C1', { status: 'gone' }, stored, INDICATOR_CATALOGUE)).toMatchObject({
+      ok: false,
+      code: RegisterWriteErrorCode.Invalid,
+    });
   });
 
   it.each([

@@ -10,6 +10,7 @@ import { auditAndTokenLifecycleMigration } from './008-audit-and-token-lifecycle
 import { zoneRegisterMigration } from './009-zone-register';
 import { substationAvailabilityMigration } from './010-substation-availability';
 import { notificationsMigration } from './011-notifications';
+import { contactStatusMigration } from './012-contact-status';
 import { actionLinksMigration } from './013-action-links';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,5 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   zoneRegisterMigration,
   substationAvailabilityMigration,
   notificationsMigration,
+  contactStatusMigration,
   actionLinksMigration,
 ];
