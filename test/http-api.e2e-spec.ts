@@ -243,7 +243,7 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', `/api/alarms/${alarmId}`, '/api/alarms/{id}', schemas.alarm);
       const list = await check('get', '/api/incidents?status=open', '/api/incidents', schemas.incident, { isArray: true });
       expect(list.length).toBeGreaterThan(0);
-      await check('get', `/api/incidents/${incidentId}`, '/api/incidents/{id}', schemas.incident);
+      await check('get', `/api/incidents/${incidentId}`, '/api/incidents/{id}', schemas.incidentDetail);
       await check('post', `/api/incidents/${incidentId}/acknowledge`, '/api/incidents/{id}/acknowledge', schemas.incident, { status: 200 });
       await check('post', `/api/incidents/${incidentId}/arrive`, '/api/incidents/{id}/arrive', schemas.incident, { status: 200 });
       const resolved = await check('post', `/api/incidents/${incidentId}/resolve`, '/api/incidents/{id}/resolve', schemas.incident, {

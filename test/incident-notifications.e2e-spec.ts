@@ -134,4 +134,26 @@ describe('incident notifications in the all-in-one', () => {
       at: expect.any(Number),
     });
   });
+
+  it('tells the enterprise’s responsible contact of an opening, and a retired one nothing', async () => {
+    receiver.failing = false;
+    const contact = (id: string) => ({ id, name: id, role: 'responsible', enterpriseId: 'E0003' });
+    for (const id of ['NC-ACTIVE', 'NC-RETIRED'])
+      expect((await sut.api('/api/contacts', { method: 'POST', body: JSON.stringify(contact(id)) })).status).toBe(201);
+    const retired = await sut.api('/api/contacts/NC-RETIRED', { method: 'PATCH', body: JSON.stringify({ status: 'retired' }) });
+    expect(retired.body.status).toBe('retired');
+
+    const incident = await fireAt('E0003');
+    const recipients = await waitFor(
+      async () => {
+        const { body } = await sut.api<IncidentDetail>(`/api/incidents/${incident.id}`);
+        const opened = body.notifications.filter((n) => n.event === 'incident.opened');
+        return opened.some((n) => n.recipient === 'contact:NC-ACTIVE') ? opened.map((n) => n.recipient) : undefined;
+      },
+      5000,
+      'the responsible contact notified',
+    );
+    expect(recipients).toContain('command-center');
+    expect(recipients).not.toContain('contact:NC-RETIRED');
+  });
 });
