@@ -11,6 +11,7 @@ import { zoneRegisterMigration } from './009-zone-register';
 import { substationAvailabilityMigration } from './010-substation-availability';
 import { notificationsMigration } from './011-notifications';
 import { actionLinksMigration } from './013-action-links';
+import { substationLoadsMigration } from './014-substation-loads';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   substationAvailabilityMigration,
   notificationsMigration,
   actionLinksMigration,
+  substationLoadsMigration,
 ];
