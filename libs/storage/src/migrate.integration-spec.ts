@@ -66,6 +66,8 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '009-zone-register',
         '010-substation-availability',
         '011-notifications',
+        '013-action-links',
+        '014-substation-loads',
       ],
       skipped: [],
     });
@@ -162,6 +164,8 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '009-zone-register',
       '010-substation-availability',
       '011-notifications',
+      '013-action-links',
+      '014-substation-loads',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
