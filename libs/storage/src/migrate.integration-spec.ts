@@ -9,8 +9,10 @@ import { createPgDatabase, recordingLogger, tempDataDir } from '@app/testing/sto
 import { TimescaleMaintenance } from './timescale-maintenance';
 
 const TABLES = [
+  'action_link_uses',
   'alarms',
   'api_tokens',
+  'app_secrets',
   'audit_log',
   'contacts',
   'dead_letters',
@@ -26,6 +28,7 @@ const TABLES = [
   'readings',
   'rule_states',
   'schema_migrations',
+  'substation_loads',
   'substations',
 ];
 
