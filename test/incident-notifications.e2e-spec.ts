@@ -96,14 +96,17 @@ describe('incident notifications in the all-in-one', () => {
     const incident = await fireAt('E0001');
     const notifications = await notificationsOf(incident.id, (n) => n.status === 'delivered');
     const opened = notifications.find((n) => n.event === 'incident.opened')!;
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
     expect(opened).toEqual({
+      deliveryId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      createdAt: expect.stringMatching(iso),
       channel: 'webhook',
       recipient: 'command-center',
       event: 'incident.opened',
       status: 'delivered',
       attempts: 1,
       lastError: null,
-      deliveredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      deliveredAt: expect.stringMatching(iso),
     });
     expect(receiver.received).toBeGreaterThan(0);
     expect(stream.ofType('notification.failed')).toEqual([]);

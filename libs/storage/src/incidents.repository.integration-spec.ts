@@ -13,6 +13,7 @@ import { IncidentsRepository, type NewIncident } from './incidents.repository';
 import type { SqlClient } from './sql-client';
 import { secondClient, STORAGE_BACKENDS, type TestDatabase } from '@app/testing/storage-backends';
 import { ZoneRepository } from './zone.repository';
+import { substationLoadsMigration } from './migrations/014-substation-loads';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 const S = 1000;
@@ -51,7 +52,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     db = await backend.open();
     other = await secondClient(db);
     sut = new IncidentsRepository(db.sql);
-    await new ZoneRepository(db.sql).seedIfEmpty(generateZone({ enterprises: 12 }), gradeEnterprise, T0);
+    await new ZoneRepository(db.sql).seedIfEmpty(generateZone({ enterprises: 16 }), gradeEnterprise, T0);
   });
 
   afterAll(async () => {
@@ -343,5 +344,34 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       milestones: state.milestones.map((m) => (m.name === 'acknowledged' ? { ...m, renotifications: 2 } : m)),
     }));
     expect(await renotifications(escalatedAt + 3600 * S)).toEqual([]);
+  });
+
+  it("keeps each substation's load as a counter that matches a count of its open incidents after opens, escalations, reassignments and resolutions", async () => {
+    const counted = async () =>
+      db.sql.query<{ id: string; active: number }>(
+        `SELECT s.id, count(i.id)::int AS active FROM substations s
+         LEFT JOIN incidents i ON i.substation_id = s.id AND i.status <> 'resolved' GROUP BY s.id ORDER BY s.id`,
+      );
+    const kept = async () => (await sut.substationLoads()).map((l) => ({ id: l.id, active: l.activeIncidents }));
+    const ids = ['i-9a', 'i-9b', 'i-9c', 'i-9d'];
+    await Promise.all(
+      ids.map((id, n) => sut.openOrJoin(incident({ id, enterpriseId: `E00${n + 13}`, substationId: n % 2 ? 'S2' : 'S3', at: T0 + n * S }))),
+    );
+    expect(await kept()).toEqual(await counted());
+    await change('i-9a', (a) => escalate(a, 'acknowledged', T0 + 61 * S, 'S4'));
+    await change('i-9b', (b) => ({ ...b, substationId: 'S5' }));
+    await change('i-9c', (c) => resolved(c, T0 + 10 * S, 'S3'));
+    expect(await kept()).toEqual(await counted());
+    // Written by other means than the repository (a seed, a bench, an operator's SQL), and from another connection.
+    await other.query(`UPDATE incidents SET substation_id = 'S1' WHERE id = 'i-9d'`);
+    await other.query(`DELETE FROM incident_milestones WHERE incident_id = 'i-9b'`);
+    await other.query(`DELETE FROM incident_alarms WHERE incident_id = 'i-9b'`);
+    await other.query(`DELETE FROM incidents WHERE id = 'i-9b'`);
+    expect(await kept()).toEqual(await counted());
+    // Applied to a database that already has open incidents, the migration counts them.
+    await db.sql.query(`UPDATE substation_loads SET active = active + 7`);
+    await db.sql.transaction((tx) => substationLoadsMigration.up(tx, { timescale: db.sql.timescale }));
+    expect(await kept()).toEqual(await counted());
+    expect((await kept()).some((l) => l.active > 0)).toBe(true);
   });
 });

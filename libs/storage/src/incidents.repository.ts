@@ -1,5 +1,5 @@
 import { Grade, gradeRank, IncidentStatus, MilestoneName } from '@app/contracts';
-import { MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
+import { GeoPoint, MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
 import { IncidentRecord, RecordedEscalation } from './incident-record';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -83,6 +83,29 @@ interface MilestoneRow {
   renotifications: number;
 }
 
+/** An incident row read under its lock with its children as JSON (times as epoch milliseconds). */
+interface LockedIncidentRow extends IncidentRow {
+  milestones_json: Array<{
+    name: MilestoneName;
+    due_at: number;
+    at: number | null;
+    by: string | null;
+    escalated_at: number | null;
+    renotifications: number;
+  }>;
+  escalations_json: Array<{
+    milestone: MilestoneName;
+    at: number;
+    due_at: number;
+    backup_substation_id: string | null;
+    late_by_ms: number;
+  }>;
+  alarms_json: string[];
+}
+
+/** A timestamptz as epoch milliseconds, exact to the millisecond (null stays null). */
+const epochMs = (column: string) => `round(extract(epoch from ${column}) * 1000)`;
+
 const MILESTONE_ORDER: Record<MilestoneName, number> = { acknowledged: 0, onScene: 1, underControl: 2 };
 
 /**
@@ -157,26 +180,113 @@ export class IncidentsRepository {
   }
 
   /**
-   * Changes an incident's timeline as one transaction: locks the row, hands the current state to `change`,
-   * records the escalation it asks for (when not recorded already) and saves the next state.
+   * Changes an incident's timeline as one transaction of two statements: one reads the incident with its
+   * milestones, escalations and alarms under the row lock and hands the current state to `change`; one
+   * records the escalation it asks for (refused when recorded already: its primary key), saves the next
+   * state and the milestones that changed. The incident given back is built from what was written, not read
+   * again. (The open-incident count of each substation follows in the same transaction: migration 014.)
    */
   async updateTimeline(id: string, change: TimelineChangeFn): Promise<TimelineUpdate> {
     return this.sql.transaction(async (tx): Promise<TimelineUpdate> => {
-      const rows = await tx.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1 FOR UPDATE`, [id]);
+      const rows = await tx.query<LockedIncidentRow>(
+        `SELECT i.*,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('name', m.name, 'due_at', ${epochMs('m.due_at')}, 'at', ${epochMs('m.at')},
+                     'by', m.by, 'escalated_at', ${epochMs('m.escalated_at')}, 'renotifications', m.renotifications)), '[]'::jsonb)
+              FROM incident_milestones m WHERE m.incident_id = i.id) AS milestones_json,
+           (SELECT coalesce(jsonb_agg(jsonb_build_object('milestone', e.milestone, 'at', ${epochMs('e.at')}, 'due_at', ${epochMs('e.due_at')},
+                     'backup_substation_id', e.backup_substation_id, 'late_by_ms', e.late_by_ms) ORDER BY e.at), '[]'::jsonb)
+              FROM incident_escalations e WHERE e.incident_id = i.id) AS escalations_json,
+           (SELECT coalesce(jsonb_agg(a.alarm_id ORDER BY a.alarm_id), '[]'::jsonb) FROM incident_alarms a WHERE a.incident_id = i.id) AS alarms_json
+         FROM incidents i WHERE i.id = $1 FOR UPDATE OF i`,
+        [id],
+      );
       if (rows.length === 0) return { outcome: 'missing' };
-      const milestones = await tx.query<MilestoneRow>(`SELECT * FROM incident_milestones WHERE incident_id = $1`, [id]);
-      const next = change(toState(rows[0], milestones));
+      const row = rows[0];
+      const milestones = row.milestones_json.map((m): MilestoneRow => ({
+        incident_id: id,
+        name: m.name,
+        due_at: new Date(Number(m.due_at)),
+        at: m.at === null ? null : new Date(Number(m.at)),
+        met: null,
+        by: m.by,
+        escalated_at: m.escalated_at === null ? null : new Date(Number(m.escalated_at)),
+        renotifications: Number(m.renotifications),
+      }));
+      const current = toState(row, milestones);
+      const next = change(current);
       if (next === null) return { outcome: 'unchanged' };
-      if (next.escalation && !(await this.recordEscalation(tx, id, next.escalation))) return { outcome: 'unchanged' };
-      await this.save(tx, id, next.state);
-      const [incident] = await this.records(tx, `WHERE id = $1`, [id], false);
+      const escalations: RecordedEscalation[] = row.escalations_json.map((e) => ({
+        milestone: e.milestone,
+        at: Number(e.at),
+        dueAt: Number(e.due_at),
+        backupSubstationId: e.backup_substation_id,
+        lateByMs: Number(e.late_by_ms),
+      }));
+      const escalation = next.escalation ? { ...next.escalation, lateByMs: Math.round(next.escalation.lateByMs) } : null;
+      // Escalations are recorded only here, under this lock: one already recorded is seen, not re-inserted.
+      if (escalation && escalations.some((e) => e.milestone === escalation.milestone)) return { outcome: 'unchanged' };
+      if (!(await this.save(tx, id, current, next.state, escalation))) return { outcome: 'unchanged' };
+      const timeline = stored(next.state);
+      const incident: IncidentRecord = {
+        id: row.id,
+        enterpriseId: row.enterprise_id,
+        grade: row.grade,
+        assignmentReason: row.assignment_reason,
+        correlationId: row.correlation_id,
+        alarmIds: row.alarms_json,
+        timeline,
+        escalations: escalation ? [...escalations, escalation].sort((a, b) => a.at - b.at) : escalations,
+      };
       return { outcome: 'changed', incident };
     });
   }
 
-  private async save(tx: SqlExecutor, id: string, state: TimelineState): Promise<void> {
-    await tx.query(
-      `UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6 WHERE id = $1`,
+  /** One statement: the escalation (when there is one, and only if not recorded), the incident, and its changed milestones. */
+  private async save(
+    tx: SqlExecutor,
+    id: string,
+    current: TimelineState,
+    state: TimelineState,
+    e: RecordedEscalation | null,
+  ): Promise<boolean> {
+    const changed = state.milestones
+      .filter((m) => {
+        const was = current.milestones.find((c) => c.name === m.name);
+        return (
+          !was ||
+          was.at !== m.at ||
+          was.by !== m.by ||
+          was.escalatedAt !== m.escalatedAt ||
+          (was.renotifications ?? 0) !== (m.renotifications ?? 0)
+        );
+      })
+      .map((m) => ({
+        name: m.name,
+        at: m.at,
+        by: m.by,
+        met: m.at === null ? null : m.at <= m.dueAt,
+        escalated_at: m.escalatedAt,
+        renotifications: m.renotifications ?? 0,
+      }));
+    const [result] = await tx.query<{ saved: number }>(
+      `WITH esc AS (
+         INSERT INTO incident_escalations (incident_id, milestone, at, due_at, backup_substation_id, late_by_ms)
+         SELECT $1::text, $7::text, $8::timestamptz, $9::timestamptz, $10::text, $11::int WHERE $7::text IS NOT NULL
+         ON CONFLICT DO NOTHING RETURNING incident_id
+       ), inc AS (
+         UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6
+         WHERE id = $1 AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM esc)) RETURNING id
+       ), ms AS (
+         UPDATE incident_milestones m SET
+           at = CASE WHEN u.at IS NULL THEN NULL ELSE 'epoch'::timestamptz + u.at * interval '1 millisecond' END,
+           by = u.by, met = u.met,
+           escalated_at = CASE WHEN u.escalated_at IS NULL THEN NULL ELSE 'epoch'::timestamptz + u.escalated_at * interval '1 millisecond' END,
+           renotifications = u.renotifications
+         FROM jsonb_to_recordset($12::jsonb) AS u(name text, at float8, by text, met boolean, escalated_at float8, renotifications int)
+         WHERE m.incident_id = $1 AND m.name = u.name AND EXISTS (SELECT 1 FROM inc)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inc)::int AS saved`,
       [
         id,
         state.status,
@@ -184,32 +294,26 @@ export class IncidentsRepository {
         JSON.stringify(state.backupSubstationIds),
         state.resolvedAt === null ? null : new Date(state.resolvedAt),
         state.substationId,
+        e?.milestone ?? null,
+        e ? new Date(e.at) : null,
+        e ? new Date(e.dueAt) : null,
+        e?.backupSubstationId ?? null,
+        e?.lateByMs ?? null,
+        JSON.stringify(changed),
       ],
     );
-    for (const m of state.milestones) {
-      await tx.query(
-        `UPDATE incident_milestones SET at = $3, by = $4, met = $5, escalated_at = $6, renotifications = $7 WHERE incident_id = $1 AND name = $2`,
-        [
-          id,
-          m.name,
-          m.at === null ? null : new Date(m.at),
-          m.by,
-          m.at === null ? null : m.at <= m.dueAt,
-          m.escalatedAt === null ? null : new Date(m.escalatedAt),
-          m.renotifications ?? 0,
-        ],
-      );
-    }
+    return Number(result.saved) > 0;
   }
 
-  /** Records an escalation once (its primary key); false when it was already recorded. */
-  private async recordEscalation(tx: SqlExecutor, incidentId: string, e: RecordedEscalation): Promise<boolean> {
-    const rows = await tx.query(
-      `INSERT INTO incident_escalations (incident_id, milestone, at, due_at, backup_substation_id, late_by_ms)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING incident_id`,
-      [incidentId, e.milestone, new Date(e.at), new Date(e.dueAt), e.backupSubstationId, Math.round(e.lateByMs)],
+  /** Where an open incident's enterprise is (to choose a backup near it); null when resolved or unknown. One read. */
+  async openIncidentLocation(id: string): Promise<{ location: GeoPoint | null } | null> {
+    const rows = await this.sql.query<{ lat: number | null; lon: number | null }>(
+      `SELECT e.lat, e.lon FROM incidents i LEFT JOIN enterprises e ON e.id = i.enterprise_id WHERE i.id = $1 AND i.status <> 'resolved'`,
+      [id],
     );
-    return rows.length > 0;
+    if (rows.length === 0) return null;
+    const { lat, lon } = rows[0];
+    return { location: lat === null || lon === null ? null : { lat: Number(lat), lon: Number(lon) } };
   }
 
   /**
@@ -245,11 +349,11 @@ export class IncidentsRepository {
     return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
   }
 
+  /** Open incidents per substation, from the counter the database keeps on every incident change (migration 014): no scan. */
   async substationLoads(): Promise<SubstationLoad[]> {
     const rows = await this.sql.query<{ id: string; active: number }>(
-      `SELECT s.id, count(i.id)::int AS active FROM substations s
-       LEFT JOIN incidents i ON i.substation_id = s.id AND i.status <> 'resolved'
-       GROUP BY s.id ORDER BY s.id`,
+      `SELECT s.id, coalesce(l.active, 0) AS active FROM substations s
+       LEFT JOIN substation_loads l ON l.substation_id = s.id ORDER BY s.id`,
     );
     return rows.map((r) => ({ id: r.id, activeIncidents: Number(r.active) }));
   }
@@ -340,6 +444,29 @@ export class IncidentsRepository {
     );
     return linked.length > 0 && gradeRank(linked[0].grade) >= gradeRank(input.grade) ? linked[0].id : null;
   }
+}
+
+/** A timeline as the database gives it back: the stored fields only, milestones in order. */
+function stored(state: TimelineState): TimelineState {
+  return {
+    dispatchedAt: state.dispatchedAt,
+    policy: state.policy,
+    status: state.status,
+    substationId: state.substationId,
+    backupSubstationIds: [...state.backupSubstationIds],
+    level: state.level,
+    milestones: [...state.milestones]
+      .sort((a, b) => MILESTONE_ORDER[a.name] - MILESTONE_ORDER[b.name])
+      .map((m) => ({
+        name: m.name,
+        dueAt: m.dueAt,
+        at: m.at,
+        by: m.by,
+        escalatedAt: m.escalatedAt,
+        renotifications: m.renotifications ?? 0,
+      })),
+    resolvedAt: state.resolvedAt,
+  };
 }
 
 function toState(row: IncidentRow, milestones: MilestoneRow[]): TimelineState {

@@ -9,8 +9,10 @@ import { createPgDatabase, recordingLogger, tempDataDir } from '@app/testing/sto
 import { TimescaleMaintenance } from './timescale-maintenance';
 
 const TABLES = [
+  'action_link_uses',
   'alarms',
   'api_tokens',
+  'app_secrets',
   'audit_log',
   'contacts',
   'dead_letters',
@@ -26,6 +28,7 @@ const TABLES = [
   'readings',
   'rule_states',
   'schema_migrations',
+  'substation_loads',
   'substations',
 ];
 
@@ -67,6 +70,8 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '010-substation-availability',
         '011-notifications',
         '012-contact-status',
+        '013-action-links',
+        '014-substation-loads',
       ],
       skipped: [],
     });
@@ -164,6 +169,8 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '010-substation-availability',
       '011-notifications',
       '012-contact-status',
+      '013-action-links',
+      '014-substation-loads',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -12,6 +12,7 @@ import { substationAvailabilityMigration } from './010-substation-availability';
 import { notificationsMigration } from './011-notifications';
 import { contactStatusMigration } from './012-contact-status';
 import { actionLinksMigration } from './013-action-links';
+import { substationLoadsMigration } from './014-substation-loads';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationsMigration,
   contactStatusMigration,
   actionLinksMigration,
+  substationLoadsMigration,
 ];

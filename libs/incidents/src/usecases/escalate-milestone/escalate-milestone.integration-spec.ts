@@ -25,6 +25,26 @@ class RecordingBus implements Bus {
   async close(): Promise<void> {}
 }
 
+/** The statements a client is sent (each transaction adds its BEGIN and COMMIT), to hold one escalation to its budget. */
+function counting(sql: SqlClient): { client: SqlClient; statements: string[] } {
+  const statements: string[] = [];
+  const client: SqlClient = {
+    ...sql,
+    kind: sql.kind,
+    timescale: sql.timescale,
+    query: (text, params) => (statements.push(text), sql.query(text, params)),
+    transaction: (fn) => {
+      statements.push('BEGIN');
+      return sql.transaction(async (tx) => {
+        const result = await fn({ query: (text, params) => (statements.push(text), tx.query(text, params)) });
+        statements.push('COMMIT');
+        return result;
+      });
+    },
+  };
+  return { client, statements };
+}
+
 /** One dispatch process: its own connection pool, repositories, clock and bus. */
 function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): EscalateMilestone {
   const incidents = new IncidentsRepository(sql);
@@ -33,7 +53,6 @@ function dispatcher(sql: SqlClient, clock: ManualClock, bus: RecordingBus): Esca
   return new EscalateMilestone(
     clock,
     incidents,
-    zone,
     new SubstationSnapshots(zone, incidents, clock, new ZoneChanges(bus)),
     timeline,
     new IncidentChangeMetrics(),
@@ -101,6 +120,35 @@ describe('two dispatch processes racing for the same deadlines (PostgreSQL)', ()
     const levels = await a.query<{ level: number }>(`SELECT DISTINCT level FROM incidents WHERE id = ANY($1::text[])`, [ids]);
     expect(levels).toEqual([{ level: 2 }]);
     expect(events.every((e) => e.lateByMs === 1000 && e.backupSubstationId !== 'S1' && e.backupSubstationId !== null)).toBe(true);
+  });
+
+  it('escalates in five statements: where the incident is, then one transaction of a locked read and one write', async () => {
+    await new IncidentsRepository(a).openOrJoin({
+      id: 'budget',
+      enterpriseId: 'E0024',
+      grade: 'red',
+      assignmentReason: 'home-area',
+      openedByKey: 'budget',
+      alarmId: 'alarm-budget',
+      correlationId: 'c-budget',
+      timeline: openTimeline(T0, DEFAULT_TIMELINE_POLICY, 'S4'),
+    });
+    const { client, statements } = counting(a);
+    const clock = new ManualClock(T0 + 61_000);
+    const sut = dispatcher(client, clock, new RecordingBus());
+    // The substations and their loads are read once for a burst of choices; a burst is what is budgeted.
+    await sut.execute({ incidentId: 'missing', milestone: 'acknowledged' });
+    statements.length = 0;
+
+    const escalated = await sut.execute({ incidentId: 'budget', milestone: 'acknowledged' });
+
+    expect(escalated).not.toBeNull();
+    expect(statements.map((s) => s.trim().split(/\s+/)[0].toUpperCase())).toEqual(['SELECT', 'BEGIN', 'SELECT', 'WITH', 'COMMIT']);
+    expect(escalated!.incident).toEqual(await new IncidentsRepository(a).find('budget'));
+
+    statements.length = 0;
+    expect(await sut.execute({ incidentId: 'budget', milestone: 'acknowledged' })).toBeNull();
+    expect(statements.length).toBeLessThanOrEqual(4);
   });
 
   it('does nothing for a milestone not yet due or already reached', async () => {

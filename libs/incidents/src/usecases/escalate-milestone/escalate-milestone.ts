@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MilestoneName } from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { chooseBackup, Clock, dueEscalations, escalate, GeoPoint, SubstationSnapshot } from '@app/domain';
-import { IncidentRecord, IncidentsRepository, TimelineChangeFn, ZoneRepository } from '@app/storage';
+import { IncidentRecord, IncidentsRepository, TimelineChangeFn } from '@app/storage';
 import { IncidentChangeMetrics } from '../../incident-change-metrics';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
 import { SubstationSnapshots } from '../../substation-snapshots';
@@ -30,7 +30,6 @@ export class EscalateMilestone {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly incidents: IncidentsRepository,
-    private readonly zone: ZoneRepository,
     private readonly snapshots: SubstationSnapshots,
     private readonly timeline: IncidentTimelineUpdate,
     private readonly metrics: IncidentChangeMetrics,
@@ -39,11 +38,10 @@ export class EscalateMilestone {
   async execute({ incidentId, milestone }: EscalateMilestoneCommand): Promise<MilestoneEscalated | null> {
     const now = this.clock.now();
     // What choosing a backup needs is read first, so the change under the lock stays a pure function.
-    const found = await this.incidents.find(incidentId);
-    if (!found || found.timeline.status === 'resolved') return null;
-    const enterprise = await this.zone.getEnterprise(found.enterpriseId);
-    const stations = await this.snapshots.current();
-    const change = escalation(milestone, now, enterprise?.location ?? null, stations);
+    // One read for where it is, the substations' loads (a counter, shared across a burst), then one transaction.
+    const [open, stations] = await Promise.all([this.incidents.openIncidentLocation(incidentId), this.snapshots.current()]);
+    if (!open) return null;
+    const change = escalation(milestone, now, open.location, stations);
     const update = await this.timeline.apply(incidentId, now, change, {
       stored: (incident) => {
         const { backupSubstationId, lateByMs } = recordedEscalation(incident, milestone);
