@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MqttClient } from 'mqtt';
 import { Browser, chromium, Page } from 'playwright-core';
 import { IncidentView } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { waitFor, WebhookReceiver } from '@app/testing';
 import { AllInOneHarness } from '@app/testing/all-in-one.harness';
 import { AllInOneModule } from '@app/all-in-one';
 
@@ -296,6 +296,68 @@ describe('dashboard in headless Chromium', () => {
     await page.locator('#login').waitFor({ state: 'visible' });
     await expect(page.locator('[data-testid="status"]').textContent()).resolves.toContain('sign in');
     await expect(page.locator('tr[data-incident]').count()).resolves.toBe(0);
+    await page.close();
+  });
+});
+
+/** An incident's notifications on the page, and a notification given up on announced as it happens. */
+describe('dashboard: who was told of an incident', () => {
+  const receiver = new WebhookReceiver('dashboard-webhook-secret');
+  let sut: AllInOneHarness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await receiver.start();
+    receiver.mode = 'fail';
+    sut = new AllInOneHarness(AllInOneModule, {
+      NOTIFY_WEBHOOK_URL: receiver.url,
+      NOTIFY_WEBHOOK_SECRET: 'dashboard-webhook-secret',
+      NOTIFY_MAX_ATTEMPTS: '2',
+      NOTIFY_BACKOFF_BASE_MS: '1500',
+      NOTIFY_BACKOFF_CAP_MS: '1500',
+    });
+    await sut.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await sut?.dispose();
+    await receiver.stop();
+  });
+
+  it("lists an incident's notifications with their status and attempts, and shows notification.failed when one is given up", async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.goto(`${sut.baseUrl}/?token=e2e-operator-token`);
+    await page.locator('[data-testid="status"]', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+
+    const { body } = await sut.api(`/api/enterprises/E0008`);
+    const detector = body.devices.find((d: { type: string }) => d.type === 'smoke_detector');
+    const device = await sut.device();
+    await device.publishAsync(
+      `sites/E0008/devices/${detector.id}/telemetry`,
+      JSON.stringify({ ts: Date.now(), readings: { smoke: true } }),
+      {
+        qos: 1,
+      },
+    );
+    await device.endAsync();
+    const incident = await waitFor(
+      async () => (await sut.api<IncidentView[]>('/api/incidents?status=open&enterpriseId=E0008')).body[0],
+      5000,
+      'the incident',
+    );
+
+    await page.locator(`tr[data-incident="${incident.id}"] [data-open-incident]`).click();
+    const panel = page.locator('[data-testid="incident-detail"]');
+    const opened = panel.locator('[data-testid="notifications"] tr', { hasText: 'incident.opened' });
+    await opened.waitFor({ timeout: 5000 });
+    await expect(opened.textContent()).resolves.toContain('command-center');
+    // The second attempt fails too: the row turns failed by itself, and the page says so.
+    await opened.locator('[data-testid="notification-status"]', { hasText: 'failed' }).waitFor({ timeout: 10_000 });
+    await expect(opened.textContent()).resolves.toContain('HTTP 500');
+    await page.locator('[data-testid="events"] li', { hasText: 'notification.failed' }).first().waitFor({ timeout: 5000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-notifications.png'), fullPage: true });
     await page.close();
   });
 });
