@@ -1,75 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
-import { freePort, waitFor } from '@app/testing';
+import { EmbeddedProcess, waitFor } from '@app/testing';
 
-const ROOT = join(__dirname, '..');
 const TOKEN = 'restart-operator-token';
-
-/** `npm start`'s process (all-in-one, embedded broker, PGlite) as a child that the test can SIGKILL. */
-class EmbeddedProcess {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'zone-kill-'));
-  private child: ChildProcess | null = null;
-  private exited: Promise<unknown> = Promise.resolve();
-  httpPort = 0;
-  mqttPort = 0;
-
-  async start(): Promise<number> {
-    this.httpPort ||= await freePort();
-    this.mqttPort ||= await freePort();
-    const logDir = join(ROOT, 'test-artifacts', 'embedded-restart');
-    mkdirSync(logDir, { recursive: true });
-    const startedAt = Date.now();
-    this.child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'all-in-one', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        PORT: String(this.httpPort),
-        MQTT_PORT: String(this.mqttPort),
-        MQTT_HOST: '127.0.0.1',
-        MQTT_DEVICE_AUTH: 'off',
-        DATA_DIR: this.dataDir,
-        OPERATOR_TOKEN: TOKEN,
-        SEED_ENTERPRISES: '20',
-        LOG_LEVEL: 'info',
-        DEADLINE_POLL_MS: '200',
-        TIMELINE_SECONDS: '5,60,120',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log = createWriteStream(join(logDir, 'all-in-one.log'), { flags: 'a' });
-    this.child.stdout!.pipe(log);
-    this.child.stderr!.pipe(log);
-    this.exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${this.httpPort}/health`).catch(() => null))?.status === 200,
-      60_000,
-      'the all-in-one process to become healthy',
-    );
-    return Date.now() - startedAt;
-  }
-
-  async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
-  }
-
-  async api<T = any>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`http://127.0.0.1:${this.httpPort}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
 
 /**
  * The one-machine install killed with SIGKILL mid-stream and started again on
@@ -79,7 +12,7 @@ class EmbeddedProcess {
  * and the same alarm delivered again opens no second incident.
  */
 describe('the embedded system killed with SIGKILL and restarted', () => {
-  const sut = new EmbeddedProcess();
+  const sut = new EmbeddedProcess('embedded-restart', TOKEN, { SEED_ENTERPRISES: '20', TIMELINE_SECONDS: '5,60,120' });
   let device: MqttClient;
 
   beforeAll(async () => {

@@ -1,77 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { IncidentView } from '@app/contracts';
-import { freePort, waitFor, WebhookReceiver } from '@app/testing';
+import { EmbeddedProcess, waitFor, WebhookReceiver } from '@app/testing';
 
-const ROOT = join(__dirname, '..');
-const SAMPLE = join(ROOT, 'deploy', 'zone-sample');
+const SAMPLE = join(__dirname, '..', 'deploy', 'zone-sample');
 const TOKEN = 'notifications-operator-token';
 const SECRET = 'notifications-e2e-webhook-secret';
-
-/** `npm start`'s process on the hand-written sample register, its one webhook pointed at the test's receiver. */
-class EmbeddedProcess {
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'zone-notify-'));
-  private child: ChildProcess | null = null;
-  private exited: Promise<unknown> = Promise.resolve();
-  httpPort = 0;
-  mqttPort = 0;
-
-  constructor(private readonly env: Record<string, string>) {}
-
-  async start(): Promise<void> {
-    this.httpPort ||= await freePort();
-    this.mqttPort ||= await freePort();
-    const logDir = join(ROOT, 'test-artifacts', 'notifications');
-    mkdirSync(logDir, { recursive: true });
-    this.child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'all-in-one', 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        PORT: String(this.httpPort),
-        MQTT_PORT: String(this.mqttPort),
-        MQTT_HOST: '127.0.0.1',
-        MQTT_DEVICE_AUTH: 'off',
-        DATA_DIR: this.dataDir,
-        OPERATOR_TOKEN: TOKEN,
-        ZONE_FILE: SAMPLE,
-        LOG_LEVEL: 'info',
-        DEADLINE_POLL_MS: '200',
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const log = createWriteStream(join(logDir, 'all-in-one.log'), { flags: 'a' });
-    this.child.stdout!.pipe(log);
-    this.child.stderr!.pipe(log);
-    this.exited = new Promise((resolve) => this.child!.once('exit', resolve));
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${this.httpPort}/health`).catch(() => null))?.status === 200,
-      60_000,
-      'the all-in-one process to become healthy',
-    );
-  }
-
-  async kill(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
-  }
-
-  async api<T = any>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await fetch(`http://127.0.0.1:${this.httpPort}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
 
 /**
  * Issue 15, done when: against a real receiver that checks every signature and counts delivery ids, every incident
@@ -85,7 +19,8 @@ describe('notifications to a real webhook receiver', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    sut = new EmbeddedProcess({
+    sut = new EmbeddedProcess('notifications', TOKEN, {
+      ZONE_FILE: SAMPLE,
       NOTIFY_WEBHOOK_URL: receiver.url,
       NOTIFY_WEBHOOK_SECRET: SECRET,
       NOTIFY_MAX_ATTEMPTS: '20',

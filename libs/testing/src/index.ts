@@ -5,3 +5,4 @@ export * from './free-port';
 export * from './tcp-proxy';
 export * from './private-mosquitto';
 export * from './webhook-receiver';
+export * from './embedded-process';

@@ -2,6 +2,7 @@ import type { SmsChannelConfig } from '@app/config';
 import { escapingForContentType, notificationMessage, renderGatewayTemplate, type GatewayValues } from '@app/domain';
 import type { NotificationRow } from '@app/storage';
 import { addressedPayload } from './addressed-payload';
+import { httpAttempt } from './http-attempt';
 import type { NotificationChannel, SendOutcome } from './notification-channel';
 
 /**
@@ -31,23 +32,14 @@ export class SmsChannel implements NotificationChannel {
       grade: payload.incident.grade,
     };
     const { bodyTemplate } = this.options;
-    try {
-      const res = await fetch(renderGatewayTemplate(this.options.url, values, 'url'), {
+    return httpAttempt(
+      renderGatewayTemplate(this.options.url, values, 'url'),
+      {
         method: this.options.method,
-        redirect: 'manual',
         headers: this.options.headers,
         body: bodyTemplate === undefined ? undefined : renderGatewayTemplate(bodyTemplate, values, this.escaping),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      // The answer's body is never read: a huge one costs nothing.
-      await res.body?.cancel().catch(() => undefined);
-      return res.status >= 200 && res.status < 300 ? { ok: true } : { ok: false, error: `HTTP ${res.status}` };
-    } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      return {
-        ok: false,
-        error: err.name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : (err.cause?.code ?? err.message),
-      };
-    }
+      },
+      this.options.timeoutMs,
+    );
   }
 }
