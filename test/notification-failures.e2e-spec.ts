@@ -21,7 +21,8 @@ describe('a notification that cannot be delivered', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    receiver.mode = 'fail';
+    // The openings fail; everything else (the notice of a failed opening among them) is taken.
+    receiver.failWhen = (body) => body.type === 'incident.opened';
     sut = new AllInOneHarness(AllInOneModule, {
       NOTIFY_WEBHOOK_URL: receiver.url,
       NOTIFY_WEBHOOK_SECRET: SECRET,
@@ -70,7 +71,7 @@ describe('a notification that cannot be delivered', () => {
     expect(failed).toMatchObject({ channel: 'webhook', attempts: 3, lastError: 'HTTP 500' });
     // The receiver saw the same delivery id on each attempt (each answered 500, so never counted as delivered).
     expect(receiver.attemptsById.get(failed.deliveryId)).toBe(3);
-    expect(receiver.deliveries.size).toBe(0);
+    expect(receiver.deliveries.has(failed.deliveryId)).toBe(false);
 
     const announced = await waitFor(
       () => stream.ofType('notification.failed').find((e) => (e.data as { deliveryId: string }).deliveryId === failed.deliveryId),
@@ -82,10 +83,25 @@ describe('a notification that cannot be delivered', () => {
     const metrics = (await sut.api<string>('/metrics')).body;
     expect(metrics).toMatch(/zone_notifications_total\{channel="webhook",outcome="failed"\} [1-9]/);
     expect(metrics).toMatch(/zone_notifications_total\{channel="webhook",outcome="retry"\} [1-9]/);
+
+    // The failure is itself a notification (event notification.failed, to the command center by the default routes).
+    const told = await waitFor(
+      () =>
+        receiver.of(
+          (d) =>
+            d.body.type === 'notification.failed' && (d.body.notification as { deliveryId?: string })?.deliveryId === failed.deliveryId,
+        )[0],
+      10_000,
+      'the notice of the failed delivery at the receiver',
+    );
+    expect(told.body).toMatchObject({
+      recipient: { name: 'command-center' },
+      notification: { incidentId: incident.id, lastError: 'HTTP 500' },
+    });
   }, 30_000);
 
   it('keeps the outbox moving: once the receiver answers again, the next incident is delivered', async () => {
-    receiver.mode = 'ok';
+    receiver.failWhen = null;
     const incident = await fire('E0007');
     await waitFor(() => receiver.forIncident(incident.id).some((d) => d.body.type === 'incident.opened'), 10_000, 'the delivery');
     const { body } = await sut.api<Detail>(`/api/incidents/${incident.id}`);

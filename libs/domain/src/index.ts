@@ -36,3 +36,4 @@ export * from './notifications/action-link';
 export * from './notifications/notification-address';
 export * from './notifications/notification-message';
 export * from './notifications/gateway-template';
+export * from './notifications/other-notification-events';

@@ -34,6 +34,8 @@ export class WebhookReceiver {
   /** Every well-signed request by delivery id, whatever it was answered: the attempts the receiver saw. */
   readonly attemptsById = new Map<string, number>();
   mode: 'ok' | 'fail' | 'hold' = 'ok';
+  /** In mode ok: the deliveries answered 500 all the same. */
+  failWhen: ((body: DeliveryBody) => boolean) | null = null;
   private readonly held: ServerResponse[] = [];
   private server: Server | null = null;
   port = 0;
@@ -97,7 +99,7 @@ export class WebhookReceiver {
         this.heldIds.add(deliveryId);
         return;
       }
-      if (this.mode === 'fail') {
+      if (this.mode === 'fail' || this.failWhen?.(JSON.parse(raw) as DeliveryBody)) {
         res.writeHead(500).end('not now');
         return;
       }

@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
+import { AlarmEventV1, IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
 import {
   addressNotifications,
   afterFailedAttempt,
   Clock,
   LINK_ACTIONS,
+  notifiableDeliveryFailure,
+  notifiableDeviceOffline,
+  NotifiableEvent,
   notifiableIncidentEvent,
   NotificationRoute,
   offersActionLinks,
@@ -86,6 +89,14 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
       return Promise.resolve();
     });
     await this.bus.subscribe<IncidentEventV2>(Topics.incidents, 'notifications', (batch) => this.handleIncidents(batch));
+    await this.bus.subscribe<AlarmEventV1>(Topics.alarms, 'notifications-devices', (batch) =>
+      this.handleOther(batch.map(({ value }) => ({ event: notifiableDeviceOffline(value), at: value.at, subject: { alarm: value } }))),
+    );
+    await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, 'notifications-failures', (batch) =>
+      this.handleOther(
+        batch.map(({ value }) => ({ event: notifiableDeliveryFailure(value), at: value.at, subject: { notification: value } })),
+      ),
+    );
     // Whatever was pending before a restart is sent now, under its delivery id.
     this.wake();
   }
@@ -123,6 +134,31 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
         };
         const body = to === null ? payload : { ...payload, ...named, to };
         rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload: body, ...n });
+      }
+    }
+    if ((await this.outbox.enqueue(rows, this.clock.now())) > 0) this.wake();
+  }
+
+  /**
+   * Events that are not an incident's (a device gone silent, a delivery given up on): stored like the others, on
+   * the webhook channel only, since the e-mail and SMS messages are written for incidents.
+   */
+  async handleOther(items: { event: NotifiableEvent | null; at: number; subject: Record<string, unknown> }[]): Promise<void> {
+    const wanted = items.filter((i): i is typeof i & { event: NotifiableEvent } => i.event !== null);
+    if (wanted.length === 0) return;
+    const { contacts } = await this.loadRegister();
+    const rows: NewNotification[] = [];
+    for (const { event, at, subject } of wanted) {
+      for (const n of routeNotifications(
+        event,
+        contacts,
+        this.routes,
+        this.channels.map((c) => c.name).filter((c) => c === 'webhook'),
+      )) {
+        const contact = contacts.find((c) => `contact:${c.id}` === n.recipient);
+        const recipient = contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: n.recipient };
+        const payload = { type: event.type, at: new Date(at).toISOString(), recipient, ...subject };
+        rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload, ...n });
       }
     }
     if ((await this.outbox.enqueue(rows, this.clock.now())) > 0) this.wake();

@@ -1,0 +1,58 @@
+import type { AlarmEventV1, NotificationFailedV1 } from '@app/contracts';
+import { notifiableDeliveryFailure, notifiableDeviceOffline } from './other-notification-events';
+
+const offline: AlarmEventV1 = {
+  v: 1,
+  type: 'alarm.raised',
+  alarmId: 'A1',
+  deviceId: 'E1-D1',
+  enterpriseId: 'E1',
+  ruleId: 'device.offline',
+  metric: 'offline',
+  grade: 'blue',
+  value: null,
+  message: 'device offline',
+  raisedAt: 1000,
+  at: 1000,
+  correlationId: 'c',
+};
+
+const failed: NotificationFailedV1 = {
+  v: 1,
+  type: 'notification.failed',
+  deliveryId: 'D1',
+  incidentId: 'I1',
+  event: 'incident.opened',
+  channel: 'webhook',
+  recipient: 'command-center',
+  attempts: 10,
+  lastError: 'HTTP 500',
+  at: 2000,
+};
+
+describe('device offline and delivery failures as notifiable events', () => {
+  it('tells of a device raised offline, once per raising, with its enterprise and grade', () => {
+    expect(notifiableDeviceOffline(offline)).toEqual({
+      sourceId: 'A1|device.offline|1000',
+      type: 'device.offline',
+      grade: 'blue',
+      incidentId: null,
+      enterpriseId: 'E1',
+      substationId: null,
+      backupSubstationIds: [],
+    });
+    expect(notifiableDeviceOffline({ ...offline, type: 'alarm.updated' })).toBeNull();
+    expect(notifiableDeviceOffline({ ...offline, type: 'alarm.cleared' })).toBeNull();
+    expect(notifiableDeviceOffline({ ...offline, metric: 'smoke', ruleId: 'smoke' })).toBeNull();
+  });
+
+  it('tells of a delivery given up on, with its incident, but never of a failed failure notice', () => {
+    expect(notifiableDeliveryFailure(failed)).toMatchObject({
+      sourceId: 'D1|notification.failed',
+      type: 'notification.failed',
+      incidentId: 'I1',
+      grade: null,
+    });
+    expect(notifiableDeliveryFailure({ ...failed, event: 'notification.failed' })).toBeNull();
+  });
+});
