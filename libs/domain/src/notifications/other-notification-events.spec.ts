@@ -31,7 +31,7 @@ const failed: NotificationFailedV1 = {
 };
 
 describe('device offline and delivery failures as notifiable events', () => {
-  it('tells of a device raised offline, once per raising, with its enterprise and grade', () => {
+  it('tells of a device silent too long (the sweep), once per raising, with its enterprise and grade', () => {
     expect(notifiableDeviceOffline(offline)).toEqual({
       sourceId: 'A1|device.offline|1000',
       type: 'device.offline',
@@ -41,8 +41,11 @@ describe('device offline and delivery failures as notifiable events', () => {
       substationId: null,
       backupSubstationIds: [],
     });
-    expect(notifiableDeviceOffline({ ...offline, type: 'alarm.updated' })).toBeNull();
+    // The sweep updating an offline finding a dropped connection raised: the same raising, so the same source id.
+    expect(notifiableDeviceOffline({ ...offline, type: 'alarm.updated', at: 9000 })?.sourceId).toBe('A1|device.offline|1000');
     expect(notifiableDeviceOffline({ ...offline, type: 'alarm.cleared' })).toBeNull();
+    // A dropped connection (the broker's last will) is not yet "too long".
+    expect(notifiableDeviceOffline({ ...offline, value: false })).toBeNull();
     expect(notifiableDeviceOffline({ ...offline, metric: 'smoke', ruleId: 'smoke' })).toBeNull();
   });
 

@@ -1,9 +1,14 @@
 import type { AlarmEventV1, NotificationFailedV1 } from '@app/contracts';
 import type { NotifiableEvent } from './notification-routing';
 
-/** A device gone silent (the risk engine's offline finding, raised after three missed reports) as routing sees it. */
+/**
+ * A device offline too long as routing sees it: the risk engine's sweep found it silent for three of its reporting
+ * intervals (its finding has no value; a dropped connection's, raised at once from the broker's last will, has
+ * `false`). The sweep raises the finding or updates one a dropped connection raised; either is told once per raising.
+ */
 export function notifiableDeviceOffline(event: AlarmEventV1): NotifiableEvent | null {
-  if (event.type !== 'alarm.raised' || event.metric !== 'offline') return null;
+  if (event.metric !== 'offline' || event.value !== null) return null;
+  if (event.type !== 'alarm.raised' && event.type !== 'alarm.updated') return null;
   return {
     sourceId: `${event.alarmId}|device.offline|${event.raisedAt}`,
     type: 'device.offline',
