@@ -33,6 +33,17 @@ describe('action links', () => {
     expect(verifyActionLink(SECRET, withClaims(signActionLink(SECRET, claims), other))).toEqual({ ok: false, reason: 'FORGED' });
   });
 
+  it('refuses another spelling of the same signature (the spare bits of its last base64url character)', () => {
+    const token = signActionLink(SECRET, claims);
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBits = alphabet[alphabet.indexOf(last) + 1];
+    expect(Buffer.from(`${token.split('.')[1].slice(0, -1)}${sameBits}`, 'base64url')).toEqual(
+      Buffer.from(token.split('.')[1], 'base64url'),
+    );
+    expect(verifyActionLink(SECRET, `${token.slice(0, -1)}${sameBits}`)).toEqual({ ok: false, reason: 'FORGED' });
+  });
+
   it('refuses a signature cut short or lengthened', () => {
     const [body, sig] = signActionLink(SECRET, claims).split('.');
     expect(verifyActionLink(SECRET, `${body}.${sig.slice(0, -2)}`)).toEqual({ ok: false, reason: 'FORGED' });
