@@ -275,15 +275,20 @@ const enterpriseFields = {
 
 const enterpriseSummary = named('EnterpriseSummary', z.strictObject(enterpriseFields));
 
-export const enterprisePage = named(
-  'EnterprisePage',
-  z.strictObject({
-    total: z.number().int().describe('enterprises matching the filters'),
-    limit: z.number().int(),
-    offset: z.number().int(),
-    items: z.array(enterpriseSummary),
-  }),
-);
+/** An offset page of a filtered list: how many match, and this page of them. */
+function offsetPage<T extends z.ZodType>(id: string, what: string, item: T) {
+  return named(
+    id,
+    z.strictObject({
+      total: z.number().int().describe(`${what} matching the filters`),
+      limit: z.number().int(),
+      offset: z.number().int(),
+      items: z.array(item),
+    }),
+  );
+}
+
+export const enterprisePage = offsetPage('EnterprisePage', 'enterprises', enterpriseSummary);
 
 const device = named(
   'Device',
@@ -311,15 +316,7 @@ const listedDevice = named(
   }),
 );
 
-export const devicePage = named(
-  'DevicePage',
-  z.strictObject({
-    total: z.number().int().describe('devices matching the filters'),
-    limit: z.number().int(),
-    offset: z.number().int(),
-    items: z.array(listedDevice),
-  }),
-);
+export const devicePage = offsetPage('DevicePage', 'devices', listedDevice);
 
 const enterpriseContact = named(
   'EnterpriseContact',

@@ -126,7 +126,7 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
         const payload = {
           type: event.type,
           at: new Date(value.at).toISOString(),
-          recipient: contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: n.recipient },
+          recipient: recipientView(n.recipient, contact),
           incident: value.incident,
           ...(contact?.substationId && offersActionLinks(event.type)
             ? { actions: await this.linksFor(event.incidentId!, contact.id) }
@@ -155,8 +155,10 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
         this.routes,
         this.channels.map((c) => c.name).filter((c) => c === 'webhook'),
       )) {
-        const contact = contacts.find((c) => `contact:${c.id}` === n.recipient);
-        const recipient = contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: n.recipient };
+        const recipient = recipientView(
+          n.recipient,
+          contacts.find((c) => `contact:${c.id}` === n.recipient),
+        );
         const payload = { type: event.type, at: new Date(at).toISOString(), recipient, ...subject };
         rows.push({ deliveryId: randomUUID(), incidentId: event.incidentId, eventType: event.type, payload, ...n });
       }
@@ -258,4 +260,9 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
       if (finished) await this.announceFailure(n, next.attempts, outcome.error, now);
     }
   }
+}
+
+/** Who a delivery is for, as its body names them: the register contact, or the command center. */
+function recipientView(recipient: string, contact: RegisterRows['contacts'][number] | undefined) {
+  return contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: recipient };
 }
