@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, GradeChangedV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
 import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
-import { AlarmsRepository, ReadingsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
+import { AlarmsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { FindingsPublisher } from './findings-publisher';
 import { OfflineMonitor } from './offline-monitor';
@@ -11,9 +11,11 @@ import { RiskMetrics } from './risk.metrics';
 import { RULE_SET } from './rule-set.provider';
 
 /**
- * Grades every reading: stores it, runs the rules, keeps one open alarm per
- * device and rule, and regrades the enterprises whose findings changed. The
- * batch counts as consumed only after all of that is stored.
+ * Grades every reading: runs the rules, keeps one open alarm per device and
+ * rule, and regrades the enterprises whose findings changed. The readings
+ * themselves are stored beside it by ReadingsStore, so an alarm never waits
+ * for the bulk insert of its batch. The batch counts as consumed only after
+ * the alarms and rule state are stored.
  */
 @Injectable()
 export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,7 +28,6 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(BUS) private readonly bus: Bus,
     @Inject(CLOCK) private readonly clock: Clock,
     @InjectConfig('riskEngine') private readonly config: RiskEngineConfig,
-    private readonly readings: ReadingsRepository,
     private readonly alarms: AlarmsRepository,
     private readonly zone: ZoneRepository,
     private readonly ruleStates: RuleStatesRepository,
@@ -63,15 +64,6 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async handleTelemetry(batch: BusMessage<TelemetryReadingV1>[]): Promise<void> {
-    const rows: { ts: number; deviceId: string; metric: string; value: number }[] = [];
-    for (const { value: r } of batch) {
-      for (const [metric, v] of Object.entries(r.readings)) {
-        rows.push({ ts: r.ts, deviceId: r.deviceId, metric, value: typeof v === 'boolean' ? (v ? 1 : 0) : v });
-      }
-    }
-    const stored = await this.readings.insertBatch(rows);
-    this.metrics.readingsStored.inc(stored);
-
     const alarmEvents: AlarmEventV1[] = [];
     const raised: Array<{ event: AlarmEventV1; receivedAt: number }> = [];
     try {
