@@ -10,7 +10,7 @@ import { SseRecorder } from '@app/testing/sse-recorder';
 import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
-import { loadInWorker } from './load-in-worker';
+import { startLoad } from './load-process';
 import { percentile } from './percentile';
 
 const TOKEN = 'bench-operator-token';
@@ -41,7 +41,7 @@ export async function benchAlarmLatency(options: { ratePerS: number; seconds: nu
     const detectors = generateZone({ enterprises: config.seed.enterprises }).devices.filter((d) => d.type === 'smoke_detector');
     const probe = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-probe' });
     // Paced: the window only keeps the pace from waiting on acknowledgements.
-    const load = loadInWorker({
+    const load = startLoad({
       url,
       connections: 32,
       window: 100,

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { freePort } from '@app/testing/free-port';
 import { waitFor } from '@app/testing/wait-for';
 import { emit } from './bench-output';
-import { loadInWorker } from './load-in-worker';
+import { startLoad } from './load-process';
 
 export interface DistributedOptions {
   messages: number;
@@ -65,7 +65,7 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
   try {
     await start('command-center');
     await Promise.all([start('ingest'), start('risk-engine'), start('dispatch')]);
-    const load = loadInWorker({
+    const load = startLoad({
       url: options.mqttUrl,
       connections: options.connections,
       window: 100,

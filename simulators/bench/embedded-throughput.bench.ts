@@ -7,7 +7,7 @@ import { waitFor } from '@app/testing/wait-for';
 import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
-import { loadInWorker } from './load-in-worker';
+import { startLoad } from './load-process';
 import { zoneTargets } from './zone-targets';
 
 export interface ThroughputOptions {
@@ -36,7 +36,7 @@ export async function benchEmbeddedThroughput(options: ThroughputOptions): Promi
   try {
     const sql = app.get<SqlClient>(SQL_CLIENT);
     const devices = zoneTargets(config.seed.enterprises).length;
-    const load = loadInWorker({
+    const load = startLoad({
       url: `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`,
       connections: options.connections,
       window: options.window,

@@ -3,14 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, startApp } from '@app/config';
 import { SQL_CLIENT, SqlClient } from '@app/storage';
+import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
+import { startLoad } from './load-process';
 
 export interface TimerBenchOptions {
   openIncidents: number;
   /** Deadlines falling due per second during the measured window. */
   escalationsPerSecond: number;
   windowSeconds: number;
+  /** Telemetry readings a second published through the embedded broker while the deadlines fall due; 0 for none. */
+  loadPerS: number;
 }
 
 const HAZARDS = JSON.stringify({
@@ -27,7 +31,7 @@ const HAZARDS = JSON.stringify({
  * process on embedded PGlite. Acknowledge deadlines are spread at a steady
  * rate from a few seconds ahead; nobody answers, so each one escalates. The
  * lateness of each escalation (when it fired minus when it was due) is what
- * the dispatch timer is judged by.
+ * the dispatch timer is judged by, quiet and with telemetry running beside it.
  */
 export async function benchEscalationTimers(options: TimerBenchOptions): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zone-bench-timers-'));
@@ -36,9 +40,11 @@ export async function benchEscalationTimers(options: TimerBenchOptions): Promise
     MQTT_PORT: '0',
     MQTT_HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    SEED_ENTERPRISES: '200',
+    // The load publishes for the whole default zone, so no device of it floods.
+    SEED_ENTERPRISES: options.loadPerS > 0 ? '2300' : '200',
     LOG_LEVEL: 'error',
     TIMELINE_RENOTIFY_S: '0',
+    MQTT_DEVICE_AUTH: 'off',
   });
   const app = await startApp(AllInOneModule.forRoot(config), config);
   try {
@@ -69,7 +75,20 @@ export async function benchEscalationTimers(options: TimerBenchOptions): Promise
     // Deadlines loaded after they fell due would measure this setup, not the timer.
     const seededAt = Date.now();
     const windowEnd = firstDue + options.windowSeconds * 1000;
+    const load =
+      options.loadPerS > 0
+        ? startLoad({
+            url: `mqtt://127.0.0.1:${app.get(EmbeddedMqttBroker).port}`,
+            connections: 32,
+            window: 100,
+            messages: Math.round((options.loadPerS * (windowEnd - seededAt)) / 1000),
+            zoneSize: config.seed.enterprises,
+            ratePerS: options.loadPerS,
+          })
+        : null;
+    const loadStartedAt = Date.now();
     await new Promise((r) => setTimeout(r, windowEnd - Date.now() + 3000));
+    const publishMs = load ? await load.done : 0;
     const [stats] = await sql.query<{ n: number; p50: number; p99: number; max: number }>(
       `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY late_by_ms) AS p50,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY late_by_ms) AS p99, max(late_by_ms) AS max
@@ -85,10 +104,20 @@ export async function benchEscalationTimers(options: TimerBenchOptions): Promise
       expected_escalations: expected,
       rate_per_s: options.escalationsPerSecond,
       mode: 'embedded',
+      ...(load
+        ? {
+            load_readings_per_s: options.loadPerS,
+            // Below the asked rate, the system could not keep up with the load.
+            load_achieved_readings_per_s: Math.round(
+              (options.loadPerS * (windowEnd - seededAt)) / Math.max(publishMs, windowEnd - loadStartedAt),
+            ),
+          }
+        : {}),
     };
-    emit('escalation_lateness_p50_ms', Number(stats.p50), 'ms', extra);
-    emit('escalation_lateness_p99_ms', Number(stats.p99), 'ms', extra);
-    emit('escalation_lateness_max_ms', Number(stats.max), 'ms', extra);
+    const name = load ? 'escalation_lateness_under_load' : 'escalation_lateness';
+    emit(`${name}_p50_ms`, Number(stats.p50), 'ms', extra);
+    emit(`${name}_p99_ms`, Number(stats.p99), 'ms', extra);
+    emit(`${name}_max_ms`, Number(stats.max), 'ms', extra);
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,8 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads';
 import { LoadPublisher } from './load-publisher';
 import { zoneTargets } from './zone-targets';
 
-export interface LoadWorkerData {
+export interface LoadChildData {
   url: string;
   connections: number;
   window: number;
@@ -12,8 +11,16 @@ export interface LoadWorkerData {
   protocolVersion?: 4 | 5;
 }
 
-/** The sensors' side of a benchmark, on a thread of its own so it does not eat the system's event loop. */
-async function run(data: LoadWorkerData): Promise<void> {
+export type LoadChildMessage =
+  { type: 'connected' } | { type: 'done'; publishMs: number; peakRssMb: number } | { type: 'error'; message: string };
+
+const report = (m: LoadChildMessage) => process.send!(m);
+
+/**
+ * The sensors' side of a benchmark, in a process of its own: it does not eat
+ * the system's event loop, and the system's peak memory is measured without it.
+ */
+async function run(data: LoadChildData): Promise<void> {
   const publisher = new LoadPublisher({
     url: data.url,
     connections: data.connections,
@@ -21,11 +28,18 @@ async function run(data: LoadWorkerData): Promise<void> {
     protocolVersion: data.protocolVersion,
   });
   await publisher.connect();
-  parentPort!.postMessage({ type: 'connected' });
+  report({ type: 'connected' });
   const started = performance.now();
   await publisher.send(data.messages, zoneTargets(data.zoneSize), data.ratePerS);
-  parentPort!.postMessage({ type: 'done', publishMs: performance.now() - started });
+  const publishMs = performance.now() - started;
   await publisher.close();
+  report({ type: 'done', publishMs, peakRssMb: process.resourceUsage().maxRSS / 1024 });
 }
 
-run(workerData as LoadWorkerData).catch((e) => parentPort!.postMessage({ type: 'error', message: (e as Error).message }));
+run(JSON.parse(process.argv[2]) as LoadChildData).then(
+  () => process.disconnect(),
+  (e) => {
+    report({ type: 'error', message: (e as Error).message });
+    process.disconnect();
+  },
+);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrivateMosquitto } from '@app/testing/private-mosquitto';
 import { emit, peakRssMb } from './bench-output';
+import { loadGeneratorPeakRssMb } from './load-process';
 import { benchComplianceReport } from './compliance-report.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDistributedThroughput } from './distributed-throughput.bench';
@@ -15,7 +16,7 @@ import { benchZoneImport } from './zone-import.bench';
 
 const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,notify,timers,report,zone]
   [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R] [--notify-load R]
-  [--open-incidents N] [--escalations-per-second R] [--window S] [--report-incidents N]
+  [--open-incidents N] [--escalations-per-second R] [--window S] [--timers-load R] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
 `;
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       'open-incidents': { type: 'string', default: '100000' },
       'escalations-per-second': { type: 'string', default: '50' },
       window: { type: 'string', default: '60' },
+      'timers-load': { type: 'string', default: '10000' },
       'report-incidents': { type: 'string', default: '50000' },
       messages: { type: 'string', default: '200000' },
       connections: { type: 'string', default: '8' },
@@ -77,15 +79,20 @@ async function main(): Promise<void> {
   if (run('latency')) await benchAlarmLatency({ ratePerS: Number(values['latency-load']), seconds: 20 });
   if (run('notify')) await benchNotificationLatency({ ratePerS: Number(values['notify-load']), seconds: 20 });
   if (run('timers')) {
-    await benchEscalationTimers({
-      openIncidents: Number(values['open-incidents']),
-      escalationsPerSecond: Number(values['escalations-per-second']),
-      windowSeconds: Number(values.window),
-    });
+    for (const loadPerS of [0, Number(values['timers-load'])]) {
+      await benchEscalationTimers({
+        openIncidents: Number(values['open-incidents']),
+        escalationsPerSecond: Number(values['escalations-per-second']),
+        windowSeconds: Number(values.window),
+        loadPerS,
+      });
+    }
   }
   if (run('report')) await benchComplianceReport(Number(values['report-incidents']));
   if (run('zone')) await benchZoneImport();
-  emit('peak_rss_mb', peakRssMb(), 'MB');
+  // This process ran the embedded systems (and the harness around them); the load generators ran in processes of their own.
+  emit('peak_rss_mb', peakRssMb(), 'MB', { process: 'embedded system and harness' });
+  emit('load_generator_peak_rss_mb', loadGeneratorPeakRssMb(), 'MB');
 }
 
 main().then(

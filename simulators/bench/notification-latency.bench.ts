@@ -8,7 +8,7 @@ import { WebhookReceiver } from '@app/testing/webhook-receiver';
 import { EmbeddedMqttBroker } from '@app/transport';
 import { AllInOneModule } from '@app/all-in-one';
 import { emit } from './bench-output';
-import { loadInWorker } from './load-in-worker';
+import { startLoad } from './load-process';
 import { percentile } from './percentile';
 
 const SECRET = 'bench-webhook-secret';
@@ -39,7 +39,7 @@ export async function benchNotificationLatency(options: { ratePerS: number; seco
       .map((e) => zone.devices.find((d) => d.enterpriseId === e.id && d.type === 'smoke_detector'))
       .filter((d) => d !== undefined);
     const probe = await connectAsync(url, { protocolVersion: 4, clientId: 'bench-notify-probe' });
-    const load = loadInWorker({
+    const load = startLoad({
       url,
       connections: 32,
       window: 100,

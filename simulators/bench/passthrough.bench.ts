@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { emit } from './bench-output';
-import { loadInWorker } from './load-in-worker';
+import { startLoad } from './load-process';
 
 /**
  * The physical reference: the same QoS 1 load through the machine's Mosquitto
@@ -27,7 +27,7 @@ export async function benchMqttPassthrough(options: {
   const exited = new Promise<void>((resolve) => sub.once('exit', () => resolve()));
   try {
     await new Promise((r) => setTimeout(r, 500));
-    const load = loadInWorker({
+    const load = startLoad({
       url: options.url,
       connections: options.connections,
       window: 100,
