@@ -62,6 +62,11 @@ export class MqttBatchSubscriber {
     return this.connection?.ready === true;
   }
 
+  /** Messages of the current connection being handled, and those received meanwhile waiting for the next batch. */
+  get backlog(): { handling: number; waiting: number } {
+    return { handling: this.connection?.handling ?? 0, waiting: this.connection?.waitingCount ?? 0 };
+  }
+
   /**
    * Ends the connection once the batch in hand is handled, or after `graceMs`
    * (a bus that is down would hold it for minutes): what is left
@@ -107,6 +112,7 @@ class BrokerConnection {
   private readonly parser = packetParser(MQTT5);
   private readonly socket: Socket;
   private waiting: IPublishPacket[] = [];
+  handling = 0;
   private batch: Promise<void> | null;
   private ending = false;
   private isClosed = false;
@@ -144,6 +150,10 @@ class BrokerConnection {
     });
     socket.on('error', (error) => this.close(error));
     socket.on('close', () => this.close(new Error('socket closed')));
+  }
+
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   /** Settles when no batch of this connection is being handled any more. */
@@ -242,6 +252,7 @@ class BrokerConnection {
     if (this.batch || this.ending || this.isClosed || this.waiting.length === 0) return;
     const packets = this.waiting;
     this.waiting = [];
+    this.handling = packets.length;
     const messages = packets.map((p) => ({ topic: p.topic, payload: Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload) }));
     this.batch = Promise.resolve()
       .then(() => this.handler(messages))
@@ -254,6 +265,7 @@ class BrokerConnection {
       )
       .finally(() => {
         this.batch = null;
+        this.handling = 0;
         this.handleNext();
       });
   }
