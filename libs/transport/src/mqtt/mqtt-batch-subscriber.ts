@@ -109,10 +109,11 @@ class BrokerConnection {
   ready = false;
   /** The broker took our CONNECT: the next reconnect starts the backoff over. */
   accepted = false;
+  /** Messages in the batch being handled. */
+  handling = 0;
   private readonly parser = packetParser(MQTT5);
   private readonly socket: Socket;
   private waiting: IPublishPacket[] = [];
-  handling = 0;
   private batch: Promise<void> | null;
   private ending = false;
   private isClosed = false;
