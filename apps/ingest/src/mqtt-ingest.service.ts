@@ -5,11 +5,21 @@ import { parseDeviceTopic, Topics } from '@app/contracts';
 import { CLOCK, IngestConfig, InjectConfig, MqttConfig } from '@app/config';
 import { Clock, FloodLimiter } from '@app/domain';
 import { HealthChecks } from '@app/observability';
-import { Bus, BUS, BusMessage, EmbeddedMqttBroker, MQTT_BROKER_URL, MqttSubscriber, retryWithBackoff } from '@app/transport';
+import {
+  Bus,
+  BUS,
+  BusMessage,
+  EmbeddedMqttBroker,
+  MQTT_BROKER_URL,
+  MqttBatchSubscriber,
+  MqttMessage,
+  MqttSubscriber,
+  retryWithBackoff,
+} from '@app/transport';
 import { DeviceRegistry } from './device-registry';
 import { InFlightLimit } from './in-flight-limit';
 import { IngestMetrics } from './ingest.metrics';
-import { TelemetryValidator } from './telemetry-validator';
+import { TelemetryValidator, ValidationResult } from './telemetry-validator';
 
 /**
  * MQTT → bus. Every message becomes valid readings (key = device id, so a
@@ -19,7 +29,7 @@ import { TelemetryValidator } from './telemetry-validator';
 @Injectable()
 export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MqttIngestService.name);
-  private readonly subscribers: MqttSubscriber[] = [];
+  private readonly subscribers: Array<MqttSubscriber | MqttBatchSubscriber> = [];
   private readonly validator: TelemetryValidator;
   private readonly inFlight: InFlightLimit;
   private stopping = false;
@@ -59,30 +69,49 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
       this.logger.log(`ingesting inside the embedded broker for ${this.registry.size} devices`);
       return;
     }
-    // On an external broker: MQTT 5 shared subscription (ingest processes and
-    // connections split the load) and persistent sessions, so QoS 1 messages
-    // not yet acknowledged are delivered again after a crash. Several
-    // connections because a connection hands over one message at a time.
-    const connections = external ? this.config.mqttConnections : 1;
-    const base = this.config.clientId ?? `zone-ingest-${hostname()}`;
-    for (let i = 0; i < connections; i++) {
+    if (external) {
+      await this.subscribeExternal();
+    } else {
+      // Another process's embedded broker (MQTT 3.1.1, no shared subscriptions): one connection.
       const subscriber = new MqttSubscriber();
       await subscriber.start(
-        {
-          url: this.brokerUrl,
-          clientId: external ? `${base}-${i}` : `zone-ingest-${randomUUID().slice(0, 8)}`,
-          topics: [external ? `$share/${this.config.shareGroup}/sites/#` : 'sites/#'],
-          protocolVersion: external ? 5 : 4,
-          persistentSession: external,
-          sessionExpiryS: this.config.sessionExpiryS,
-          username: this.mqtt.username,
-          password: this.mqtt.password,
-        },
+        { url: this.brokerUrl, clientId: `zone-ingest-${randomUUID().slice(0, 8)}`, topics: ['sites/#'], protocolVersion: 4 },
         (topic, payload) => this.handle(topic, payload),
       );
       this.subscribers.push(subscriber);
     }
     this.logger.log(`ingesting from ${this.brokerUrl.replace(/\/\/[^@]*@/, '//***@')} for ${this.registry.size} devices`);
+  }
+
+  /**
+   * MQTT 5 shared subscription (ingest processes and connections split the
+   * load) and persistent sessions, so QoS 1 messages not yet acknowledged are
+   * delivered again after a crash. Each connection takes what a socket read
+   * brings as one batch. INGEST_MAX_IN_FLIGHT is split over the connections
+   * as their receive maximum instead of going through the in-flight limit:
+   * the broker sends a connection no more unacknowledged messages than that,
+   * so it holds the rest back while the bus is slow.
+   */
+  private async subscribeExternal(): Promise<void> {
+    const connections = this.config.mqttConnections;
+    const base = this.config.clientId ?? `zone-ingest-${hostname()}`;
+    for (let i = 0; i < connections; i++) {
+      const subscriber = new MqttBatchSubscriber();
+      await subscriber.start(
+        {
+          url: this.brokerUrl,
+          clientId: `${base}-${i}`,
+          topics: [`$share/${this.config.shareGroup}/sites/#`],
+          persistentSession: true,
+          sessionExpiryS: this.config.sessionExpiryS,
+          receiveMaximum: Math.max(1, Math.floor(this.config.maxInFlight / connections)),
+          username: this.mqtt.username,
+          password: this.mqtt.password,
+        },
+        (messages) => this.handleBatch(messages),
+      );
+      this.subscribers.push(subscriber);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -95,23 +124,44 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
    * acknowledgement. At most INGEST_MAX_IN_FLIGHT are handled at once; the
    * others wait, unacknowledged, so a slow bus holds messages back at the
    * broker (aedes reads no more from a connection until its current packets
-   * are done; an MQTT client connection takes one message at a time) instead
-   * of piling them up in memory here.
+   * are done; an mqtt.js connection takes one message at a time) instead of
+   * piling them up in memory here.
    */
   handle(topic: string, payload: Buffer): Promise<void> {
-    return this.inFlight.run(() => this.process(topic, payload));
+    return this.inFlight.run(async () => this.publishResult(await this.validate(topic, payload)));
   }
 
-  /** Messages being handled and messages waiting for a slot. */
+  /** Messages being handled and messages waiting for a slot (or, from an external broker, for their connection's next batch). */
   get backlog(): { inFlight: number; waiting: number } {
-    return { inFlight: this.inFlight.inFlight, waiting: this.inFlight.waiting };
+    const batches = this.subscribers.map((s) => (s instanceof MqttBatchSubscriber ? s.backlog : { handling: 0, waiting: 0 }));
+    return {
+      inFlight: this.inFlight.inFlight + batches.reduce((sum, b) => sum + b.handling, 0),
+      waiting: this.inFlight.waiting + batches.reduce((sum, b) => sum + b.waiting, 0),
+    };
   }
 
-  private async process(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * Resolves when everything the messages became is on the bus: one publish
+   * per topic for the whole batch, in the order the messages came.
+   */
+  async handleBatch(messages: MqttMessage[]): Promise<void> {
+    const results: ValidationResult[] = [];
+    for (const { topic, payload } of messages) results.push(await this.validate(topic, payload));
+    await this.publishResult({
+      readings: results.flatMap((r) => r.readings),
+      statuses: results.flatMap((r) => r.statuses),
+      deadLetters: results.flatMap((r) => r.deadLetters),
+    });
+  }
+
+  private async validate(topic: string, payload: Buffer): Promise<ValidationResult> {
     this.metrics.messages.inc();
     const parsed = parseDeviceTopic(topic);
     if (parsed && !this.registry.find(parsed.deviceId)) await this.registry.findOrReload(parsed.deviceId, this.clock);
-    const result = this.validator.validate({ topic, payload, receivedAt: this.clock.now(), correlationId: randomUUID() });
+    return this.validator.validate({ topic, payload, receivedAt: this.clock.now(), correlationId: randomUUID() });
+  }
+
+  private async publishResult(result: ValidationResult): Promise<void> {
     const tasks: Promise<void>[] = [];
     if (result.readings.length) {
       this.metrics.readings.inc(result.readings.length);
