@@ -96,7 +96,12 @@ async function serveQueued() {
   if (serving) return;
   serving = true;
   try {
-    while (urgent.length > 0 || bulk.length > 0) await serve(urgent.length > 0 ? urgent.shift() : bulk.shift());
+    while (urgent.length > 0 || bulk.length > 0) {
+      // PGlite answers without returning to the event loop, so requests posted meanwhile are still
+      // undelivered: let them in before choosing the next, or an urgent one would wait behind all bulk.
+      await new Promise(setImmediate);
+      await serve(urgent.length > 0 ? urgent.shift() : bulk.shift());
+    }
   } finally {
     serving = false;
   }
