@@ -74,7 +74,12 @@ describe.each(STORAGE_BACKENDS)('ReadingsRepository on $name', (backend) => {
 
   it('counts the new rows of a batch written in several slices, duplicates within and across slices stored once', async () => {
     const at = T0 - 7_200_000;
-    const batch: ReadingRow[] = Array.from({ length: 2_500 }, (_, i) => ({ ts: at + i * 1000, deviceId: 'd-slices', metric: 'co', value: i }));
+    const batch: ReadingRow[] = Array.from({ length: 2_500 }, (_, i) => ({
+      ts: at + i * 1000,
+      deviceId: 'd-slices',
+      metric: 'co',
+      value: i,
+    }));
     const redelivered = [...batch.slice(0, 1_200), ...batch.slice(2_400)];
     const before = await sut.count();
 
