@@ -44,7 +44,7 @@ class PgliteWorkerPort {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.worker.postMessage({ ...request, id });
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
     });
   }

