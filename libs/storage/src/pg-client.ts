@@ -11,11 +11,17 @@ const typeParsers = {
     BIGINT_OIDS.has(oid) ? toNumber : (types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof types.getTypeParser,
 };
 
-/** A PostgreSQL pool; uses TimescaleDB when the server offers it. */
+/** A PostgreSQL pool for urgent work and a small one for bulk work; uses TimescaleDB when the server offers it. */
 export async function openPgClient(url: string, logger: StorageLogger = consoleStorageLogger): Promise<SqlClient> {
   const pool = new Pool({ connectionString: url, types: typeParsers, max: 10 });
+  // Small, so bulk writes never hold the connections dispatch, escalation and alarms need.
+  const bulkPool = new Pool({ connectionString: url, types: typeParsers, max: 2 });
   pool.on('error', (err) => logger.warn(`idle PostgreSQL connection failed: ${err.message}`));
+  bulkPool.on('error', (err) => logger.warn(`idle PostgreSQL bulk connection failed: ${err.message}`));
   const withErrorListener = new WeakSet<PoolClient>();
+  const endPools = async () => {
+    await Promise.all([pool, bulkPool].filter((p) => !p.ended).map((p) => p.end()));
+  };
   try {
     const timescale = await enableTimescale(pool, logger);
     const executor = (target: Pool | PoolClient): SqlExecutor => ({
@@ -27,6 +33,7 @@ export async function openPgClient(url: string, logger: StorageLogger = consoleS
       kind: 'pg',
       timescale,
       ...executor(pool),
+      bulk: executor(bulkPool),
       async transaction(fn) {
         const client = await pool.connect();
         // A connection that drops while checked out emits 'error' on the client, outside the pool's
@@ -56,12 +63,10 @@ export async function openPgClient(url: string, logger: StorageLogger = consoleS
       async ping() {
         await pool.query('SELECT 1');
       },
-      async close() {
-        if (!pool.ended) await pool.end();
-      },
+      close: endPools,
     };
   } catch (err) {
-    await pool.end();
+    await endPools();
     throw err;
   }
 }

@@ -72,6 +72,24 @@ describe.each(STORAGE_BACKENDS)('ReadingsRepository on $name', (backend) => {
     ]);
   });
 
+  it('counts the new rows of a batch written in several slices, duplicates within and across slices stored once', async () => {
+    const at = T0 - 7_200_000;
+    const batch: ReadingRow[] = Array.from({ length: 2_500 }, (_, i) => ({
+      ts: at + i * 1000,
+      deviceId: 'd-slices',
+      metric: 'co',
+      value: i,
+    }));
+    const redelivered = [...batch.slice(0, 1_200), ...batch.slice(2_400)];
+    const before = await sut.count();
+
+    await expect(sut.insertBatch([...batch, ...batch.slice(900, 1_100)])).resolves.toBe(2_500);
+    await expect(sut.insertBatch(redelivered)).resolves.toBe(0);
+    await expect(sut.insertBatch([...redelivered, { ts: at - 1000, deviceId: 'd-slices', metric: 'co', value: -1 }])).resolves.toBe(1);
+
+    expect(await sut.count()).toBe(before + 2_501);
+  });
+
   it('returns raw points in [from, to) when no bucket is asked for', async () => {
     const from = T0 + 30_000;
     const to = T0 + 310_000;
