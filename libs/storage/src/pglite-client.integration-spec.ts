@@ -48,4 +48,30 @@ describe('PGlite on its worker thread', () => {
     await expect(leaked.query('SELECT 1')).rejects.toThrow('the transaction is no longer open');
     await expect(sql.query('SELECT 2 AS n')).resolves.toEqual([{ n: 2 }]);
   });
+
+  it('lets a transaction open when close begins finish, then closes, refusing new work meanwhile', async () => {
+    await sql.exec('CREATE TABLE t (n int)');
+    let closed: Promise<void> | undefined;
+    const committed = sql.transaction(async (tx) => {
+      await tx.query('INSERT INTO t VALUES (1)');
+      closed = sql.close();
+      await expect(sql.query('SELECT 1')).rejects.toThrow('the PGlite client is closed');
+      await tx.query('INSERT INTO t VALUES (2)');
+      return (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM t'))[0].n;
+    });
+
+    await expect(committed).resolves.toBe(2);
+    await expect(closed).resolves.toBeUndefined();
+  });
+
+  it('rolls back a transaction that fails while close waits for it', async () => {
+    let closed: Promise<void> | undefined;
+    const failed = sql.transaction(async (tx) => {
+      closed = sql.close();
+      await tx.query('SELECT 1 / 0');
+    });
+
+    await expect(failed).rejects.toThrow('division by zero');
+    await expect(closed).resolves.toBeUndefined();
+  });
 });

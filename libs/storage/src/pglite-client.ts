@@ -30,6 +30,8 @@ class PgliteWorkerPort {
   private nextId = 1;
   /** Why requests are refused: the worker stopped or the client closed. */
   private refusal: string | null = null;
+  /** The worker is gone: not even an open transaction's requests can be served. */
+  private stopped = false;
 
   constructor(readonly worker: Worker) {
     // Referenced only while a request waits, so an idle client does not keep the process alive.
@@ -40,7 +42,10 @@ class PgliteWorkerPort {
   }
 
   request<T>(request: WorkerRequest): Promise<T> {
-    if (this.refusal) return Promise.reject(new Error(this.refusal));
+    // A transaction open when close began must still reach its commit or rollback: the worker serves
+    // nothing else until it ends, so refusing its requests would leave close waiting forever.
+    const ofOpenTransaction = 'transaction' in request && !this.stopped;
+    if (this.refusal && !ofOpenTransaction) return Promise.reject(new Error(this.refusal));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.worker.postMessage({ ...request, id });
@@ -69,6 +74,7 @@ class PgliteWorkerPort {
   }
 
   private stop(reason: string): void {
+    this.stopped = true;
     this.refusal ??= reason;
     for (const waiting of this.pending.values()) waiting.reject(new Error(reason));
     this.pending.clear();
