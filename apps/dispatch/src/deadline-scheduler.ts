@@ -4,9 +4,10 @@ import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { Clock } from '@app/domain';
 import { EscalateMilestone, RenotifyMilestone } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository } from '@app/storage';
-import { DeadlineQueue } from './deadline-queue';
+import { Deadline, DeadlineQueue } from './deadline-queue';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+const ESCALATIONS_IN_PARALLEL = 8;
 
 /**
  * Fires escalations at their deadlines. The database is the source of truth:
@@ -82,21 +83,32 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     this.timer = null;
     this.firing = true;
     try {
-      for (const d of this.queue.popDue(this.clock.now())) {
-        if (this.stopped) return;
-        const command = { incidentId: d.incidentId, milestone: d.milestone as MilestoneName };
-        try {
-          if (d.kind === 'renotify') await this.renotifyMilestone.execute(command);
-          else await this.escalateMilestone.execute(command);
-        } catch (e) {
-          // A failure before the change was stored leaves it due in the database, so the next poll brings it back;
-          // one after (its event refused by the bus) is logged by the use case with what was not published.
-          this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);
+      // An incident's deadlines in due order, one after another; different incidents side by side, so
+      // one escalation's round trips to the database and its events overlap the next one's.
+      const byIncident = new Map<string, Deadline[]>();
+      for (const d of this.queue.popDue(this.clock.now())) byIncident.set(d.incidentId, [...(byIncident.get(d.incidentId) ?? []), d]);
+      const lines = [...byIncident.values()];
+      const worker = async () => {
+        for (let line = lines.shift(); line && !this.stopped; line = lines.shift()) {
+          for (const d of line) if (!this.stopped) await this.escalate(d);
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(ESCALATIONS_IN_PARALLEL, lines.length) }, worker));
     } finally {
       this.firing = false;
       this.arm();
+    }
+  }
+
+  private async escalate(d: Deadline): Promise<void> {
+    const command = { incidentId: d.incidentId, milestone: d.milestone as MilestoneName };
+    try {
+      if (d.kind === 'renotify') await this.renotifyMilestone.execute(command);
+      else await this.escalateMilestone.execute(command);
+    } catch (e) {
+      // A failure before the change was stored leaves it due in the database, so the next poll brings it back;
+      // one after (its event refused by the bus) is logged by the use case with what was not published.
+      this.logger.error(`escalation of ${d.incidentId}/${d.milestone} failed: ${(e as Error).message}`);
     }
   }
 }
