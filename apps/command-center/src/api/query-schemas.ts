@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES } from '@app/contracts';
+import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES } from '@app/contracts';
+import { checkResolution, FALSE_ALARM_CAUSES, OUTCOME_NOTE_MAX_LENGTH } from '@app/domain';
 import { cursorParam } from './pagination';
 
 const isoDate = z
@@ -104,3 +105,28 @@ export const incidentActionBody = z
   })
   .strict();
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;
+
+const causeCodes = FALSE_ALARM_CAUSES.map((c) => c.code) as [string, ...string[]];
+/** Resolving says how it ended; the domain's rule decides which outcome takes a cause. */
+export const incidentResolveBody = incidentActionBody
+  .extend({
+    outcome: z.enum(INCIDENT_OUTCOMES).describe('how the incident ended'),
+    cause: z
+      .enum(causeCodes)
+      .nullish()
+      .describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
+    note: z.string().max(OUTCOME_NOTE_MAX_LENGTH).nullish().describe('what the crew found'),
+  })
+  .superRefine((body, ctx) => {
+    for (const p of checkResolution(body)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+  });
+export type IncidentResolveBody = z.infer<typeof incidentResolveBody>;
+
+export const FALSE_ALARM_GROUPINGS = ['enterprise', 'device', 'deviceType', 'substation'] as const;
+export const falseAlarmReportQuery = z
+  .object({
+    from: isoDate.optional().describe('incidents resolved from this time on; default: 30 days before to'),
+    to: isoDate.optional().describe('and before this time; default: now'),
+    groupBy: z.enum(FALSE_ALARM_GROUPINGS).default('enterprise').describe("the device of an incident is the device of the alarm that opened it"),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });

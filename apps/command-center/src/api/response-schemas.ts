@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
+import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 
 /**
@@ -207,6 +207,17 @@ const escalation = named(
   }),
 );
 
+export const resolution = named(
+  'IncidentResolution',
+  z.strictObject({
+    outcome: z.enum(INCIDENT_OUTCOMES),
+    cause: z.string().nullable().describe("a false alarm's cause, from the catalogue"),
+    note: z.string().nullable(),
+    by: z.string().nullable().describe('who resolved it (the underControl milestone)'),
+    at: time.nullable(),
+  }),
+);
+
 export const incident = named(
   'Incident',
   z.strictObject({
@@ -223,6 +234,7 @@ export const incident = named(
     alarmIds: z.array(z.string()),
     milestones: z.array(milestone).describe('acknowledged, onScene, underControl'),
     escalations: z.array(escalation),
+    resolution: resolution.nullable().describe('how it ended; null until resolved'),
   }),
 );
 
