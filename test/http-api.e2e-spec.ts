@@ -248,9 +248,11 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('post', `/api/incidents/${incidentId}/arrive`, '/api/incidents/{id}/arrive', schemas.incident, { status: 200 });
       const resolved = await check('post', `/api/incidents/${incidentId}/resolve`, '/api/incidents/{id}/resolve', schemas.incident, {
         status: 200,
+        body: { outcome: 'device-fault', note: 'detector head replaced' },
       });
       expect(resolved.milestones.every((m: { at: string | null }) => m.at !== null)).toBe(true);
-      const again = await sut.api(`/api/incidents/${incidentId}/resolve`, { method: 'POST', body: '{}' });
+      expect(resolved.resolution).toMatchObject({ outcome: 'device-fault', cause: null, note: 'detector head replaced' });
+      const again = await sut.api(`/api/incidents/${incidentId}/resolve`, { method: 'POST', body: '{"outcome":"other"}' });
       expect(again.status).toBe(409);
       expect(schemas.errorBody.parse(again.body)).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'INCIDENT_RESOLVED' });
     });

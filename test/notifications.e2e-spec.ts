@@ -55,7 +55,8 @@ describe('notifications to a real webhook receiver', () => {
   };
 
   const act = async (incidentId: string, action: string, substationId: string) => {
-    const res = await sut.api(`/api/incidents/${incidentId}/${action}`, { method: 'POST', body: JSON.stringify({ substationId }) });
+    const body = action === 'resolve' ? { substationId, outcome: 'confirmed-fire' } : { substationId };
+    const res = await sut.api(`/api/incidents/${incidentId}/${action}`, { method: 'POST', body: JSON.stringify(body) });
     expect(res.status).toBe(200);
   };
 

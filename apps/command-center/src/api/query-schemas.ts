@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES } from '@app/contracts';
 import { checkResolution, FALSE_ALARM_CAUSES, OUTCOME_NOTE_MAX_LENGTH } from '@app/domain';
+import { FALSE_ALARM_GROUPINGS } from '@app/storage';
 import { cursorParam } from './pagination';
 
 const isoDate = z
@@ -122,7 +123,6 @@ export const incidentResolveBody = incidentActionBody
   });
 export type IncidentResolveBody = z.infer<typeof incidentResolveBody>;
 
-export const FALSE_ALARM_GROUPINGS = ['enterprise', 'device', 'deviceType', 'substation'] as const;
 export const falseAlarmReportQuery = z
   .object({
     from: isoDate.optional().describe('incidents resolved from this time on; default: 30 days before to'),

@@ -456,6 +456,31 @@ export const complianceReport = named(
   }),
 );
 
+const falseAlarmFigures = {
+  resolved: z.number().int().describe('incidents resolved in the period, tests included'),
+  tests: z.number().int().describe('resolved as a test: no part of the rate'),
+  falseAlarms: z.number().int(),
+  falseAlarmRate: z.number().nullable().describe('false alarms over the resolved incidents with an outcome other than test'),
+  causes: z.record(z.string(), z.number().int()).describe('false alarms by cause'),
+};
+export const falseAlarmReport = named(
+  'FalseAlarmReport',
+  z.strictObject({
+    from: time,
+    to: time,
+    groupBy: z.enum(['enterprise', 'device', 'deviceType', 'substation']),
+    zone: z.strictObject(falseAlarmFigures),
+    groups: z
+      .array(
+        z.strictObject({
+          key: z.string().nullable().describe('the enterprise, device, device type or substation; null: no alarm opened the incident'),
+          ...falseAlarmFigures,
+        }),
+      )
+      .describe('most false alarms first'),
+  }),
+);
+
 export const ruleSet = named(
   'RuleSet',
   z.strictObject({
