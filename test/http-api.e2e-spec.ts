@@ -24,6 +24,7 @@ const SPEC_ENDPOINTS = [
   'GET /api/substations',
   'PUT /api/substations/{id}/availability',
   'GET /api/reports/timeline-compliance',
+  'GET /api/reports/false-alarms',
   'GET /api/audit',
   'POST /api/tokens',
   'GET /api/tokens',
@@ -39,6 +40,7 @@ const SPEC_QUERY_PARAMETERS: Record<string, string[]> = {
   'GET /api/alarms': ['status', 'grade'],
   'GET /api/incidents': ['status'],
   'GET /api/reports/timeline-compliance': ['from', 'to'],
+  'GET /api/reports/false-alarms': ['from', 'to', 'groupBy'],
   'GET /api/audit': ['entity', 'entityId', 'actor', 'from', 'to'],
 };
 
@@ -302,6 +304,10 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', '/api/dead-letters/stats', '/api/dead-letters/stats', schemas.deadLetterStats);
       const report = await check('get', '/api/reports/timeline-compliance', '/api/reports/timeline-compliance', schemas.complianceReport);
       expect(report.zone.incidents).toBeGreaterThan(0);
+      const falseAlarms = await check('get', '/api/reports/false-alarms?groupBy=device', '/api/reports/false-alarms', schemas.falseAlarmReport);
+      expect(falseAlarms.groupBy).toBe('device');
+      const catalogue = await check('get', '/api/incident-outcomes', '/api/incident-outcomes', schemas.incidentOutcomeCatalogue);
+      expect(catalogue.falseAlarmCauses.map((c: { code: string }) => c.code)).toContain('steam');
       await check('get', '/api/rules', '/api/rules', schemas.ruleSet);
       await check('get', '/api/me', '/api/me', schemas.principal);
       const issued = await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, {

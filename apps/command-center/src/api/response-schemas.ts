@@ -456,6 +456,14 @@ export const complianceReport = named(
   }),
 );
 
+export const incidentOutcomeCatalogue = named(
+  'IncidentOutcomeCatalogue',
+  z.strictObject({
+    outcomes: z.array(z.enum(INCIDENT_OUTCOMES)),
+    falseAlarmCauses: z.array(z.strictObject({ code: z.string(), name: z.string() })).describe('a false alarm needs one; unknown when not found'),
+  }),
+);
+
 const falseAlarmFigures = {
   resolved: z.number().int().describe('incidents resolved in the period, tests included'),
   tests: z.number().int().describe('resolved as a test: no part of the rate'),
