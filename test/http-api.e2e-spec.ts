@@ -304,7 +304,12 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', '/api/dead-letters/stats', '/api/dead-letters/stats', schemas.deadLetterStats);
       const report = await check('get', '/api/reports/timeline-compliance', '/api/reports/timeline-compliance', schemas.complianceReport);
       expect(report.zone.incidents).toBeGreaterThan(0);
-      const falseAlarms = await check('get', '/api/reports/false-alarms?groupBy=device', '/api/reports/false-alarms', schemas.falseAlarmReport);
+      const falseAlarms = await check(
+        'get',
+        '/api/reports/false-alarms?groupBy=device',
+        '/api/reports/false-alarms',
+        schemas.falseAlarmReport,
+      );
       expect(falseAlarms.groupBy).toBe('device');
       const catalogue = await check('get', '/api/incident-outcomes', '/api/incident-outcomes', schemas.incidentOutcomeCatalogue);
       expect(catalogue.falseAlarmCauses.map((c: { code: string }) => c.code)).toContain('steam');

@@ -33,9 +33,25 @@ const INCIDENTS: ScriptedIncident[] = [
   { id: 'I2', enterprise: 'E1', substation: 'S1', opened: 'alarm:A2:orange', resolvedAt: day(2, 3), outcome: 'false-alarm', cause: 'dust' },
   { id: 'I3', enterprise: 'E1', substation: 'S1', opened: 'alarm:A6:red', resolvedAt: day(2, 5), outcome: 'confirmed-fire' },
   { id: 'I4', enterprise: 'E2', substation: 'S1', opened: 'alarm:A3:red', resolvedAt: day(2, 7), outcome: 'test' },
-  { id: 'I5', enterprise: 'E2', substation: 'S1', opened: 'alarm:A7:yellow', resolvedAt: day(2, 9), outcome: 'false-alarm', cause: 'steam' },
+  {
+    id: 'I5',
+    enterprise: 'E2',
+    substation: 'S1',
+    opened: 'alarm:A7:yellow',
+    resolvedAt: day(2, 9),
+    outcome: 'false-alarm',
+    cause: 'steam',
+  },
   { id: 'I6', enterprise: 'E3', substation: 'S2', opened: 'alarm:A4:red', resolvedAt: day(2, 11), outcome: 'device-fault' },
-  { id: 'I7', enterprise: 'E3', substation: 'S2', opened: 'grade:E3:1:red', resolvedAt: day(2, 13), outcome: 'false-alarm', cause: 'unknown' },
+  {
+    id: 'I7',
+    enterprise: 'E3',
+    substation: 'S2',
+    opened: 'grade:E3:1:red',
+    resolvedAt: day(2, 13),
+    outcome: 'false-alarm',
+    cause: 'unknown',
+  },
   // Resolved before outcomes were recorded: counted as resolved, no part of the rate.
   { id: 'I11', enterprise: 'E3', substation: 'S2', opened: 'grade:E3:2:red', resolvedAt: day(2, 15), outcome: null },
   // Outside the period: resolved the day before, still open, resolved exactly at `to`.
@@ -53,7 +69,10 @@ async function seed(db: TestDatabase): Promise<void> {
     ['E2', 'S1'],
     ['E3', 'S2'],
   ])
-    await q(`INSERT INTO enterprises (id, name, industry, lat, lon, substation_id, hazards) VALUES ($1, $1, 'x', 30, 120, $2, '{}'::jsonb)`, [e, s]);
+    await q(
+      `INSERT INTO enterprises (id, name, industry, lat, lon, substation_id, hazards) VALUES ($1, $1, 'x', 30, 120, $2, '{}'::jsonb)`,
+      [e, s],
+    );
   for (const [d, e, type] of [
     ['D1', 'E1', 'smoke'],
     ['D2', 'E2', 'smoke'],
@@ -72,7 +91,17 @@ async function seed(db: TestDatabase): Promise<void> {
       `INSERT INTO incidents (id, enterprise_id, substation_id, grade, status, dispatched_at, resolved_at, assignment_reason, policy,
          opened_by_alarm_id, correlation_id, outcome, outcome_cause)
        VALUES ($1, $2, $3, 'red', $4, $5, $6, 'area', '{}'::jsonb, $7, 'c', $8, $9)`,
-      [i.id, i.enterprise, i.substation, i.resolvedAt ? 'resolved' : 'onScene', day(1, 12), i.resolvedAt, i.opened, i.outcome, i.cause ?? null],
+      [
+        i.id,
+        i.enterprise,
+        i.substation,
+        i.resolvedAt ? 'resolved' : 'onScene',
+        day(1, 12),
+        i.resolvedAt,
+        i.opened,
+        i.outcome,
+        i.cause ?? null,
+      ],
     );
 }
 

@@ -83,7 +83,9 @@ export class FalseAlarmReportRepository {
     );
     const figures = (c: CountRow | undefined, total: boolean, key: string | null): FalseAlarmFigures => {
       const byCause: Record<string, number> = {};
-      for (const r of causes.filter((r) => Boolean(r.total) === total && (total || r.key === key)).sort((a, b) => b.n - a.n || a.cause.localeCompare(b.cause)))
+      for (const r of causes
+        .filter((r) => Boolean(r.total) === total && (total || r.key === key))
+        .sort((a, b) => b.n - a.n || a.cause.localeCompare(b.cause)))
         byCause[r.cause] = Number(r.n);
       const judged = Number(c?.judged ?? 0);
       const falseAlarms = Number(c?.false_alarms ?? 0);

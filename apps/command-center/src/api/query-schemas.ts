@@ -112,10 +112,7 @@ const causeCodes = FALSE_ALARM_CAUSES.map((c) => c.code) as [string, ...string[]
 export const incidentResolveBody = incidentActionBody
   .extend({
     outcome: z.enum(INCIDENT_OUTCOMES).describe('how the incident ended'),
-    cause: z
-      .enum(causeCodes)
-      .nullish()
-      .describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
+    cause: z.enum(causeCodes).nullish().describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
     note: z.string().max(OUTCOME_NOTE_MAX_LENGTH).nullish().describe('what the crew found'),
   })
   .superRefine((body, ctx) => {
@@ -127,6 +124,9 @@ export const falseAlarmReportQuery = z
   .object({
     from: isoDate.optional().describe('incidents resolved from this time on; default: 30 days before to'),
     to: isoDate.optional().describe('and before this time; default: now'),
-    groupBy: z.enum(FALSE_ALARM_GROUPINGS).default('enterprise').describe("the device of an incident is the device of the alarm that opened it"),
+    groupBy: z
+      .enum(FALSE_ALARM_GROUPINGS)
+      .default('enterprise')
+      .describe('the device of an incident is the device of the alarm that opened it'),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
+import {
+  DEAD_LETTER_REASONS,
+  DEVICE_TYPE_NAMES,
+  GRADES,
+  INCIDENT_OUTCOMES,
+  INCIDENT_STATUSES,
+  METRIC_NAMES,
+  MILESTONE_NAMES,
+} from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 
 /**
@@ -460,7 +468,9 @@ export const incidentOutcomeCatalogue = named(
   'IncidentOutcomeCatalogue',
   z.strictObject({
     outcomes: z.array(z.enum(INCIDENT_OUTCOMES)),
-    falseAlarmCauses: z.array(z.strictObject({ code: z.string(), name: z.string() })).describe('a false alarm needs one; unknown when not found'),
+    falseAlarmCauses: z
+      .array(z.strictObject({ code: z.string(), name: z.string() }))
+      .describe('a false alarm needs one; unknown when not found'),
   }),
 );
 

@@ -28,6 +28,8 @@ describe('checkResolution', () => {
   it('has a catalogue of unique cause codes that includes unknown', () => {
     const codes = FALSE_ALARM_CAUSES.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(codes).toEqual(expect.arrayContaining(['dust', 'steam', 'cooking', 'insects', 'device-fault', 'maintenance-work', 'malicious', 'unknown']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['dust', 'steam', 'cooking', 'insects', 'device-fault', 'maintenance-work', 'malicious', 'unknown']),
+    );
   });
 });

@@ -30,15 +30,24 @@ const CAUSE_CODES = new Set(FALSE_ALARM_CAUSES.map((c) => c.code));
 export function checkResolution(input: { outcome?: unknown; cause?: unknown; note?: unknown }): OutcomeProblem[] {
   const problems: OutcomeProblem[] = [];
   const { outcome, cause, note } = input;
-  if (outcome === undefined || outcome === null) problems.push({ field: 'outcome', message: `required: one of ${INCIDENT_OUTCOMES.join(', ')}` });
+  if (outcome === undefined || outcome === null)
+    problems.push({ field: 'outcome', message: `required: one of ${INCIDENT_OUTCOMES.join(', ')}` });
   else if (!(INCIDENT_OUTCOMES as readonly unknown[]).includes(outcome))
     problems.push({ field: 'outcome', message: `unknown outcome; one of ${INCIDENT_OUTCOMES.join(', ')}` });
   const hasCause = cause !== undefined && cause !== null;
   if (hasCause && (typeof cause !== 'string' || !CAUSE_CODES.has(cause)))
     problems.push({ field: 'cause', message: `unknown cause; one of ${[...CAUSE_CODES].join(', ')}` });
   else if (outcome === 'false-alarm' && !hasCause)
-    problems.push({ field: 'cause', message: `a false alarm needs its cause (unknown when not found): one of ${[...CAUSE_CODES].join(', ')}` });
-  else if (hasCause && typeof outcome === 'string' && outcome !== 'false-alarm' && (INCIDENT_OUTCOMES as readonly string[]).includes(outcome))
+    problems.push({
+      field: 'cause',
+      message: `a false alarm needs its cause (unknown when not found): one of ${[...CAUSE_CODES].join(', ')}`,
+    });
+  else if (
+    hasCause &&
+    typeof outcome === 'string' &&
+    outcome !== 'false-alarm' &&
+    (INCIDENT_OUTCOMES as readonly string[]).includes(outcome)
+  )
     problems.push({ field: 'cause', message: 'a cause is given for a false alarm only' });
   if (note !== undefined && note !== null && (typeof note !== 'string' || note.length > OUTCOME_NOTE_MAX_LENGTH))
     problems.push({ field: 'note', message: `a text of at most ${OUTCOME_NOTE_MAX_LENGTH} characters` });

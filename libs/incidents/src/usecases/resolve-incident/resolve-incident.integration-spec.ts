@@ -29,7 +29,9 @@ describe.each(STORAGE_BACKENDS)('ResolveIncident on $name', (backend) => {
     const acknowledged = await fx.incidents.find('res-1');
     fx.bus.published.length = 0;
 
-    await expect(sut.execute({ incidentId: 'res-1', by: 'crew', resolution: STEAM })).rejects.toMatchObject({ code: TimelineErrorCode.OutOfOrder });
+    await expect(sut.execute({ incidentId: 'res-1', by: 'crew', resolution: STEAM })).rejects.toMatchObject({
+      code: TimelineErrorCode.OutOfOrder,
+    });
 
     await expect(fx.incidents.find('res-1')).resolves.toEqual(acknowledged);
     expect(fx.bus.published).toEqual([]);
@@ -56,7 +58,9 @@ describe.each(STORAGE_BACKENDS)('ResolveIncident on $name', (backend) => {
 
   it('refuses any further action once resolved (INCIDENT_RESOLVED), and gives null for an unknown incident', async () => {
     fx.bus.published.length = 0;
-    await expect(sut.execute({ incidentId: 'res-1', by: 'again', resolution: { outcome: 'other', cause: null, note: null } })).rejects.toMatchObject({ code: TimelineErrorCode.Resolved });
+    await expect(
+      sut.execute({ incidentId: 'res-1', by: 'again', resolution: { outcome: 'other', cause: null, note: null } }),
+    ).rejects.toMatchObject({ code: TimelineErrorCode.Resolved });
     await expect(new AcknowledgeIncident(clock, fx.timeline).execute({ incidentId: 'res-1', by: 'late' })).rejects.toMatchObject({
       code: TimelineErrorCode.Resolved,
     });
