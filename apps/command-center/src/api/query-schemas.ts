@@ -107,13 +107,20 @@ export const incidentActionBody = z
   .strict();
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;
 
-const causeCodes = FALSE_ALARM_CAUSES.map((c) => c.code) as [string, ...string[]];
-/** Resolving says how it ended; the domain's rule decides which outcome takes a cause. */
+const causeCodes = FALSE_ALARM_CAUSES.map((c) => c.code);
+/**
+ * Resolving says how it ended. The outcome's type is the schema's; what a cause and a note may be is the domain's
+ * rule (checkResolution), so each bad field is named once: the document still shows the causes and the length.
+ */
 export const incidentResolveBody = incidentActionBody
   .extend({
     outcome: z.enum(INCIDENT_OUTCOMES).describe('how the incident ended'),
-    cause: z.enum(causeCodes).nullish().describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
-    note: z.string().max(OUTCOME_NOTE_MAX_LENGTH).nullish().describe('what the crew found'),
+    cause: z
+      .string()
+      .nullish()
+      .meta({ enum: causeCodes })
+      .describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
+    note: z.string().nullish().meta({ maxLength: OUTCOME_NOTE_MAX_LENGTH }).describe('what the crew found'),
   })
   .superRefine((body, ctx) => {
     for (const p of checkResolution(body)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
