@@ -183,10 +183,10 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
     expect((await sut.api(`/api/incidents/${incident.id}/acknowledge`, { method: 'POST', body: '{}' })).body.code).toBe('ALREADY_DONE');
 
     expect((await sut.api(`/api/incidents/${incident.id}/arrive`, { method: 'POST', body: '{}' })).status).toBe(200);
-    const resolved = await sut.api<IncidentView>(`/api/incidents/${incident.id}/resolve`, { method: 'POST', body: '{}' });
+    const resolved = await sut.api<IncidentView>(`/api/incidents/${incident.id}/resolve`, { method: 'POST', body: '{"outcome":"test"}' });
     expect(resolved.body.status).toBe('resolved');
     expect(resolved.body.milestones.every((m) => m.at !== null && m.met === true)).toBe(true);
-    expect((await sut.api(`/api/incidents/${incident.id}/resolve`, { method: 'POST', body: '{}' })).status).toBe(409);
+    expect((await sut.api(`/api/incidents/${incident.id}/resolve`, { method: 'POST', body: '{"outcome":"test"}' })).status).toBe(409);
 
     await new Promise((r) => setTimeout(r, TIMELINE[2] * 1000 - (Date.now() - Date.parse(incident.dispatchedAt)) + 500));
     expect((await sut.api<IncidentView>(`/api/incidents/${incident.id}`)).body.escalations).toEqual([]);

@@ -130,7 +130,8 @@ describe('the audit log and the life of a token', () => {
     // The three incident actions, by the substation's token: the actor is that token, the milestone goes from unmet to met.
     const milestones = ['acknowledged', 'onScene', 'underControl'];
     for (const [i, action] of ['acknowledge', 'arrive', 'resolve'].entries()) {
-      const res = await call(`/api/incidents/${incident.id}/${action}`, { method: 'POST', body: {}, token: chief.token });
+      const body = action === 'resolve' ? { outcome: 'false-alarm', cause: 'cooking' } : {};
+      const res = await call(`/api/incidents/${incident.id}/${action}`, { method: 'POST', body, token: chief.token });
       expect(res.status).toBe(200);
       writes++;
       const record = await recordOf('incident', incident.id, `incident.${action}`);
@@ -139,7 +140,10 @@ describe('the audit log and the life of a token', () => {
       expect(record.after).toEqual(res.body);
       expect(record.after.milestones[i]).toMatchObject({ name: milestones[i], at: expect.any(String) });
     }
-    expect((await recordOf('incident', incident.id, 'incident.resolve')).after.status).toBe('resolved');
+    expect((await recordOf('incident', incident.id, 'incident.resolve')).after).toMatchObject({
+      status: 'resolved',
+      resolution: { outcome: 'false-alarm', cause: 'cooking', note: null, by: `station chief@${incident.substationId}` },
+    });
 
     // PUT /api/substations/{id}/availability, by the substation itself and back by the operator.
     const station = incident.substationId;

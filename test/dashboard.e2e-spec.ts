@@ -298,6 +298,28 @@ describe('dashboard in headless Chromium', () => {
     await expect(page.locator('tr[data-incident]').count()).resolves.toBe(0);
     await page.close();
   });
+
+  it('asks for the outcome when resolving, a false alarm with its cause, and lists the device among the top false-alarming ones', async () => {
+    const incident = await fire('E0007');
+    for (const action of ['acknowledge', 'arrive'])
+      expect((await sut.api(`/api/incidents/${incident.id}/${action}`, { method: 'POST', body: '{}' })).status).toBe(200);
+    const alarm = (await sut.api(`/api/alarms/${incident.alarmIds[0]}`)).body;
+    const page = await open('e2e-operator-token');
+    const row = page.locator(`tr[data-incident="${incident.id}"]`);
+    await row.getByRole('button', { name: 'Resolved' }).click();
+    const dialog = page.locator('[data-testid="resolve-dialog"]');
+    await dialog.getByLabel('Outcome').selectOption('false-alarm');
+    await dialog.getByLabel('Cause of the false alarm').selectOption('steam');
+    await dialog.getByLabel('Note').fill('kettle under the detector');
+    await dialog.getByRole('button', { name: 'Resolve' }).click();
+    await row.waitFor({ state: 'detached', timeout: 5000 });
+    const stored = (await sut.api<IncidentView>(`/api/incidents/${incident.id}`)).body;
+    expect(stored.resolution).toMatchObject({ outcome: 'false-alarm', cause: 'steam', note: 'kettle under the detector', by: 'operator' });
+    const listed = page.locator(`[data-testid="false-alarms"] tr[data-device="${alarm.deviceId}"]`);
+    await listed.waitFor({ timeout: 5000 });
+    await expect(listed.textContent()).resolves.toContain('Steam');
+    await page.close();
+  });
 });
 
 /** An incident's notifications on the page, and a notification given up on announced as it happens. */

@@ -24,6 +24,7 @@ const SPEC_ENDPOINTS = [
   'GET /api/substations',
   'PUT /api/substations/{id}/availability',
   'GET /api/reports/timeline-compliance',
+  'GET /api/reports/false-alarms',
   'GET /api/audit',
   'POST /api/tokens',
   'GET /api/tokens',
@@ -39,6 +40,7 @@ const SPEC_QUERY_PARAMETERS: Record<string, string[]> = {
   'GET /api/alarms': ['status', 'grade'],
   'GET /api/incidents': ['status'],
   'GET /api/reports/timeline-compliance': ['from', 'to'],
+  'GET /api/reports/false-alarms': ['from', 'to', 'groupBy'],
   'GET /api/audit': ['entity', 'entityId', 'actor', 'from', 'to'],
 };
 
@@ -248,9 +250,11 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('post', `/api/incidents/${incidentId}/arrive`, '/api/incidents/{id}/arrive', schemas.incident, { status: 200 });
       const resolved = await check('post', `/api/incidents/${incidentId}/resolve`, '/api/incidents/{id}/resolve', schemas.incident, {
         status: 200,
+        body: { outcome: 'device-fault', note: 'detector head replaced' },
       });
       expect(resolved.milestones.every((m: { at: string | null }) => m.at !== null)).toBe(true);
-      const again = await sut.api(`/api/incidents/${incidentId}/resolve`, { method: 'POST', body: '{}' });
+      expect(resolved.resolution).toMatchObject({ outcome: 'device-fault', cause: null, note: 'detector head replaced' });
+      const again = await sut.api(`/api/incidents/${incidentId}/resolve`, { method: 'POST', body: '{"outcome":"other"}' });
       expect(again.status).toBe(409);
       expect(schemas.errorBody.parse(again.body)).toMatchObject({ statusCode: 409, error: 'Conflict', code: 'INCIDENT_RESOLVED' });
     });
@@ -300,6 +304,15 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
       await check('get', '/api/dead-letters/stats', '/api/dead-letters/stats', schemas.deadLetterStats);
       const report = await check('get', '/api/reports/timeline-compliance', '/api/reports/timeline-compliance', schemas.complianceReport);
       expect(report.zone.incidents).toBeGreaterThan(0);
+      const falseAlarms = await check(
+        'get',
+        '/api/reports/false-alarms?groupBy=device',
+        '/api/reports/false-alarms',
+        schemas.falseAlarmReport,
+      );
+      expect(falseAlarms.groupBy).toBe('device');
+      const catalogue = await check('get', '/api/incident-outcomes', '/api/incident-outcomes', schemas.incidentOutcomeCatalogue);
+      expect(catalogue.falseAlarmCauses.map((c: { code: string }) => c.code)).toContain('steam');
       await check('get', '/api/rules', '/api/rules', schemas.ruleSet);
       await check('get', '/api/me', '/api/me', schemas.principal);
       const issued = await check('post', '/api/tokens', '/api/tokens', schemas.issuedToken, {

@@ -55,7 +55,8 @@ describe('notifications to a real webhook receiver', () => {
   };
 
   const act = async (incidentId: string, action: string, substationId: string) => {
-    const res = await sut.api(`/api/incidents/${incidentId}/${action}`, { method: 'POST', body: JSON.stringify({ substationId }) });
+    const body = action === 'resolve' ? { substationId, outcome: 'confirmed-fire' } : { substationId };
+    const res = await sut.api(`/api/incidents/${incidentId}/${action}`, { method: 'POST', body: JSON.stringify(body) });
     expect(res.status).toBe(200);
   };
 
@@ -139,6 +140,9 @@ describe('notifications to a real webhook receiver', () => {
     await waitFor(() => typesFor(incident.id).includes('incident.resolved'), 10_000, 'the resolution at the receiver');
     const notifications = await waitFor(() => allDelivered(incident.id), 15_000, 'every notification delivered');
     const received = receiver.forIncident(incident.id);
+    // The resolution's webhook body carries the incident with its outcome.
+    const resolvedBody = received.find((d) => d.body.type === 'incident.resolved')!.body;
+    expect(resolvedBody.incident?.resolution).toEqual({ outcome: 'confirmed-fire', cause: null, note: null });
     expect(receiver.badSignatures).toEqual([]);
     expect(received.length).toBe(notifications.length);
     expect(new Set(received.map((d) => d.deliveryId)).size).toBe(received.length);

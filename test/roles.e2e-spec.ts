@@ -108,7 +108,10 @@ describe('roles on every write endpoint', () => {
     const posing = await post(`/api/incidents/${incident.id}/arrive`, tokens.other, { substationId: incident.substationId });
     expect(posing.status).toBe(403);
     expect((await post(`/api/incidents/${incident.id}/arrive`, tokens.own)).status).toBe(200);
-    expect((await post(`/api/incidents/${incident.id}/resolve`, tokens.own)).status).toBe(200);
+    const otherResolves = await post(`/api/incidents/${incident.id}/resolve`, tokens.other, { outcome: 'confirmed-fire' });
+    expect(otherResolves.status).toBe(403);
+    expect(otherResolves.body.code).toBe('WRONG_SUBSTATION');
+    expect((await post(`/api/incidents/${incident.id}/resolve`, tokens.own, { outcome: 'confirmed-fire' })).status).toBe(200);
   });
   it("lets only an operator import and export the zone's register; anyone with a token reads the indicator catalogue", async () => {
     const importBody = { substations: [] };

@@ -12,6 +12,7 @@ import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
 import { DevicesController } from './api/devices.controller';
 import { IncidentsController } from './api/incidents.controller';
+import { IncidentOutcomesController } from './api/incident-outcomes.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
@@ -52,6 +53,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AlarmsController,
     IncidentsController,
     ReportsController,
+    IncidentOutcomesController,
     RulesController,
     LiveStreamController,
     ActionLinksController,

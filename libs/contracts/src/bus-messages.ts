@@ -72,6 +72,23 @@ export type MilestoneName = (typeof MILESTONE_NAMES)[number];
 export const INCIDENT_STATUSES = ['dispatched', 'acknowledged', 'onScene', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** How an incident ended; every resolved incident has one. */
+export const INCIDENT_OUTCOMES = ['confirmed-fire', 'false-alarm', 'device-fault', 'test', 'other'] as const;
+export type IncidentOutcome = (typeof INCIDENT_OUTCOMES)[number];
+
+/** An incident's outcome as given when it was resolved; who resolved it and when are its underControl milestone's. */
+export interface ResolutionSnapshotV1 {
+  outcome: IncidentOutcome;
+  /** A false alarm's cause, from the false-alarm cause catalogue; null for every other outcome. */
+  cause: string | null;
+  note: string | null;
+}
+
+export interface ResolutionView extends ResolutionSnapshotV1 {
+  by: string | null;
+  at: string | null;
+}
+
 export interface MilestoneView {
   name: MilestoneName;
   dueAt: string;
@@ -104,6 +121,8 @@ export interface IncidentView {
   alarmIds: string[];
   milestones: MilestoneView[];
   escalations: EscalationView[];
+  /** How it ended: null until resolved (and for incidents resolved before outcomes were recorded). */
+  resolution: ResolutionView | null;
 }
 
 export interface MilestoneSnapshotV1 {
@@ -140,6 +159,8 @@ export interface IncidentSnapshotV1 {
   alarmIds: string[];
   milestones: MilestoneSnapshotV1[];
   escalations: EscalationSnapshotV1[];
+  /** Absent in events from before outcomes were recorded; null until resolved. */
+  resolution?: ResolutionSnapshotV1 | null;
 }
 
 /** incidents.v2 (v2: the incident travels as its snapshot, IncidentSnapshotV1, no longer as the API's view), key = incident id. */

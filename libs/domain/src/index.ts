@@ -37,3 +37,4 @@ export * from './notifications/notification-address';
 export * from './notifications/notification-message';
 export * from './notifications/gateway-template';
 export * from './notifications/other-notification-events';
+export * from './outcomes/incident-outcome';

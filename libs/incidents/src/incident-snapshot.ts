@@ -30,5 +30,6 @@ export function incidentSnapshot(incident: IncidentRecord): IncidentSnapshotV1 {
       dueAt: e.dueAt,
       backupSubstationId: e.backupSubstationId,
     })),
+    resolution: incident.resolution && { ...incident.resolution },
   };
 }

@@ -1,5 +1,5 @@
 import type { Grade, MilestoneName } from '@app/contracts';
-import type { TimelineState } from '@app/domain';
+import type { IncidentResolution, TimelineState } from '@app/domain';
 
 export interface RecordedEscalation {
   milestone: MilestoneName;
@@ -22,4 +22,6 @@ export interface IncidentRecord {
   alarmIds: string[];
   timeline: TimelineState;
   escalations: RecordedEscalation[];
+  /** How it ended, once resolved (null before, and for incidents resolved before outcomes were recorded). */
+  resolution: IncidentResolution | null;
 }

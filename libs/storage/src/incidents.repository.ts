@@ -1,5 +1,5 @@
 import { Grade, gradeRank, IncidentStatus, MilestoneName } from '@app/contracts';
-import { GeoPoint, MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
+import { GeoPoint, IncidentOutcome, IncidentResolution, MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
 import { IncidentRecord, RecordedEscalation } from './incident-record';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -38,6 +38,8 @@ export interface SubstationLoad {
 export interface TimelineChange {
   state: TimelineState;
   escalation?: RecordedEscalation;
+  /** How the incident ended, saved with the change that resolves it. */
+  resolution?: IncidentResolution;
 }
 
 /**
@@ -61,6 +63,9 @@ interface IncidentRow {
   policy: TimelinePolicy;
   backup_substation_ids: string[];
   correlation_id: string;
+  outcome: IncidentOutcome | null;
+  outcome_cause: string | null;
+  outcome_note: string | null;
 }
 
 interface EscalationRow {
@@ -225,7 +230,8 @@ export class IncidentsRepository {
       const escalation = next.escalation ? { ...next.escalation, lateByMs: Math.round(next.escalation.lateByMs) } : null;
       // Escalations are recorded only here, under this lock: one already recorded is seen, not re-inserted.
       if (escalation && escalations.some((e) => e.milestone === escalation.milestone)) return { outcome: 'unchanged' };
-      if (!(await this.save(tx, id, current, next.state, escalation))) return { outcome: 'unchanged' };
+      const resolution = next.resolution ?? null;
+      if (!(await this.save(tx, id, current, next.state, escalation, resolution))) return { outcome: 'unchanged' };
       const timeline = stored(next.state);
       const incident: IncidentRecord = {
         id: row.id,
@@ -236,6 +242,7 @@ export class IncidentsRepository {
         alarmIds: row.alarms_json,
         timeline,
         escalations: escalation ? [...escalations, escalation].sort((a, b) => a.at - b.at) : escalations,
+        resolution: resolution ?? resolutionOf(row),
       };
       return { outcome: 'changed', incident };
     });
@@ -248,6 +255,7 @@ export class IncidentsRepository {
     current: TimelineState,
     state: TimelineState,
     e: RecordedEscalation | null,
+    resolution: IncidentResolution | null,
   ): Promise<boolean> {
     const changed = state.milestones
       .filter((m) => {
@@ -274,7 +282,9 @@ export class IncidentsRepository {
          SELECT $1::text, $7::text, $8::timestamptz, $9::timestamptz, $10::text, $11::int WHERE $7::text IS NOT NULL
          ON CONFLICT DO NOTHING RETURNING incident_id
        ), inc AS (
-         UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6
+         UPDATE incidents SET status = $2, level = $3, backup_substation_ids = $4::jsonb, resolved_at = $5, substation_id = $6,
+           outcome = coalesce($13::text, outcome), outcome_cause = CASE WHEN $13::text IS NULL THEN outcome_cause ELSE $14::text END,
+           outcome_note = CASE WHEN $13::text IS NULL THEN outcome_note ELSE $15::text END
          WHERE id = $1 AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM esc)) RETURNING id
        ), ms AS (
          UPDATE incident_milestones m SET
@@ -300,6 +310,9 @@ export class IncidentsRepository {
         e?.backupSubstationId ?? null,
         e?.lateByMs ?? null,
         JSON.stringify(changed),
+        resolution?.outcome ?? null,
+        resolution?.cause ?? null,
+        resolution?.note ?? null,
       ],
     );
     return Number(result.saved) > 0;
@@ -431,6 +444,7 @@ export class IncidentsRepository {
           backupSubstationId: e.backup_substation_id,
           lateByMs: Number(e.late_by_ms),
         })),
+      resolution: resolutionOf(row),
     }));
   }
 
@@ -444,6 +458,12 @@ export class IncidentsRepository {
     );
     return linked.length > 0 && gradeRank(linked[0].grade) >= gradeRank(input.grade) ? linked[0].id : null;
   }
+}
+
+function resolutionOf(row: IncidentRow): IncidentResolution | null {
+  return row.outcome === null || row.outcome === undefined
+    ? null
+    : { outcome: row.outcome, cause: row.outcome_cause, note: row.outcome_note };
 }
 
 /** A timeline as the database gives it back: the stored fields only, milestones in order. */

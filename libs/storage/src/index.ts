@@ -24,6 +24,7 @@ export * from './action-links.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';
+export * from './false-alarm-report.repository';
 export * from './rule-states.repository';
 export * from './api-tokens.repository';
 export * from './device-credentials.repository';

@@ -72,6 +72,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '012-contact-status',
         '013-action-links',
         '014-substation-loads',
+        '016-incident-outcomes',
       ],
       skipped: [],
     });
@@ -171,6 +172,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '012-contact-status',
       '013-action-links',
       '014-substation-loads',
+      '016-incident-outcomes',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -11,6 +11,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceListRepository } from './device-list.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
+import { FalseAlarmReportRepository } from './false-alarm-report.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
@@ -33,6 +34,7 @@ const REPOSITORIES = [
   DeviceCredentialsRepository,
   RuleStatesRepository,
   ComplianceReportRepository,
+  FalseAlarmReportRepository,
   ZoneRepository,
   SubstationAvailabilityRepository,
   ReadingsRepository,

@@ -50,6 +50,7 @@ describe('renderIncident', () => {
         { name: 'underControl', dueAt: iso(T0 + 300_000), at: null, met: null, by: null, renotifications: 0 },
       ],
       escalations: [{ milestone: 'onScene', at: iso(T0 + 180_500), dueAt: iso(T0 + 180_000), backupSubstationId: 'S4' }],
+      resolution: null,
     });
     expect(Object.keys(view)).toEqual([
       'id',
@@ -65,13 +66,25 @@ describe('renderIncident', () => {
       'alarmIds',
       'milestones',
       'escalations',
+      'resolution',
     ]);
     expect(incidentSchema.parse(view)).toEqual(view);
   });
 
-  it('gives a resolved incident its resolution time', () => {
-    const view = renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 }));
-    expect(view).toMatchObject({ status: 'resolved', resolvedAt: iso(T0 + 290_000) });
+  it('gives a resolved incident its resolution time, and its outcome with who resolved it and when', () => {
+    const s = snapshot();
+    const milestones = s.milestones.map((m) => (m.name === 'underControl' ? { ...m, at: T0 + 290_000, by: 'crew@S1' } : m));
+    const resolution = { outcome: 'false-alarm', cause: 'steam', note: 'kettle' } as const;
+    const view = renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000, milestones, resolution }));
+    expect(view).toMatchObject({
+      status: 'resolved',
+      resolvedAt: iso(T0 + 290_000),
+      resolution: { ...resolution, by: 'crew@S1', at: iso(T0 + 290_000) },
+    });
     expect(incidentSchema.parse(view)).toEqual(view);
+  });
+
+  it('shows no resolution for an event from before outcomes were recorded', () => {
+    expect(renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 })).resolution).toBeNull();
   });
 });

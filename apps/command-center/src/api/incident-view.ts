@@ -13,6 +13,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * milestone was met is decided here from its due and actual times, by the timeline's own rule.
  */
 export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
+  const resolved = incident.milestones.find((m) => m.name === 'underControl');
   return {
     id: incident.id,
     enterpriseId: incident.enterpriseId,
@@ -39,6 +40,7 @@ export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
       dueAt: new Date(e.dueAt).toISOString(),
       backupSubstationId: e.backupSubstationId,
     })),
+    resolution: incident.resolution ? { ...incident.resolution, by: resolved?.by ?? null, at: iso(resolved?.at ?? null) } : null,
   };
 }
 

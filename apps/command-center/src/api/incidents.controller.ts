@@ -10,11 +10,11 @@ import { AuthenticatedRequest, Authenticated, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { renderIncident, renderNotification } from './incident-view';
 import { offerNextPage } from './pagination';
-import { IncidentActionBody, incidentActionBody, incidentListQuery } from './query-schemas';
+import { IncidentActionBody, incidentActionBody, incidentListQuery, IncidentResolveBody, incidentResolveBody } from './query-schemas';
 import { incident, incidentDetail } from './response-schemas';
 
 /** What the three substation actions share: who may, what comes back, and how the timeline refuses. */
-const Action = (action: string, milestone: string, conflicts: string) =>
+const Action = (action: string, milestone: string, conflicts: string, invalid = 'an invalid body') =>
   applyDecorators(
     HttpCode(200),
     Roles('operator', 'substation'),
@@ -27,7 +27,7 @@ const Action = (action: string, milestone: string, conflicts: string) =>
     }),
     ApiResult(incident, { description: 'the incident with the milestone recorded' }),
     ApiErrors({
-      400: 'an invalid body',
+      400: invalid,
       403: 'WRONG_SUBSTATION: the substation is neither assigned to the incident nor its backup',
       404: 'no such incident',
       409: conflicts,
@@ -81,9 +81,16 @@ export class IncidentsController {
   }
 
   @Post(':id/resolve')
-  @Action('resolve', 'underControl', 'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)')
-  resolve(@Param('id') id: string, @ZodBody(incidentActionBody) body: IncidentActionBody, @Req() req: AuthenticatedRequest) {
-    return this.act(id, body, req, (command) => this.resolveIncident.execute(command));
+  @Action(
+    'resolve',
+    'underControl',
+    'not on scene yet (OUT_OF_ORDER) or already resolved (INCIDENT_RESOLVED)',
+    'VALIDATION_FAILED: no or an unknown outcome, a false alarm without its cause, an unknown cause, a note over 2,000 characters',
+  )
+  resolve(@Param('id') id: string, @ZodBody(incidentResolveBody) body: IncidentResolveBody, @Req() req: AuthenticatedRequest) {
+    const { outcome, cause, note, ...action } = body;
+    const resolution = { outcome, cause: cause ?? null, note: note ?? null };
+    return this.act(id, action, req, (command) => this.resolveIncident.execute({ ...command, resolution }));
   }
 
   private async act(

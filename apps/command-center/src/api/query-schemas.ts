@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES } from '@app/contracts';
+import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES } from '@app/contracts';
+import { checkResolution, FALSE_ALARM_CAUSES, OUTCOME_NOTE_MAX_LENGTH } from '@app/domain';
+import { FALSE_ALARM_GROUPINGS } from '@app/storage';
 import { cursorParam } from './pagination';
 
 const isoDate = z
@@ -104,3 +106,34 @@ export const incidentActionBody = z
   })
   .strict();
 export type IncidentActionBody = z.infer<typeof incidentActionBody>;
+
+const causeCodes = FALSE_ALARM_CAUSES.map((c) => c.code);
+/**
+ * Resolving says how it ended. The outcome's type is the schema's; what a cause and a note may be is the domain's
+ * rule (checkResolution), so each bad field is named once: the document still shows the causes and the length.
+ */
+export const incidentResolveBody = incidentActionBody
+  .extend({
+    outcome: z.enum(INCIDENT_OUTCOMES).describe('how the incident ended'),
+    cause: z
+      .string()
+      .nullish()
+      .meta({ enum: causeCodes })
+      .describe('required for a false-alarm (unknown when not found), refused for any other outcome'),
+    note: z.string().nullish().meta({ maxLength: OUTCOME_NOTE_MAX_LENGTH }).describe('what the crew found'),
+  })
+  .superRefine((body, ctx) => {
+    for (const p of checkResolution(body)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+  });
+export type IncidentResolveBody = z.infer<typeof incidentResolveBody>;
+
+export const falseAlarmReportQuery = z
+  .object({
+    from: isoDate.optional().describe('incidents resolved from this time on; default: 30 days before to'),
+    to: isoDate.optional().describe('and before this time; default: now'),
+    groupBy: z
+      .enum(FALSE_ALARM_GROUPINGS)
+      .default('enterprise')
+      .describe('the device of an incident is the device of the alarm that opened it'),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });

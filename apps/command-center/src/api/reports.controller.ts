@@ -1,13 +1,13 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
-import { ComplianceReportRepository } from '@app/storage';
+import { ComplianceReportRepository, FalseAlarmReportRepository } from '@app/storage';
 import { Authenticated } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, ZodQuery } from '../openapi/api-docs.decorators';
-import { complianceQuery } from './query-schemas';
-import { complianceReport } from './response-schemas';
+import { complianceQuery, falseAlarmReportQuery } from './query-schemas';
+import { complianceReport, falseAlarmReport } from './response-schemas';
 
 const DAY_MS = 86_400_000;
 
@@ -17,6 +17,7 @@ const DAY_MS = 86_400_000;
 export class ReportsController {
   constructor(
     private readonly reports: ComplianceReportRepository,
+    private readonly falseAlarms: FalseAlarmReportRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -33,5 +34,27 @@ export class ReportsController {
     const to = q.to ?? now;
     const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);
     return this.reports.report(from, to, now, q.substation);
+  }
+
+  @Get('false-alarms')
+  @ApiOperation({
+    summary: 'False alarms per enterprise, device, device type or substation; by default over the last 30 days',
+    description:
+      'Over the incidents resolved in [from, to): how many, how many were false alarms, the rate (tests excluded) and the causes; ' +
+      'the device of an incident is the device of the alarm that opened it. Most false alarms first.',
+  })
+  @ApiResult(falseAlarmReport)
+  @ApiErrors({ 400: 'VALIDATION_FAILED: an invalid from, to or groupBy, or from not before to' })
+  falseAlarmReport(@ZodQuery(falseAlarmReportQuery) q: z.output<typeof falseAlarmReportQuery>) {
+    const to = q.to ?? new Date(this.clock.now());
+    const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    // The schema compares the two only when both are given; a from alone can still lie after now.
+    if (from >= to)
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'from: from must be before to',
+        details: [{ path: 'from', message: 'from must be before to' }],
+      });
+    return this.falseAlarms.report(from, to, q.groupBy);
   }
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, GRADES, INCIDENT_STATUSES, METRIC_NAMES, MILESTONE_NAMES } from '@app/contracts';
+import {
+  DEAD_LETTER_REASONS,
+  DEVICE_TYPE_NAMES,
+  GRADES,
+  INCIDENT_OUTCOMES,
+  INCIDENT_STATUSES,
+  METRIC_NAMES,
+  MILESTONE_NAMES,
+} from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 
 /**
@@ -207,6 +215,17 @@ const escalation = named(
   }),
 );
 
+export const resolution = named(
+  'IncidentResolution',
+  z.strictObject({
+    outcome: z.enum(INCIDENT_OUTCOMES),
+    cause: z.string().nullable().describe("a false alarm's cause, from the catalogue"),
+    note: z.string().nullable(),
+    by: z.string().nullable().describe('who resolved it (the underControl milestone)'),
+    at: time.nullable(),
+  }),
+);
+
 export const incident = named(
   'Incident',
   z.strictObject({
@@ -223,6 +242,7 @@ export const incident = named(
     alarmIds: z.array(z.string()),
     milestones: z.array(milestone).describe('acknowledged, onScene, underControl'),
     escalations: z.array(escalation),
+    resolution: resolution.nullable().describe('how it ended; null until resolved'),
   }),
 );
 
@@ -441,6 +461,41 @@ export const complianceReport = named(
     asOf: time,
     zone: z.strictObject(complianceFigures),
     substations: z.array(z.strictObject({ substationId: z.string(), ...complianceFigures })),
+  }),
+);
+
+export const incidentOutcomeCatalogue = named(
+  'IncidentOutcomeCatalogue',
+  z.strictObject({
+    outcomes: z.array(z.enum(INCIDENT_OUTCOMES)),
+    falseAlarmCauses: z
+      .array(z.strictObject({ code: z.string(), name: z.string() }))
+      .describe('a false alarm needs one; unknown when not found'),
+  }),
+);
+
+const falseAlarmFigures = {
+  resolved: z.number().int().describe('incidents resolved in the period, tests included'),
+  tests: z.number().int().describe('resolved as a test: no part of the rate'),
+  falseAlarms: z.number().int(),
+  falseAlarmRate: z.number().nullable().describe('false alarms over the resolved incidents with an outcome other than test'),
+  causes: z.record(z.string(), z.number().int()).describe('false alarms by cause'),
+};
+export const falseAlarmReport = named(
+  'FalseAlarmReport',
+  z.strictObject({
+    from: time,
+    to: time,
+    groupBy: z.enum(['enterprise', 'device', 'deviceType', 'substation']),
+    zone: z.strictObject(falseAlarmFigures),
+    groups: z
+      .array(
+        z.strictObject({
+          key: z.string().nullable().describe('the enterprise, device, device type or substation; null: no alarm opened the incident'),
+          ...falseAlarmFigures,
+        }),
+      )
+      .describe('most false alarms first'),
   }),
 );
 

@@ -71,6 +71,15 @@ describe('notification messages', () => {
     const resolved = notificationMessage(input({ type: 'incident.resolved', incident: { ...incident, resolvedAt: T0 + 400_000 } }), 'd-1');
     expect(resolved.short).toBe('ZONE ORANGE: Incident resolved I-7 at Acme Plastics (E1), substation Riverside (S3).');
     expect(resolved.text).toContain('Resolved:   2026-03-02 08:06:40 UTC');
+    expect(resolved.text).not.toContain('Outcome:');
+    const withOutcome = notificationMessage(
+      input({
+        type: 'incident.resolved',
+        incident: { ...incident, resolvedAt: T0 + 400_000, resolution: { outcome: 'false-alarm', cause: 'steam', note: 'kettle' } },
+      }),
+      'd-1',
+    );
+    expect(withOutcome.text).toContain('Outcome:    false-alarm (steam) - kettle');
   });
 
   it('shows ids alone when the names are unknown', () => {

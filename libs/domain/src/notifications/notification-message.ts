@@ -54,6 +54,10 @@ function named(name: string | undefined, id: string): string {
   return name && name !== id ? `${name} (${id})` : id;
 }
 
+function outcomeLine(r: NonNullable<IncidentSnapshotV1['resolution']>): string {
+  return `${r.outcome}${r.cause ? ` (${r.cause})` : ''}${r.note ? ` - ${r.note}` : ''}`;
+}
+
 function milestoneLine(m: MilestoneSnapshotV1): string {
   const state = m.at !== null ? `done ${time(m.at)}` : 'open';
   return `  ${MILESTONE_LABELS[m.name]}: due ${time(m.dueAt)} (${state})`;
@@ -84,6 +88,7 @@ export function notificationMessage(input: NotificationMessageInput, deliveryId:
     `Event at:   ${time(Date.parse(input.at))}`,
     `Dispatched: ${time(incident.dispatchedAt)}`,
     ...(incident.resolvedAt !== null ? [`Resolved:   ${time(incident.resolvedAt)}`] : []),
+    ...(incident.resolution ? [`Outcome:    ${outcomeLine(incident.resolution)}`] : []),
     ...(incident.milestones.length > 0 ? ['', 'Due:', ...incident.milestones.map(milestoneLine)] : []),
     ...(input.actions
       ? [

@@ -7,6 +7,7 @@ import { RecordArrival } from '../record-arrival/record-arrival';
 import { ResolveIncident } from './resolve-incident';
 
 const T0 = Date.UTC(2026, 3, 3, 9, 0, 0);
+const STEAM = { outcome: 'false-alarm', cause: 'steam', note: 'shower next to the detector' } as const;
 
 describe.each(STORAGE_BACKENDS)('ResolveIncident on $name', (backend) => {
   let fx: UseCaseFixture;
@@ -28,7 +29,9 @@ describe.each(STORAGE_BACKENDS)('ResolveIncident on $name', (backend) => {
     const acknowledged = await fx.incidents.find('res-1');
     fx.bus.published.length = 0;
 
-    await expect(sut.execute({ incidentId: 'res-1', by: 'crew' })).rejects.toMatchObject({ code: TimelineErrorCode.OutOfOrder });
+    await expect(sut.execute({ incidentId: 'res-1', by: 'crew', resolution: STEAM })).rejects.toMatchObject({
+      code: TimelineErrorCode.OutOfOrder,
+    });
 
     await expect(fx.incidents.find('res-1')).resolves.toEqual(acknowledged);
     expect(fx.bus.published).toEqual([]);
@@ -40,24 +43,29 @@ describe.each(STORAGE_BACKENDS)('ResolveIncident on $name', (backend) => {
     fx.bus.published.length = 0;
     clock.set(T0 + 280_000);
 
-    const incident = await sut.execute({ incidentId: 'res-1', by: 'crew@S1', substationId: 'S1' });
+    const incident = await sut.execute({ incidentId: 'res-1', by: 'crew@S1', substationId: 'S1', resolution: STEAM });
 
     expect(incident).toEqual(await fx.incidents.find('res-1'));
     expect(incident!.timeline).toMatchObject({ status: 'resolved', resolvedAt: T0 + 280_000 });
+    expect(incident!.resolution).toEqual(STEAM);
     expect(fx.bus.published.map((m) => [m.key, m.value.type, m.value.milestone, m.headers?.correlationId])).toEqual([
       ['res-1', 'incident.milestone', 'underControl', 'c-res-1'],
       ['res-1', 'incident.resolved', undefined, 'c-res-1'],
     ]);
     expect(fx.bus.published.every((m) => m.value.incident.status === 'resolved' && m.value.at === T0 + 280_000)).toBe(true);
+    expect(fx.bus.published.map((m) => m.value.incident.resolution)).toEqual([STEAM, STEAM]);
   });
 
   it('refuses any further action once resolved (INCIDENT_RESOLVED), and gives null for an unknown incident', async () => {
     fx.bus.published.length = 0;
-    await expect(sut.execute({ incidentId: 'res-1', by: 'again' })).rejects.toMatchObject({ code: TimelineErrorCode.Resolved });
+    await expect(
+      sut.execute({ incidentId: 'res-1', by: 'again', resolution: { outcome: 'other', cause: null, note: null } }),
+    ).rejects.toMatchObject({ code: TimelineErrorCode.Resolved });
     await expect(new AcknowledgeIncident(clock, fx.timeline).execute({ incidentId: 'res-1', by: 'late' })).rejects.toMatchObject({
       code: TimelineErrorCode.Resolved,
     });
-    await expect(sut.execute({ incidentId: 'missing', by: 'crew' })).resolves.toBeNull();
+    expect((await fx.incidents.find('res-1'))!.resolution).toEqual(STEAM);
+    await expect(sut.execute({ incidentId: 'missing', by: 'crew', resolution: STEAM })).resolves.toBeNull();
     expect(fx.bus.published).toEqual([]);
   });
 });

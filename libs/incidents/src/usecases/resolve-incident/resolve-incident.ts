@@ -4,9 +4,12 @@ import type { Clock } from '@app/domain';
 import type { IncidentRecord } from '@app/storage';
 import { IncidentTimelineUpdate } from '../../incident-timeline-update';
 import { recordSubstationAction } from '../substation-action';
-import type { SubstationActionCommand } from '../substation-action.command';
+import type { ResolveIncidentCommand } from '../substation-action.command';
 
-/** Under control: the 5-minute milestone, after arrival, and the incident is resolved. Null when there is no such incident. */
+/**
+ * Under control: the 5-minute milestone, after arrival, and the incident is resolved with its outcome. Null when
+ * there is no such incident.
+ */
 @Injectable()
 export class ResolveIncident {
   constructor(
@@ -14,7 +17,7 @@ export class ResolveIncident {
     private readonly timeline: IncidentTimelineUpdate,
   ) {}
 
-  execute(command: SubstationActionCommand): Promise<IncidentRecord | null> {
-    return recordSubstationAction(this.timeline, 'resolve', this.clock.now(), command);
+  execute({ resolution, ...command }: ResolveIncidentCommand): Promise<IncidentRecord | null> {
+    return recordSubstationAction(this.timeline, 'resolve', this.clock.now(), command, resolution);
   }
 }
