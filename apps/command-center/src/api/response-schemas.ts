@@ -191,7 +191,7 @@ const milestone = named(
     name: z.enum(MILESTONE_NAMES),
     dueAt: time.describe('a fixed time after dispatch (1-3-5 minutes by default)'),
     at: time.nullable().describe('when it was reached; null until then'),
-    met: z.boolean().nullable().describe('reached by dueAt; null until reached'),
+    met: z.boolean().nullable().describe('reached by dueAt; false as soon as dueAt has passed unmet; null only while it can still be met'),
     by: z.string().nullable(),
     renotifications: z.number().int().describe('re-notifications sent since it was escalated'),
   }),

@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
+import { CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { renderIncident } from '../api/incident-view';
 
@@ -26,7 +28,10 @@ export class LiveStreamService implements OnApplicationBootstrap {
   private readonly recent: LiveEnvelope[] = [];
   private sequence = 0;
 
-  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // A group of our own per process: every command center sees every event. Incidents go out as the API renders them.
@@ -37,7 +42,7 @@ export class LiveStreamService implements OnApplicationBootstrap {
     await this.bus.subscribe<IncidentEventV2>(
       Topics.incidents,
       group,
-      (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident) }))),
+      (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident, this.clock.now()) }))),
       { broadcast: true },
     );
     await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, group, (batch) => this.forward(batch.map((m) => m.value)), {
