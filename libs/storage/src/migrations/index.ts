@@ -13,6 +13,7 @@ import { notificationsMigration } from './011-notifications';
 import { contactStatusMigration } from './012-contact-status';
 import { actionLinksMigration } from './013-action-links';
 import { substationLoadsMigration } from './014-substation-loads';
+import { alarmHandlingMigration } from './015-alarm-handling';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   contactStatusMigration,
   actionLinksMigration,
   substationLoadsMigration,
+  alarmHandlingMigration,
 ];
