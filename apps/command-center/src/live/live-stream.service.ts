@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
+import { AlarmEventV1, AlarmHandledV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -10,7 +10,7 @@ import { renderIncident } from '../api/incident-view';
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
 export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
-export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
+export type LiveEvent = AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
 
 export interface LiveEnvelope {
   id: number;
@@ -21,7 +21,7 @@ export interface LiveEnvelope {
 /** Events kept for clients that reconnect with the id of the last one they saw. */
 const REPLAY_BUFFER = 1000;
 
-/** Fans the bus's alarm, grade, incident and failed-notification events out to every live-stream client of this process. */
+/** Fans the bus's alarm, alarm-handling, grade, incident and failed-notification events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
@@ -39,6 +39,9 @@ export class LiveStreamService implements OnApplicationBootstrap {
     const forward = (batch: BusMessage<AlarmEventV1 | GradeChangedV1>[]) => this.forward(batch.map((m) => m.value));
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.alarms, group, forward, { broadcast: true });
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.grades, group, forward, { broadcast: true });
+    await this.bus.subscribe<AlarmHandledV1>(Topics.alarmHandling, group, (batch) => this.forward(batch.map((m) => m.value)), {
+      broadcast: true,
+    });
     await this.bus.subscribe<IncidentEventV2>(
       Topics.incidents,
       group,
