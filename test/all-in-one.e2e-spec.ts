@@ -84,6 +84,16 @@ describe('all-in-one: MQTT reading → grade → alarm → incident → 1-3-5 de
       ['onScene', TIMELINE[1] * 1000, null],
       ['underControl', TIMELINE[2] * 1000, null],
     ]);
+    expect(incident.milestones.map((m) => m.met)).toEqual([null, null, null]);
+
+    // SPEC.md: a missed milestone reads false as soon as its deadline passes, not only once the late action comes.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(incident.milestones[0].dueAt) + 1 - Date.now())));
+    const missed = await sut.api<IncidentView>(`/api/incidents/${incident.id}`);
+    expect(missed.body.milestones.map((m) => [m.name, m.met])).toEqual([
+      ['acknowledged', false],
+      ['onScene', null],
+      ['underControl', null],
+    ]);
 
     const alarms = await sut.api(`/api/alarms?status=open&enterpriseId=${enterpriseId}`);
     expect(alarms.body.map((a: { ruleId: string }) => a.ruleId).sort()).toEqual(['smoke.alarm', 'temperature.fixed']);

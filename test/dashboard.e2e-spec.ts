@@ -320,6 +320,44 @@ describe('dashboard in headless Chromium', () => {
     await expect(listed.textContent()).resolves.toContain('Steam');
     await page.close();
   });
+
+  it('handles an alarm from its detail: acknowledge with a note, comment and assign, the history shown; a viewer gets no forms', async () => {
+    const [alarm] = (await sut.api<{ id: string }[]>('/api/alarms?status=open&enterpriseId=E0006')).body;
+    const page = await open('e2e-operator-token');
+    const row = page.locator(`tr[data-alarm="${alarm.id}"]`);
+    await row.waitFor({ timeout: 5000 });
+    await expect(row.locator('[data-testid="alarm-handling"]').textContent()).resolves.toBe('not acknowledged');
+    await row.locator('[data-open-alarm]').click();
+    const panel = page.locator('[data-testid="alarm-detail"]');
+    const act = async (action: string, text: string) => {
+      const form = panel.locator(`form[data-alarm-action="${action}"]`);
+      await form.locator('input').fill(text);
+      await form.locator('button').click();
+    };
+    await act('acknowledge', 'seen <b>now</b>');
+    await panel.locator('[data-testid="alarm-acknowledged"]', { hasText: 'by operator' }).waitFor({ timeout: 5000 });
+    await expect(panel.locator('form[data-alarm-action="acknowledge"]').count()).resolves.toBe(0);
+    await act('comments', 'the site is checking the valve');
+    await panel.locator('[data-testid="alarm-comments"] li', { hasText: 'checking the valve' }).waitFor({ timeout: 5000 });
+    await act('assign', 'Li Wei');
+    await panel.locator('[data-testid="alarm-assignee"]', { hasText: 'Li Wei' }).waitFor({ timeout: 5000 });
+    await expect(panel.locator('[data-testid="alarm-comments"] li').allTextContents()).resolves.toEqual([
+      expect.stringContaining('operator (acknowledging): seen <b>now</b>'),
+      expect.stringContaining('operator: the site is checking the valve'),
+    ]);
+    await row.locator('[data-testid="alarm-handling"]', { hasText: 'ack operator · → Li Wei · 2 comments' }).waitFor({ timeout: 5000 });
+    await expect(page.locator('b').count()).resolves.toBe(0);
+    await page.close();
+
+    const viewerToken = (await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'alarm viewer' }) }))
+      .body.token as string;
+    const viewer = await open(viewerToken);
+    await viewer.locator(`tr[data-alarm="${alarm.id}"] [data-open-alarm]`).click();
+    const viewerPanel = viewer.locator('[data-testid="alarm-detail"]');
+    await viewerPanel.locator('[data-testid="alarm-assignee"]', { hasText: 'Li Wei' }).waitFor({ timeout: 5000 });
+    await expect(viewerPanel.locator('form').count()).resolves.toBe(0);
+    await viewer.close();
+  });
 });
 
 /** An incident's notifications on the page, and a notification given up on announced as it happens. */

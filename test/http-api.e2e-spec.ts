@@ -241,8 +241,15 @@ describe('the HTTP API: its OpenAPI document, Swagger UI, one error body, paging
     });
 
     it('for alarms, incidents and the incident actions', async () => {
-      await check('get', '/api/alarms', '/api/alarms', schemas.alarm, { isArray: true });
-      await check('get', `/api/alarms/${alarmId}`, '/api/alarms/{id}', schemas.alarm);
+      await check('get', '/api/alarms', '/api/alarms', schemas.handledAlarm, { isArray: true });
+      await check('get', `/api/alarms/${alarmId}`, '/api/alarms/{id}', schemas.handledAlarm);
+      const alarmAction = (action: string, body: unknown, status: number) =>
+        check('post', `/api/alarms/${alarmId}/${action}`, `/api/alarms/{id}/${action}`, schemas.handledAlarm, { status, body });
+      await alarmAction('acknowledge', { note: 'seen' }, 200);
+      await alarmAction('comments', { text: 'calling the site' }, 201);
+      const assigned = await alarmAction('assign', { to: 'duty officer' }, 200);
+      expect(assigned).toMatchObject({ acknowledgedBy: 'operator', assignee: 'duty officer' });
+      expect(assigned.comments.map((c: { kind: string }) => c.kind)).toEqual(['acknowledge', 'comment']);
       const list = await check('get', '/api/incidents?status=open', '/api/incidents', schemas.incident, { isArray: true });
       expect(list.length).toBeGreaterThan(0);
       await check('get', `/api/incidents/${incidentId}`, '/api/incidents/{id}', schemas.incidentDetail);

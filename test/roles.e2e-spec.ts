@@ -49,6 +49,28 @@ describe('roles on every write endpoint', () => {
     expect((await post(`/api/incidents/${incident.id}/${action}`, tokens.viewer)).status).toBe(403);
   });
 
+  it.each<[string, unknown]>([
+    ['acknowledge', {}],
+    ['comments', { text: 'x' }],
+    ['assign', { to: 'x' }],
+  ])(
+    'lets only an operator handle an alarm (%s): 401 without a token, 403 for a viewer or a substation, even its own',
+    async (action, body) => {
+      const alarmId = incident.alarmIds[0];
+      expect((await post(`/api/alarms/${alarmId}/${action}`, null, body)).status).toBe(401);
+      for (const token of [tokens.viewer, tokens.own, tokens.other]) {
+        const res = await post(`/api/alarms/${alarmId}/${action}`, token, body);
+        expect(res.status).toBe(403);
+        expect(res.body).toMatchObject({ statusCode: 403, code: expect.any(String) });
+      }
+      expect((await sut.api(`/api/alarms/${alarmId}`, { token: tokens.viewer })).body).toMatchObject({
+        acknowledgedAt: null,
+        assignee: null,
+        comments: [],
+      });
+    },
+  );
+
   it('lets only an operator issue tokens', async () => {
     const body = { role: 'viewer', name: 'x' };
     expect((await post('/api/tokens', null, body)).status).toBe(401);

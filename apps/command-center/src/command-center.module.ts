@@ -7,7 +7,12 @@ import { StorageModule } from '@app/storage';
 import { BusModule } from '@app/transport';
 import { ActionLinkService } from './action-links/action-link.service';
 import { ActionLinksController } from './action-links/action-links.controller';
+import { AcknowledgeAlarm } from './alarm-handling/acknowledge-alarm';
+import { AlarmHandledPublisher } from './alarm-handling/alarm-handled.publisher';
+import { AssignAlarm } from './alarm-handling/assign-alarm';
+import { CommentOnAlarm } from './alarm-handling/comment-on-alarm';
 import { AlarmsController } from './api/alarms.controller';
+import { AlarmViews } from './api/alarm-views';
 import { ApiErrorFilter } from './api/api-error.filter';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
 import { DevicesController } from './api/devices.controller';
@@ -61,6 +66,11 @@ function setupCommandCenterHttp(app: INestApplication): void {
   providers: [
     TokenStore,
     SubstationViews,
+    AlarmViews,
+    AlarmHandledPublisher,
+    AcknowledgeAlarm,
+    CommentOnAlarm,
+    AssignAlarm,
     AuthGuard,
     LiveStreamService,
     ActionLinkService,

@@ -243,3 +243,29 @@ export interface NotificationFailedV1 {
   lastError: string;
   at: number;
 }
+
+/** An acknowledgement, comment or assignment as the bus carries it (epoch ms). */
+export interface AlarmHandlingV1 {
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  assignee: string | null;
+  assignedAt: number | null;
+  assignedBy: string | null;
+  comments: { kind: 'comment' | 'acknowledge'; at: number; by: string; text: string }[];
+}
+
+/**
+ * alarm-handling.v1, key = alarmId: an operator acknowledged, commented on or assigned an alarm. A topic of its
+ * own, not alarms.v1, so dispatch and the notifier (which read alarms.v1 as the risk engine's findings) never see
+ * it; every command center forwards it to its live stream.
+ */
+export interface AlarmHandledV1 {
+  v: 1;
+  type: 'alarm.acknowledged' | 'alarm.commented' | 'alarm.assigned';
+  alarmId: string;
+  enterpriseId: string;
+  by: string;
+  at: number;
+  handling: AlarmHandlingV1;
+  correlationId: string;
+}

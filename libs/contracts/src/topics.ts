@@ -3,6 +3,7 @@ export const Topics = {
   telemetry: 'telemetry.v1',
   deviceStatus: 'device-status.v1',
   alarms: 'alarms.v1',
+  alarmHandling: 'alarm-handling.v1',
   grades: 'grades.v1',
   incidents: 'incidents.v2',
   deadLetters: 'dead-letters.v1',

@@ -13,6 +13,7 @@ export * from './zone.repository';
 export * from './substation-availability.repository';
 export * from './readings.repository';
 export * from './alarms.repository';
+export * from './alarm-handling.repository';
 export * from './device-presence.repository';
 export * from './device-list.repository';
 export * from './grade-changes.repository';

@@ -10,6 +10,8 @@ import { TimescaleMaintenance } from './timescale-maintenance';
 
 const TABLES = [
   'action_link_uses',
+  'alarm_comments',
+  'alarm_handling',
   'alarms',
   'api_tokens',
   'app_secrets',
@@ -72,6 +74,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '012-contact-status',
         '013-action-links',
         '014-substation-loads',
+        '015-alarm-handling',
         '016-incident-outcomes',
       ],
       skipped: [],
@@ -172,6 +175,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '012-contact-status',
       '013-action-links',
       '014-substation-loads',
+      '015-alarm-handling',
       '016-incident-outcomes',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);

@@ -3,6 +3,7 @@ import { CLOCK, configToken, DatabaseConfig, InjectConfig, SeedConfig } from '@a
 import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { Clock, generateZone, gradeEnterprise, RegisterFileError } from '@app/domain';
 import { ActionLinksRepository } from './action-links.repository';
+import { AlarmHandlingRepository } from './alarm-handling.repository';
 import { AlarmsRepository } from './alarms.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { AuditRepository } from './audit.repository';
@@ -39,6 +40,7 @@ const REPOSITORIES = [
   SubstationAvailabilityRepository,
   ReadingsRepository,
   AlarmsRepository,
+  AlarmHandlingRepository,
   GradeChangesRepository,
   DeadLettersRepository,
   DevicePresenceRepository,

@@ -50,7 +50,7 @@ export class ActionLinkService {
     const { claims } = checked;
     const record = await this.incidents.find(claims.incidentId);
     if (!record) throw new NotFoundException({ code: 'NOT_FOUND', message: `incident ${claims.incidentId} not found` });
-    const incident = renderIncident(incidentSnapshot(record));
+    const incident = renderIncident(incidentSnapshot(record), this.clock.now());
     if (incident.status === 'resolved')
       throw new GoneException({ code: 'INCIDENT_RESOLVED', message: `incident ${incident.id} is resolved: its links have expired` });
     if (await this.links.wasUsed(claims.linkId)) throw refused(HttpStatus.CONFLICT, 'LINK_USED', 'this link has been used');
@@ -73,7 +73,7 @@ export class ActionLinkService {
       throw e;
     }
     if (!after) throw new NotFoundException({ code: 'NOT_FOUND', message: `incident ${claims.incidentId} not found` });
-    const incident = renderIncident(incidentSnapshot(after));
+    const incident = renderIncident(incidentSnapshot(after), this.clock.now());
     await this.audit.append({
       at: new Date(at),
       actor: { tokenId: `action-link:${claims.linkId}`, name: contact.name, role: 'substation' },

@@ -30,7 +30,7 @@ function snapshot(overrides: Partial<IncidentSnapshotV1> = {}): IncidentSnapshot
 
 describe('renderIncident', () => {
   it('shows the incident with the SPEC field names, ISO-8601 UTC times, and met as reached by the due time', () => {
-    const view = renderIncident(snapshot());
+    const view = renderIncident(snapshot(), T0 + 200_000);
 
     expect(view).toEqual({
       id: 'i-1',
@@ -71,11 +71,20 @@ describe('renderIncident', () => {
     expect(incidentSchema.parse(view)).toEqual(view);
   });
 
+  it.each<[string, number, boolean | null]>([
+    ['exactly at its due time', T0 + 300_000, null],
+    ['1 ms after its due time', T0 + 300_001, false],
+  ])('shows a milestone not yet reached %s as met %p', (_when, now, met) => {
+    const view = renderIncident(snapshot(), now);
+    expect(view.milestones.map((m) => m.met)).toEqual([true, false, met]);
+    expect(incidentSchema.parse(view)).toEqual(view);
+  });
+
   it('gives a resolved incident its resolution time, and its outcome with who resolved it and when', () => {
     const s = snapshot();
     const milestones = s.milestones.map((m) => (m.name === 'underControl' ? { ...m, at: T0 + 290_000, by: 'crew@S1' } : m));
     const resolution = { outcome: 'false-alarm', cause: 'steam', note: 'kettle' } as const;
-    const view = renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000, milestones, resolution }));
+    const view = renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000, milestones, resolution }), T0 + 290_000);
     expect(view).toMatchObject({
       status: 'resolved',
       resolvedAt: iso(T0 + 290_000),
@@ -85,6 +94,6 @@ describe('renderIncident', () => {
   });
 
   it('shows no resolution for an event from before outcomes were recorded', () => {
-    expect(renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 })).resolution).toBeNull();
+    expect(renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 }), T0 + 290_000).resolution).toBeNull();
   });
 });

@@ -10,9 +10,10 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 /**
  * The incident as the API and the live stream show it (SPEC.md: camelCase, ISO-8601 UTC times). Whether a
- * milestone was met is decided here from its due and actual times, by the timeline's own rule.
+ * milestone was met is decided here from its due and actual times and `now`, by the timeline's own rule: a
+ * deadline that has passed unmet reads false at once, not only when the late action comes.
  */
-export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
+export function renderIncident(incident: IncidentSnapshotV1, now: number): IncidentView {
   const resolved = incident.milestones.find((m) => m.name === 'underControl');
   return {
     id: incident.id,
@@ -30,7 +31,7 @@ export function renderIncident(incident: IncidentSnapshotV1): IncidentView {
       name: m.name,
       dueAt: new Date(m.dueAt).toISOString(),
       at: iso(m.at),
-      met: milestoneMet(m),
+      met: milestoneMet(m, now),
       by: m.by,
       renotifications: m.renotifications,
     })),

@@ -1,8 +1,10 @@
-import { applyDecorators, Controller, Get, HttpCode, NotFoundException, Param, Post, Req } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { IncidentView } from '@app/contracts';
+import { CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
 import { AcknowledgeIncident, incidentSnapshot, RecordArrival, ResolveIncident, SubstationActionCommand } from '@app/incidents';
 import { IncidentRecord, IncidentsRepository, NotificationsRepository } from '@app/storage';
 import { Audited, auditChange } from '../audit/audited';
@@ -44,6 +46,7 @@ export class IncidentsController {
     private readonly recordArrival: RecordArrival,
     private readonly resolveIncident: ResolveIncident,
     private readonly notifications: NotificationsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -53,7 +56,7 @@ export class IncidentsController {
   async list(@ZodQuery(incidentListQuery) q: z.output<typeof incidentListQuery>, @Req() req: Request) {
     const { cursor, ...filter } = q;
     const records = await this.incidents.list({ ...filter, after: cursor && { dispatchedAt: cursor.at, id: cursor.id } });
-    const incidents = records.map((r) => renderIncident(incidentSnapshot(r)));
+    const incidents = records.map((r) => renderIncident(incidentSnapshot(r), this.clock.now()));
     offerNextPage(req, incidents, q.limit, (i) => ({ at: i.dispatchedAt, id: i.id }));
     return incidents;
   }
@@ -63,7 +66,7 @@ export class IncidentsController {
   @ApiResult(incidentDetail)
   @ApiErrors({ 404: 'no such incident' })
   async get(@Param('id') id: string) {
-    const view = rendered(id, await this.incidents.find(id));
+    const view = rendered(id, await this.incidents.find(id), this.clock.now());
     const notifications = await this.notifications.listForIncident(id);
     return { ...view, notifications: notifications.map(renderNotification) };
   }
@@ -104,13 +107,14 @@ export class IncidentsController {
     const substationId = p.role === 'substation' ? p.substationId : body.substationId;
     const by = body.by ?? (substationId ? `${p.name}@${substationId}` : p.name);
     const before = await this.incidents.find(incidentId);
-    const after = rendered(incidentId, before && (await execute({ incidentId, by, substationId })));
-    auditChange(req, { entityId: incidentId, before: rendered(incidentId, before), after });
+    const beforeView = rendered(incidentId, before, this.clock.now());
+    const after = rendered(incidentId, before && (await execute({ incidentId, by, substationId })), this.clock.now());
+    auditChange(req, { entityId: incidentId, before: beforeView, after });
     return after;
   }
 }
 
-function rendered(id: string, found: IncidentRecord | null): IncidentView {
+function rendered(id: string, found: IncidentRecord | null, now: number): IncidentView {
   if (!found) throw new NotFoundException(`incident ${id} not found`);
-  return renderIncident(incidentSnapshot(found));
+  return renderIncident(incidentSnapshot(found), now);
 }

@@ -137,3 +137,16 @@ export const falseAlarmReportQuery = z
       .describe('the device of an incident is the device of the alarm that opened it'),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+/** Comments, notes and assignees are read by people: text of 1 to 2,000 characters after trimming. */
+const HANDLING_TEXT_MAX = 2000;
+const handlingText = (what: string) => z.string().trim().min(1).max(HANDLING_TEXT_MAX).describe(what);
+
+export const alarmAcknowledgeBody = z.object({ note: handlingText('kept as a comment of kind acknowledge').optional() }).strict();
+export type AlarmAcknowledgeBody = z.output<typeof alarmAcknowledgeBody>;
+export const alarmCommentBody = z.object({ text: handlingText('the comment') }).strict();
+export type AlarmCommentBody = z.output<typeof alarmCommentBody>;
+export const alarmAssignBody = z
+  .object({ to: z.string().trim().min(1).max(200).describe('who follows it up: a person, a team or a substation') })
+  .strict();
+export type AlarmAssignBody = z.output<typeof alarmAssignBody>;

@@ -173,23 +173,47 @@ export const indicatorDefinition = named(
   }),
 );
 
-export const alarm = named(
-  'Alarm',
+const alarmFields = {
+  id: z.string(),
+  deviceId: z.string(),
+  enterpriseId: z.string(),
+  ruleId: z.string(),
+  metric: z.string().describe('a metric name, or offline for a silent device'),
+  grade,
+  status: z.enum(['open', 'cleared']),
+  value: z.number().nullable().describe('the reading that raised or last updated it (booleans as 1/0)'),
+  message: z.string(),
+  raisedAt: time,
+  updatedAt: time,
+  clearedAt: time.nullable(),
+  occurrences: z.number().int().describe('readings that confirmed it while open'),
+  correlationId: z.string(),
+};
+
+/** An alarm as an enterprise's findings show it. */
+export const alarm = named('Alarm', z.strictObject(alarmFields));
+
+export const alarmComment = named(
+  'AlarmComment',
   z.strictObject({
-    id: z.string(),
-    deviceId: z.string(),
-    enterpriseId: z.string(),
-    ruleId: z.string(),
-    metric: z.string().describe('a metric name, or offline for a silent device'),
-    grade,
-    status: z.enum(['open', 'cleared']),
-    value: z.number().nullable().describe('the reading that raised or last updated it (booleans as 1/0)'),
-    message: z.string(),
-    raisedAt: time,
-    updatedAt: time,
-    clearedAt: time.nullable(),
-    occurrences: z.number().int().describe('readings that confirmed it while open'),
-    correlationId: z.string(),
+    kind: z.enum(['comment', 'acknowledge']).describe('a comment, or the note given with the acknowledgement'),
+    at: time,
+    by: z.string().describe('the name of the token that wrote it, as the audit records its actor'),
+    text: z.string(),
+  }),
+);
+
+/** An alarm as /api/alarms shows it: with what operators have done with it, which the risk engine's updates leave alone. */
+export const handledAlarm = named(
+  'HandledAlarm',
+  z.strictObject({
+    ...alarmFields,
+    acknowledgedAt: time.nullable(),
+    acknowledgedBy: z.string().nullable().describe('the name of the token that acknowledged it'),
+    assignee: z.string().nullable().describe('who it is assigned to (free text: a person, a team or a substation)'),
+    assignedAt: time.nullable(),
+    assignedBy: z.string().nullable(),
+    comments: z.array(alarmComment).describe('comments and acknowledgement notes, oldest first'),
   }),
 );
 
@@ -199,7 +223,7 @@ const milestone = named(
     name: z.enum(MILESTONE_NAMES),
     dueAt: time.describe('a fixed time after dispatch (1-3-5 minutes by default)'),
     at: time.nullable().describe('when it was reached; null until then'),
-    met: z.boolean().nullable().describe('reached by dueAt; null until reached'),
+    met: z.boolean().nullable().describe('reached by dueAt; false as soon as dueAt has passed unmet; null only while it can still be met'),
     by: z.string().nullable(),
     renotifications: z.number().int().describe('re-notifications sent since it was escalated'),
   }),

@@ -29,7 +29,7 @@ export class LiveStreamController {
   @ApiOperation({
     summary: 'Server-sent events: alarms, grade changes, incidents, milestones, escalations and re-notifications as they happen',
     description:
-      'Event types: alarm.raised, alarm.updated, alarm.cleared, grade.changed, incident.opened, incident.graded, incident.milestone, ' +
+      "Event types: alarm.raised, alarm.updated, alarm.cleared, alarm.acknowledged, alarm.commented, alarm.assigned (with the alarm's handling), grade.changed, incident.opened, incident.graded, incident.milestone, " +
       'incident.escalation, incident.renotify, incident.resolved, notification.failed (a notification given up after its last attempt), and a heartbeat every 15 s. Each event has an id; a client reconnecting ' +
       'with Last-Event-ID first gets what it missed, in order, from the last 1,000.',
   })

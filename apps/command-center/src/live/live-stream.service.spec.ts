@@ -1,6 +1,6 @@
 import { firstValueFrom } from 'rxjs';
 import { Topics, type NotificationFailedV1 } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { ManualClock, waitFor } from '@app/testing';
 import { InProcessBus } from '@app/transport';
 import { LiveStreamService } from './live-stream.service';
 
@@ -19,7 +19,7 @@ const failed: NotificationFailedV1 = {
 
 describe('LiveStreamService', () => {
   const bus = new InProcessBus();
-  const sut = new LiveStreamService(bus);
+  const sut = new LiveStreamService(bus, new ManualClock(Date.UTC(2026, 4, 6, 7, 0, 0)));
 
   beforeAll(() => sut.onApplicationBootstrap());
   afterAll(() => bus.close());

@@ -1,14 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
+import { AlarmEventV1, AlarmHandledV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
+import { CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
 import { Bus, BUS, BusMessage } from '@app/transport';
 import { renderIncident } from '../api/incident-view';
 
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
 export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
-export type LiveEvent = AlarmEventV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
+export type LiveEvent = AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
 
 export interface LiveEnvelope {
   id: number;
@@ -19,14 +21,17 @@ export interface LiveEnvelope {
 /** Events kept for clients that reconnect with the id of the last one they saw. */
 const REPLAY_BUFFER = 1000;
 
-/** Fans the bus's alarm, grade, incident and failed-notification events out to every live-stream client of this process. */
+/** Fans the bus's alarm, alarm-handling, grade, incident and failed-notification events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
   private readonly recent: LiveEnvelope[] = [];
   private sequence = 0;
 
-  constructor(@Inject(BUS) private readonly bus: Bus) {}
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // A group of our own per process: every command center sees every event. Incidents go out as the API renders them.
@@ -34,10 +39,13 @@ export class LiveStreamService implements OnApplicationBootstrap {
     const forward = (batch: BusMessage<AlarmEventV1 | GradeChangedV1>[]) => this.forward(batch.map((m) => m.value));
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.alarms, group, forward, { broadcast: true });
     await this.bus.subscribe<AlarmEventV1 | GradeChangedV1>(Topics.grades, group, forward, { broadcast: true });
+    await this.bus.subscribe<AlarmHandledV1>(Topics.alarmHandling, group, (batch) => this.forward(batch.map((m) => m.value)), {
+      broadcast: true,
+    });
     await this.bus.subscribe<IncidentEventV2>(
       Topics.incidents,
       group,
-      (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident) }))),
+      (batch) => this.forward(batch.map(({ value }) => ({ ...value, incident: renderIncident(value.incident, this.clock.now()) }))),
       { broadcast: true },
     );
     await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, group, (batch) => this.forward(batch.map((m) => m.value)), {

@@ -109,7 +109,7 @@ describe('1-3-5 timeline', () => {
     sut = act(sut, 'resolve', clock.now());
     expect(sut.status).toBe('resolved');
     expect(sut.resolvedAt).toBe(sec(265));
-    expect(sut.milestones.map(milestoneMet)).toEqual([true, true, true]);
+    expect(sut.milestones.map((m) => milestoneMet(m, clock.now()))).toEqual([true, true, true]);
     expect(nextDeadline(sut)).toBeNull();
     expect(sut.level).toBe(1);
   });
@@ -210,7 +210,7 @@ describe('1-3-5 timeline', () => {
       expect(state.level).toBe(1 + misses);
       expect(state.backupSubstationIds).toEqual(['S2', 'S3', 'S4'].slice(0, misses));
       state.milestones.forEach((m, i) => {
-        expect(milestoneMet(m)).toBe(!missed[i]);
+        expect(milestoneMet(m, clock.now())).toBe(!missed[i]);
         expect(m.escalatedAt).toBe(missed[i] ? m.dueAt : null);
         expect(m.at).toBe(missed[i] ? m.dueAt + 20_000 : m.dueAt - 10_000);
       });
@@ -237,7 +237,7 @@ describe('1-3-5 timeline', () => {
       state = act(state, 'arrive', sec(420), 'S2');
       const last = applyAction(state, { type: 'resolve', at: sec(430), by: 'crew-2', substationId: 'S2' });
       expect(last.milestone).toMatchObject({ at: sec(430), by: 'crew-2', escalatedAt: sec(300) });
-      expect(last.state.milestones.map(milestoneMet)).toEqual([false, false, false]);
+      expect(last.state.milestones.map((m) => milestoneMet(m, sec(430)))).toEqual([false, false, false]);
     });
 
     it('escalates a deadline missed while the milestone before it was missed too', () => {
@@ -249,7 +249,7 @@ describe('1-3-5 timeline', () => {
       state = act(state, 'acknowledge', sec(200));
       state = act(state, 'arrive', sec(210));
       state = act(state, 'resolve', sec(220));
-      expect(state.milestones.map(milestoneMet)).toEqual([false, false, true]);
+      expect(state.milestones.map((m) => milestoneMet(m, sec(220)))).toEqual([false, false, true]);
       expect(state.level).toBe(3);
     });
   });
@@ -356,12 +356,30 @@ describe('1-3-5 timeline', () => {
   });
 
   it.each<[number | null, boolean | null]>([
-    [null, null],
     [sec(59), true],
     [sec(60), true],
     [sec(61), false],
-  ])('milestoneMet with at=%p is %p', (at, met) => {
-    expect(milestoneMet({ name: 'acknowledged', dueAt: sec(60), at, by: null, escalatedAt: null })).toBe(met);
+  ])('milestoneMet with at=%p is %p, whenever it is asked', (at, met) => {
+    const m = { name: 'acknowledged' as const, dueAt: sec(60), at, by: null, escalatedAt: null };
+    for (const now of [sec(61), sec(60), sec(3600)]) expect(milestoneMet(m, now)).toBe(met);
+  });
+
+  it.each<[string, number, boolean | null]>([
+    ['before its due time', sec(59), null],
+    ['exactly at its due time (it can still be met)', sec(60), null],
+    ['1 ms after its due time', sec(60) + 1, false],
+    ['long after its due time', sec(3600), false],
+  ])('an unmet milestone asked %s is %p', (_when, now, met) => {
+    const clock = new ManualClock(now);
+    expect(milestoneMet({ dueAt: sec(60), at: null }, clock.now())).toBe(met);
+  });
+
+  it('a missed milestone reads false from 1 ms past its deadline while the next is still open', () => {
+    const clock = new ManualClock(sec(60));
+    const state = open();
+    expect(state.milestones.map((m) => milestoneMet(m, clock.now()))).toEqual([null, null, null]);
+    clock.advance(1);
+    expect(state.milestones.map((m) => milestoneMet(m, clock.now()))).toEqual([false, null, null]);
   });
 
   it.each(MILESTONE_NAMES.map((name) => [name, MILESTONE_NAMES.indexOf(name)] as const))(

@@ -145,7 +145,11 @@ export function nextDeadline(state: TimelineState): { milestone: MilestoneName; 
   return next === null ? null : { milestone: next.name, dueAt: next.dueAt };
 }
 
-/** null while pending; otherwise whether it happened by its due time. */
-export function milestoneMet(m: MilestoneState): boolean | null {
-  return m.at === null ? null : m.at <= m.dueAt;
+/**
+ * What is known at `now` (SPEC.md, operator handling): once it happened, whether that was by its due time; before
+ * that, false as soon as the due time has passed, and null only while it can still be met (up to and at dueAt).
+ */
+export function milestoneMet(m: Pick<MilestoneState, 'dueAt' | 'at'>, now: number): boolean | null {
+  if (m.at !== null) return m.at <= m.dueAt;
+  return now > m.dueAt ? false : null;
 }

@@ -13,6 +13,7 @@ import { notificationsMigration } from './011-notifications';
 import { contactStatusMigration } from './012-contact-status';
 import { actionLinksMigration } from './013-action-links';
 import { substationLoadsMigration } from './014-substation-loads';
+import { alarmHandlingMigration } from './015-alarm-handling';
 import { incidentOutcomesMigration } from './016-incident-outcomes';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,5 +31,6 @@ export const MIGRATIONS: readonly Migration[] = [
   contactStatusMigration,
   actionLinksMigration,
   substationLoadsMigration,
+  alarmHandlingMigration,
   incidentOutcomesMigration,
 ];
