@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { connect as connectTcp, Socket } from 'node:net';
+import type { MqttSubscriberOptions } from './mqtt-subscriber';
 import { generate, IConnackPacket, IPublishPacket, ISubackPacket, Packet, parser as packetParser } from 'mqtt-packet';
 
 export interface MqttMessage {
@@ -9,17 +10,8 @@ export interface MqttMessage {
 
 export type MqttBatchHandler = (messages: MqttMessage[]) => Promise<void>;
 
-export interface MqttBatchSubscriberOptions {
-  /** mqtt://host:port */
-  url: string;
-  clientId: string;
-  topics: string[];
-  username?: string;
-  password?: string;
-  /** Keep the session (and QoS 1 messages queued for us) across reconnects. */
-  persistentSession?: boolean;
-  /** How long the broker keeps a persistent session after we are gone. */
-  sessionExpiryS?: number;
+/** The session options of MqttSubscriber (MQTT 5 only here), with the connection's receive maximum. */
+export interface MqttBatchSubscriberOptions extends Omit<MqttSubscriberOptions, 'protocolVersion'> {
   /** QoS 1 messages the broker sends before it waits for our acknowledgements: what one connection holds at most. */
   receiveMaximum: number;
   keepaliveS?: number;
