@@ -17,12 +17,14 @@ export class ZoneChanges {
 
   /**
    * Announces a change already stored. A notice that cannot go out does not undo the write (the database is the
-   * truth and every cache also re-reads on its own), so it is logged, not thrown.
+   * truth and every cache also re-reads on its own), so it is logged, not thrown. Durable: in one process the
+   * caller goes on only once every consumer took the change, so a device created through the API can publish at
+   * once (the registry has reloaded before the answer leaves); across processes, once Kafka has it.
    */
   async notify(changed: ZoneChange, at: number, correlationId: string): Promise<void> {
     const value: ZoneChangedV1 = { v: 1, type: 'zone.changed', changed, at, correlationId };
     try {
-      await this.bus.publish<ZoneChangedV1>(Topics.zone, [{ key: 'zone', value, headers: { correlationId } }]);
+      await this.bus.publish<ZoneChangedV1>(Topics.zone, [{ key: 'zone', value, headers: { correlationId } }], { durable: true });
     } catch (error) {
       this.logger.error({ correlationId, changed }, `zone change not announced: ${(error as Error).message}`);
     }
