@@ -86,7 +86,11 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
       // An incident's deadlines in due order, one after another; different incidents side by side, so
       // one escalation's round trips to the database and its events overlap the next one's.
       const byIncident = new Map<string, Deadline[]>();
-      for (const d of this.queue.popDue(this.clock.now())) byIncident.set(d.incidentId, [...(byIncident.get(d.incidentId) ?? []), d]);
+      for (const d of this.queue.popDue(this.clock.now())) {
+        const line = byIncident.get(d.incidentId);
+        if (line) line.push(d);
+        else byIncident.set(d.incidentId, [d]);
+      }
       const lines = [...byIncident.values()];
       const worker = async () => {
         for (let line = lines.shift(); line && !this.stopped; line = lines.shift()) {

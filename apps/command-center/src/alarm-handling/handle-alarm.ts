@@ -15,7 +15,7 @@ export async function afterHandling(
   change: AlarmHandlingChange,
 ): Promise<AlarmHandlingOutcome> {
   if (change.outcome === 'missing') return change;
-  const alarm = await views.find(command.alarmId);
+  const alarm = await views.find(command.alarmId, change.handling);
   if (!alarm) return { outcome: 'missing' };
   if (change.outcome === 'changed') await publisher.publish(type, command, alarm.enterpriseId, at, change.handling);
   return { outcome: change.outcome, alarm };

@@ -8,29 +8,21 @@ export type HandledAlarmView = z.output<typeof handledAlarm>;
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
-/** The handling as the API shows it (ISO-8601 UTC times). */
-export function renderHandling(h: AlarmHandling) {
+/** The handling with its times as `time` writes them: ISO-8601 for the API, epoch ms for alarm-handling.v1. */
+function handlingWithTimes<T>(h: AlarmHandling, time: (d: Date) => T) {
   return {
-    acknowledgedAt: iso(h.acknowledgedAt),
+    acknowledgedAt: h.acknowledgedAt && time(h.acknowledgedAt),
     acknowledgedBy: h.acknowledgedBy,
     assignee: h.assignee,
-    assignedAt: iso(h.assignedAt),
+    assignedAt: h.assignedAt && time(h.assignedAt),
     assignedBy: h.assignedBy,
-    comments: h.comments.map((c) => ({ kind: c.kind, at: c.at.toISOString(), by: c.by, text: c.text })),
+    comments: h.comments.map((c) => ({ kind: c.kind, at: time(c.at), by: c.by, text: c.text })),
   };
 }
 
 /** The handling as alarm-handling.v1 carries it (epoch ms). */
 export function handlingMessage(h: AlarmHandling): AlarmHandlingV1 {
-  const ms = (d: Date | null) => (d === null ? null : d.getTime());
-  return {
-    acknowledgedAt: ms(h.acknowledgedAt),
-    acknowledgedBy: h.acknowledgedBy,
-    assignee: h.assignee,
-    assignedAt: ms(h.assignedAt),
-    assignedBy: h.assignedBy,
-    comments: h.comments.map((c) => ({ kind: c.kind, at: c.at.getTime(), by: c.by, text: c.text })),
-  };
+  return handlingWithTimes(h, (d) => d.getTime());
 }
 
 export function renderAlarm(a: AlarmRow, h: AlarmHandling): HandledAlarmView {
@@ -49,7 +41,7 @@ export function renderAlarm(a: AlarmRow, h: AlarmHandling): HandledAlarmView {
     clearedAt: iso(a.clearedAt),
     occurrences: a.occurrences,
     correlationId: a.correlationId,
-    ...renderHandling(h),
+    ...handlingWithTimes(h, (d) => d.toISOString()),
   };
 }
 
@@ -61,16 +53,16 @@ export class AlarmViews {
     private readonly handling: AlarmHandlingRepository,
   ) {}
 
-  async list(query: AlarmQuery): Promise<{ rows: AlarmRow[]; views: HandledAlarmView[] }> {
+  async list(query: AlarmQuery): Promise<HandledAlarmView[]> {
     const rows = await this.alarms.list(query);
     const handling = await this.handling.of(rows.map((r) => r.id));
-    return { rows, views: rows.map((r) => renderAlarm(r, handling.get(r.id)!)) };
+    return rows.map((r) => renderAlarm(r, handling.get(r.id)!));
   }
 
-  async find(id: string): Promise<HandledAlarmView | null> {
+  /** One alarm; with `handling` (just read by the change that made it), only the alarm itself is read. */
+  async find(id: string, handling?: AlarmHandling): Promise<HandledAlarmView | null> {
     const row = await this.alarms.get(id);
     if (!row) return null;
-    const handling = await this.handling.of([id]);
-    return renderAlarm(row, handling.get(id)!);
+    return renderAlarm(row, handling ?? (await this.handling.of([id])).get(id)!);
   }
 }

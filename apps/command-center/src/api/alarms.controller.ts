@@ -46,7 +46,7 @@ export class AlarmsController {
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: Request) {
     const { cursor, ...filter } = q;
-    const { views } = await this.views.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
+    const views = await this.views.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
     offerNextPage(req, views, q.limit, (a) => ({ at: a.raisedAt, id: a.id }));
     return views;
   }

@@ -30,9 +30,7 @@ export class ReportsController {
   @ApiResult(complianceReport)
   @ApiErrors({ 400: 'an invalid from, to or substation' })
   compliance(@ZodQuery(complianceQuery) q: z.output<typeof complianceQuery>) {
-    const now = new Date(this.clock.now());
-    const to = q.to ?? now;
-    const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    const { from, to, now } = this.period(q);
     return this.reports.report(from, to, now, q.substation);
   }
 
@@ -46,8 +44,7 @@ export class ReportsController {
   @ApiResult(falseAlarmReport)
   @ApiErrors({ 400: 'VALIDATION_FAILED: an invalid from, to or groupBy, or from not before to' })
   falseAlarmReport(@ZodQuery(falseAlarmReportQuery) q: z.output<typeof falseAlarmReportQuery>) {
-    const to = q.to ?? new Date(this.clock.now());
-    const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS);
+    const { from, to } = this.period(q);
     // The schema compares the two only when both are given; a from alone can still lie after now.
     if (from >= to)
       throw new BadRequestException({
@@ -56,5 +53,12 @@ export class ReportsController {
         details: [{ path: 'from', message: 'from must be before to' }],
       });
     return this.falseAlarms.report(from, to, q.groupBy);
+  }
+
+  /** A report's period: to defaults to now, from to 30 days before to. */
+  private period(q: { from?: Date; to?: Date }): { from: Date; to: Date; now: Date } {
+    const now = new Date(this.clock.now());
+    const to = q.to ?? now;
+    return { from: q.from ?? new Date(to.getTime() - 30 * DAY_MS), to, now };
   }
 }
