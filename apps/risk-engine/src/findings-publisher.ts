@@ -24,7 +24,7 @@ export class FindingsPublisher {
     if (alarmEvents.length === 0) return;
     const touched = new Map<string, string>();
     for (const e of alarmEvents) if (!touched.has(e.enterpriseId)) touched.set(e.enterpriseId, e.correlationId);
-    const gradeEvents = await this.regrade(touched);
+    const gradeEvents = await this.regrade(touched, 'finding');
     await this.bus.publish(
       Topics.alarms,
       alarmEvents.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })),
@@ -35,11 +35,14 @@ export class FindingsPublisher {
 
   /**
    * Regrades enterprises whose standing hazards changed and announces the
-   * grades that moved, like a finding would (a change to orange or red opens
-   * an incident).
+   * grades that moved, with cause 'hazards': a register entry is a known
+   * condition, so dispatch opens no incident for it.
    */
   async hazardsChanged(enterpriseIds: readonly string[], correlationId: string): Promise<GradeChangedV1[]> {
-    const events = await this.regrade(new Map(enterpriseIds.map((id) => [id, correlationId])));
+    const events = await this.regrade(
+      new Map(enterpriseIds.map((id) => [id, correlationId])),
+      'hazards',
+    );
     await this.publishGrades(events);
     return events;
   }
@@ -54,7 +57,7 @@ export class FindingsPublisher {
     return this.gradeChanges.gradeUngraded(gradeEnterprise, this.clock.now());
   }
 
-  private async regrade(touched: ReadonlyMap<string, string>): Promise<GradeChangedV1[]> {
+  private async regrade(touched: ReadonlyMap<string, string>, cause: GradeChangedV1['cause']): Promise<GradeChangedV1[]> {
     const gradeEvents: GradeChangedV1[] = [];
     for (const [enterpriseId, correlationId] of touched) {
       const change = await this.gradeChanges.regrade(enterpriseId, gradeEnterprise, this.clock.now(), correlationId);
@@ -68,6 +71,7 @@ export class FindingsPublisher {
           reasons: change.reasons,
           at: change.at.getTime(),
           correlationId,
+          cause,
         });
       }
     }

@@ -64,6 +64,13 @@ export interface GradeChangedV1 {
   reasons: string[];
   at: number;
   correlationId: string;
+  /**
+   * What moved the grade: a live finding of a device, or the enterprise's hazards (its register entry, an
+   * inspection, a rectification or a re-inspection). A hazard is a known condition being dealt with by
+   * rectification, not an emergency, so a change of cause 'hazards' opens no incident. Absent in events from
+   * before the field existed, which were all findings.
+   */
+  cause?: 'finding' | 'hazards';
 }
 
 export const MILESTONE_NAMES = ['acknowledged', 'onScene', 'underControl'] as const;

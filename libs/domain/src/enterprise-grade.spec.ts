@@ -1,5 +1,13 @@
 import { gradeRank, GRADES, type Grade } from '@app/contracts';
-import { gradeEnterprise, NOTHING_STANDING, standingGrade, type LiveFinding, type StandingHazards } from './enterprise-grade';
+import {
+  gradeEnterprise,
+  NOTHING_STANDING,
+  standingGrade,
+  type InspectionHazard,
+  type LiveFinding,
+  type StandingHazards,
+} from './enterprise-grade';
+import { HAZARD_STATUSES, type HazardStatus } from './inspections/hazard-lifecycle';
 
 const none: StandingHazards = {
   threeInOne: false,
@@ -155,6 +163,80 @@ describe('standingGrade', () => {
         const graded = gradeEnterprise([finding('co.high', g)], hazards).grade;
         expect(gradeRank(graded)).toBeGreaterThanOrEqual(Math.max(gradeRank(standing), gradeRank(g)));
       }
+    },
+  );
+});
+
+const DUE = Date.UTC(2026, 11, 5, 9, 0, 0);
+
+function inspectionHazard(kind: string, severity: Grade, status: HazardStatus = 'open', id = kind): InspectionHazard {
+  return { id, kind, severity, status, deadline: DUE };
+}
+
+describe('gradeEnterprise with inspection hazards', () => {
+  it.each<[string, LiveFinding[], Partial<StandingHazards>, InspectionHazard[], Grade]>([
+    ['an orange finding of an inspection raises to orange', [], {}, [inspectionHazard('fire-lane-blocked', 'orange')], 'orange'],
+    ['a red one to red', [], {}, [inspectionHazard('flammables-stored-unsafely', 'red')], 'red'],
+    ['a rectified one still counts until verified', [], {}, [inspectionHazard('fire-lane-blocked', 'orange', 'rectified')], 'orange'],
+    ['a reopened one counts', [], {}, [inspectionHazard('fire-lane-blocked', 'orange', 'reopened')], 'orange'],
+    ['a verified one no longer counts', [], {}, [inspectionHazard('fire-lane-blocked', 'orange', 'verified')], 'blue'],
+    [
+      'the worst of live, inspection and standing',
+      [finding('co.high', 'yellow')],
+      { noSprinklers: true, fireLaneBlocked: true },
+      [inspectionHazard('unsafe-wiring', 'orange'), inspectionHazard('extinguisher-missing', 'yellow')],
+      'orange',
+    ],
+    ['a red live finding over an orange inspection hazard', [finding('gas_lel.high', 'red')], {}, [inspectionHazard('unsafe-wiring', 'orange')], 'red'],
+    [
+      'an orange inspection hazard in three-in-one premises stays orange: only a live finding is made red there',
+      [],
+      { threeInOne: true },
+      [inspectionHazard('unsafe-wiring', 'orange')],
+      'orange',
+    ],
+  ])('%s', (_, findings, hazards, inspection, grade) => {
+    expect(gradeEnterprise(findings, { ...none, ...hazards }, inspection).grade).toBe(grade);
+  });
+
+  it('names each hazard not yet verified, gravest and soonest due first, between the live findings and the standing hazards', () => {
+    const { reasons } = gradeEnterprise(
+      [finding('co.high', 'yellow')],
+      { ...none, noSprinklers: true },
+      [
+        inspectionHazard('extinguisher-missing', 'yellow', 'reopened'),
+        inspectionHazard('fire-lane-blocked', 'orange'),
+        inspectionHazard('hydrant-obstructed', 'orange', 'rectified'),
+        inspectionHazard('unsafe-wiring', 'red', 'verified'),
+      ],
+    );
+    expect(reasons).toEqual([
+      'co.high yellow on E0001-D01',
+      'inspection hazard: blocked fire lane (orange, due 2026-12-05)',
+      'inspection hazard: hydrant obstructed (orange, due 2026-12-05, rectified, awaiting re-inspection)',
+      'inspection hazard: extinguisher missing or expired (yellow, due 2026-12-05, reopened)',
+      'no sprinklers',
+    ]);
+  });
+
+  it('does not say "nothing" while an inspection hazard counts, and does once it is verified', () => {
+    expect(gradeEnterprise([], none, [inspectionHazard('fire-lane-blocked', 'blue')])).toEqual({
+      grade: 'blue',
+      reasons: ['inspection hazard: blocked fire lane (blue, due 2026-12-05)'],
+    });
+    expect(gradeEnterprise([], none, [inspectionHazard('fire-lane-blocked', 'orange', 'verified')])).toEqual({
+      grade: 'blue',
+      reasons: [NOTHING_STANDING],
+    });
+  });
+
+  it.each(HAZARD_STATUSES.flatMap((status) => GRADES.map((severity) => [status, severity] as const)))(
+    'a %s hazard of severity %s: counts at its severity unless verified, never below the standing grade',
+    (status, severity) => {
+      const hazards = { ...none, noSprinklers: true, fireLaneBlocked: true };
+      const graded = gradeEnterprise([], hazards, [inspectionHazard('unsafe-wiring', severity, status)]).grade;
+      const expected = status === 'verified' ? 'yellow' : gradeRank(severity) > gradeRank('yellow') ? severity : 'yellow';
+      expect(graded).toBe(expected);
     },
   );
 });

@@ -1,4 +1,6 @@
 import { gradeRank, maxGrade, type Grade } from '@app/contracts';
+import { HAZARD_CATALOGUE } from './inspections/hazard-catalogue';
+import { countsInGrade, type HazardStatus } from './inspections/hazard-lifecycle';
 
 export interface StandingHazards {
   threeInOne: boolean;
@@ -15,6 +17,16 @@ export interface LiveFinding {
   metric: string;
   grade: Grade;
   deviceId: string;
+}
+
+/** A hazard an inspection found at the enterprise; it weighs in the grade until a re-inspection verifies it. */
+export interface InspectionHazard {
+  id: string;
+  kind: string;
+  severity: Grade;
+  status: HazardStatus;
+  /** Epoch milliseconds. */
+  deadline: number;
 }
 
 /** An enterprise always has one of the four grades. */
@@ -42,6 +54,14 @@ export function standingHazardNames(h: StandingHazards): string[] {
   return names;
 }
 
+const AWAITING: Partial<Record<HazardStatus, string>> = { rectified: ', rectified, awaiting re-inspection', reopened: ', reopened' };
+
+function inspectionHazardReason(h: InspectionHazard): string {
+  const name = HAZARD_CATALOGUE.byKind.get(h.kind)?.name ?? h.kind;
+  const due = new Date(h.deadline).toISOString().slice(0, 10);
+  return `inspection hazard: ${name} (${h.severity}, due ${due}${AWAITING[h.status] ?? ''})`;
+}
+
 /** Said when nothing at all weighs on an enterprise: it is blue, the least grade. */
 export const NOTHING_STANDING = 'no live finding and no standing hazard';
 
@@ -62,10 +82,16 @@ export function standingGrade(hazards: StandingHazards): EnterpriseGrade {
  * - smoke and heat (temperature rule) findings active together are a confirmed fire: red;
  * - an orange live finding in three-in-one premises is red, because people sleep there;
  * - standing hazards alone: none or one is blue, two or more yellow (a let factory counts from 3 tenants);
- * - the result is the worse of live and standing, so never below the standing grade and never null.
+ * - an inspection hazard not yet verified counts at its severity: unlike a register entry it is a danger found, so
+ *   it may reach orange or red (the grade change says its cause, and dispatch opens no incident for it);
+ * - the result is the worst of live, inspection and standing, so never below the standing grade and never null.
  * Reasons name every finding and hazard that went into it, gravest first.
  */
-export function gradeEnterprise(findings: LiveFinding[], hazards: StandingHazards): EnterpriseGrade {
+export function gradeEnterprise(
+  findings: LiveFinding[],
+  hazards: StandingHazards,
+  inspectionHazards: readonly InspectionHazard[] = [],
+): EnterpriseGrade {
   const reasons: string[] = [];
   let live: Grade | null = null;
   let smoke = false;
@@ -88,9 +114,18 @@ export function gradeEnterprise(findings: LiveFinding[], hazards: StandingHazard
   );
   for (const f of sorted) reasons.push(`${f.ruleId} ${f.grade} on ${f.deviceId}`);
 
+  let found: Grade | null = null;
+  const counted = inspectionHazards
+    .filter((h) => countsInGrade(h.status))
+    .sort((a, b) => gradeRank(b.severity) - gradeRank(a.severity) || a.deadline - b.deadline || byText(a.id, b.id));
+  for (const h of counted) {
+    found = maxGrade(found, h.severity);
+    reasons.push(inspectionHazardReason(h));
+  }
+
   const standing = standingGrade(hazards);
-  if (findings.length > 0) reasons.push(...standing.reasons.filter((r) => r !== NOTHING_STANDING));
+  if (findings.length > 0 || counted.length > 0) reasons.push(...standing.reasons.filter((r) => r !== NOTHING_STANDING));
   else reasons.push(...standing.reasons);
 
-  return { grade: maxGrade(live, standing.grade) ?? standing.grade, reasons };
+  return { grade: maxGrade(maxGrade(live, found), standing.grade) ?? standing.grade, reasons };
 }
