@@ -39,10 +39,7 @@ export class FindingsPublisher {
    * condition, so dispatch opens no incident for it.
    */
   async hazardsChanged(enterpriseIds: readonly string[], correlationId: string): Promise<GradeChangedV1[]> {
-    const events = await this.regrade(
-      new Map(enterpriseIds.map((id) => [id, correlationId])),
-      'hazards',
-    );
+    const events = await this.regrade(new Map(enterpriseIds.map((id) => [id, correlationId])), 'hazards');
     await this.publishGrades(events);
     return events;
   }

@@ -187,7 +187,13 @@ describe('gradeEnterprise with inspection hazards', () => {
       [inspectionHazard('unsafe-wiring', 'orange'), inspectionHazard('extinguisher-missing', 'yellow')],
       'orange',
     ],
-    ['a red live finding over an orange inspection hazard', [finding('gas_lel.high', 'red')], {}, [inspectionHazard('unsafe-wiring', 'orange')], 'red'],
+    [
+      'a red live finding over an orange inspection hazard',
+      [finding('gas_lel.high', 'red')],
+      {},
+      [inspectionHazard('unsafe-wiring', 'orange')],
+      'red',
+    ],
     [
       'an orange inspection hazard in three-in-one premises stays orange: only a live finding is made red there',
       [],
@@ -200,16 +206,12 @@ describe('gradeEnterprise with inspection hazards', () => {
   });
 
   it('names each hazard not yet verified, gravest and soonest due first, between the live findings and the standing hazards', () => {
-    const { reasons } = gradeEnterprise(
-      [finding('co.high', 'yellow')],
-      { ...none, noSprinklers: true },
-      [
-        inspectionHazard('extinguisher-missing', 'yellow', 'reopened'),
-        inspectionHazard('fire-lane-blocked', 'orange'),
-        inspectionHazard('hydrant-obstructed', 'orange', 'rectified'),
-        inspectionHazard('unsafe-wiring', 'red', 'verified'),
-      ],
-    );
+    const { reasons } = gradeEnterprise([finding('co.high', 'yellow')], { ...none, noSprinklers: true }, [
+      inspectionHazard('extinguisher-missing', 'yellow', 'reopened'),
+      inspectionHazard('fire-lane-blocked', 'orange'),
+      inspectionHazard('hydrant-obstructed', 'orange', 'rectified'),
+      inspectionHazard('unsafe-wiring', 'red', 'verified'),
+    ]);
     expect(reasons).toEqual([
       'co.high yellow on E0001-D01',
       'inspection hazard: blocked fire lane (orange, due 2026-12-05)',

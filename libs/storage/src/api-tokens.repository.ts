@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
-export type ApiTokenRole = 'operator' | 'substation' | 'viewer';
+export type ApiTokenRole = 'operator' | 'substation' | 'viewer' | 'inspector' | 'enterprise';
 
 export interface ApiTokenRow {
   role: ApiTokenRole;
   substationId: string | null;
+  /** Role enterprise only: the one enterprise it sees and acts for. */
+  enterpriseId: string | null;
   /** The person who holds it; actions are recorded by this name. */
   name: string;
   expiresAt?: Date | null;
@@ -16,6 +18,7 @@ export interface ApiTokenRecord {
   id: string;
   role: ApiTokenRole;
   substationId: string | null;
+  enterpriseId: string | null;
   name: string;
   createdAt: Date;
   expiresAt: Date | null;
@@ -41,6 +44,7 @@ interface TokenSqlRow {
   id: string;
   role: ApiTokenRole;
   substation_id: string | null;
+  enterprise_id: string | null;
   name: string;
   created_at: Date;
   expires_at: Date | null;
@@ -48,13 +52,14 @@ interface TokenSqlRow {
   revoked_at: Date | null;
 }
 
-const COLUMNS = 'id, role, substation_id, name, created_at, expires_at, last_used_at, revoked_at';
+const COLUMNS = 'id, role, substation_id, enterprise_id, name, created_at, expires_at, last_used_at, revoked_at';
 
 function record(r: TokenSqlRow): ApiTokenRecord {
   return {
     id: r.id,
     role: r.role,
     substationId: r.substation_id,
+    enterpriseId: r.enterprise_id,
     name: r.name,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
@@ -69,9 +74,9 @@ export class ApiTokensRepository {
 
   async create(token: string, row: ApiTokenRow, at: Date): Promise<ApiTokenRecord> {
     const rows = await this.sql.query<TokenSqlRow>(
-      `INSERT INTO api_tokens (id, token_hash, role, substation_id, name, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [randomUUID(), hashToken(token), row.role, row.substationId, row.name, at, row.expiresAt ?? null],
+      `INSERT INTO api_tokens (id, token_hash, role, substation_id, enterprise_id, name, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+      [randomUUID(), hashToken(token), row.role, row.substationId, row.enterpriseId, row.name, at, row.expiresAt ?? null],
     );
     return record(rows[0]);
   }

@@ -1,5 +1,5 @@
 import type { Grade } from '@app/contracts';
-import type { SqlClient } from './sql-client';
+import type { SqlClient, SqlExecutor } from './sql-client';
 import type { StoredHazards } from './zone-rows';
 import { jsonParam, toDate, type Instant } from './sql-values';
 
@@ -38,7 +38,88 @@ export interface OpenFinding {
   deviceId: string;
 }
 
-export type GradeFunction = (findings: OpenFinding[], hazards: StoredHazards) => { grade: Grade; reasons: string[] };
+/** A hazard an inspection found and a re-inspection has not yet verified: it weighs in the grade. */
+export interface OpenInspectionHazard {
+  id: string;
+  kind: string;
+  severity: Grade;
+  status: 'open' | 'rectified' | 'reopened';
+  /** Epoch milliseconds. */
+  deadline: number;
+}
+
+export type GradeFunction = (
+  findings: OpenFinding[],
+  hazards: StoredHazards,
+  inspectionHazards: OpenInspectionHazard[],
+) => { grade: Grade; reasons: string[] };
+
+interface OpenInspectionHazardRecord {
+  enterprise_id: string;
+  id: string;
+  kind: string;
+  severity: Grade;
+  status: OpenInspectionHazard['status'];
+  deadline: Date;
+}
+
+const OPEN_INSPECTION_HAZARDS = `SELECT enterprise_id, id, kind, severity, status, deadline FROM hazards
+  WHERE status <> 'verified' AND enterprise_id = ANY($1::text[]) ORDER BY id`;
+
+function openInspectionHazard(r: OpenInspectionHazardRecord): OpenInspectionHazard {
+  return { id: r.id, kind: r.kind, severity: r.severity, status: r.status, deadline: r.deadline.getTime() };
+}
+
+/**
+ * Recomputes an enterprise's grade from its open alarms and inspection hazards, in the caller's transaction and
+ * under the enterprise's row lock, and when it changed stores the new grade and the change. Several processes may
+ * touch one enterprise (its devices sit in different partitions, an inspection is recorded through the API); the
+ * lock makes them agree on `from`. Null when the grade stayed (its reasons are kept current) or there is no such
+ * enterprise.
+ */
+export async function regradeInTransaction(
+  tx: SqlExecutor,
+  enterpriseId: string,
+  grade: GradeFunction,
+  at: Instant,
+  correlationId: string,
+): Promise<(GradeChangeRow & { to: Grade }) | null> {
+  const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(
+    `SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`,
+    [enterpriseId],
+  );
+  if (rows.length === 0) return null;
+  const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
+    `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
+    [enterpriseId],
+  );
+  const inspected = await tx.query<OpenInspectionHazardRecord>(OPEN_INSPECTION_HAZARDS, [[enterpriseId]]);
+  const from = rows[0].grade;
+  const next = grade(
+    findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })),
+    rows[0].hazards,
+    inspected.map(openInspectionHazard),
+  );
+  if (next.grade === from) {
+    // Same colour, other reasons (a finding came or went): keep "why" current without a grade-change event.
+    await tx.query('UPDATE enterprises SET grade_reasons = $2::jsonb WHERE id = $1 AND grade_reasons <> $2::jsonb', [
+      enterpriseId,
+      jsonParam(next.reasons),
+    ]);
+    return null;
+  }
+  await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [
+    enterpriseId,
+    next.grade,
+    jsonParam(next.reasons),
+    toDate(at),
+  ]);
+  await tx.query(
+    `INSERT INTO grade_changes (at, enterprise_id, from_grade, to_grade, reasons, correlation_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+    [toDate(at), enterpriseId, from, next.grade, jsonParam(next.reasons), correlationId],
+  );
+  return { at: toDate(at), enterpriseId, from, to: next.grade, reasons: next.reasons, correlationId };
+}
 
 interface OpenFindingRecord {
   enterprise_id: string;
@@ -52,58 +133,19 @@ interface OpenFindingRecord {
 export class GradeChangesRepository {
   constructor(private readonly sql: SqlClient) {}
 
-  /**
-   * Recomputes an enterprise's grade from its open alarms under a row lock and,
-   * when it changed, stores the new grade and the change in one transaction.
-   * Several risk-engine processes may touch one enterprise (its devices sit in
-   * different partitions); the lock makes them agree on `from`.
-   */
+  /** Regrades the enterprise in a transaction of its own (see regradeInTransaction). */
   async regrade(
     enterpriseId: string,
     grade: GradeFunction,
     at: Instant,
     correlationId: string,
   ): Promise<(GradeChangeRow & { to: Grade }) | null> {
-    return this.sql.transaction(async (tx) => {
-      const rows = await tx.query<{ grade: Grade | null; hazards: StoredHazards }>(
-        `SELECT grade, hazards FROM enterprises WHERE id = $1 FOR UPDATE`,
-        [enterpriseId],
-      );
-      if (rows.length === 0) return null;
-      const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
-        `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
-        [enterpriseId],
-      );
-      const from = rows[0].grade;
-      const next = grade(
-        findings.map((f) => ({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id })),
-        rows[0].hazards,
-      );
-      if (next.grade === from) {
-        // Same colour, other reasons (a finding came or went): keep "why" current without a grade-change event.
-        await tx.query('UPDATE enterprises SET grade_reasons = $2::jsonb WHERE id = $1 AND grade_reasons <> $2::jsonb', [
-          enterpriseId,
-          jsonParam(next.reasons),
-        ]);
-        return null;
-      }
-      await tx.query('UPDATE enterprises SET grade = $2, grade_reasons = $3::jsonb, grade_at = $4 WHERE id = $1', [
-        enterpriseId,
-        next.grade,
-        jsonParam(next.reasons),
-        toDate(at),
-      ]);
-      await tx.query(
-        `INSERT INTO grade_changes (at, enterprise_id, from_grade, to_grade, reasons, correlation_id) VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-        [toDate(at), enterpriseId, from, next.grade, jsonParam(next.reasons), correlationId],
-      );
-      return { at: toDate(at), enterpriseId, from, to: next.grade, reasons: next.reasons, correlationId };
-    });
+    return this.sql.transaction((tx) => regradeInTransaction(tx, enterpriseId, grade, at, correlationId));
   }
 
   /**
    * Gives every enterprise still without a grade (a database from before every
-   * enterprise had one) the grade of its open findings and standing hazards.
+   * enterprise had one) the grade of its open findings and hazards.
    * Neither a change nor an event: the enterprise had that grade all along, it
    * was only not written down. Idempotent, and safe with several processes at
    * once: the rows are locked and only those still ungraded are written.
@@ -127,7 +169,13 @@ export class GradeChangesRepository {
         list.push({ ruleId: f.rule_id, metric: f.metric, grade: f.grade, deviceId: f.device_id });
         findings.set(f.enterprise_id, list);
       }
-      const graded = rows.map((r) => grade(findings.get(r.id) ?? [], r.hazards));
+      const inspected = new Map<string, OpenInspectionHazard[]>();
+      for (const h of await tx.query<OpenInspectionHazardRecord>(OPEN_INSPECTION_HAZARDS, [ids])) {
+        const list = inspected.get(h.enterprise_id) ?? [];
+        list.push(openInspectionHazard(h));
+        inspected.set(h.enterprise_id, list);
+      }
+      const graded = rows.map((r) => grade(findings.get(r.id) ?? [], r.hazards, inspected.get(r.id) ?? []));
       const updated = await tx.query(
         `UPDATE enterprises AS e SET grade = u.grade, grade_reasons = u.reasons, grade_at = $4
          FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(id, grade, reasons)

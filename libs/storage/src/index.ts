@@ -22,6 +22,7 @@ export * from './incident-record';
 export * from './incidents.repository';
 export * from './notifications.repository';
 export * from './action-links.repository';
+export * from './inspections.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';

@@ -15,6 +15,7 @@ import { DevicePresenceRepository } from './device-presence.repository';
 import { FalseAlarmReportRepository } from './false-alarm-report.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
+import { InspectionsRepository } from './inspections.repository';
 import { migrate } from './migrate';
 import { NotificationsRepository } from './notifications.repository';
 import { openSqlClient } from './open-sql-client';
@@ -48,6 +49,7 @@ const REPOSITORIES = [
   IncidentsRepository,
   NotificationsRepository,
   ActionLinksRepository,
+  InspectionsRepository,
   TimescaleMaintenance,
 ];
 

@@ -224,7 +224,7 @@ export class ZoneRepository {
         )
       ).length;
     const e = changes.enterprises;
-    const graded = e.map((x) => grade([], x.hazards));
+    const graded = e.map((x) => grade([], x.hazards, []));
     if (e.length)
       written += (
         await tx.query(

@@ -10,7 +10,7 @@ import type { AlarmHandlingOutcome } from '../alarm-handling/alarm-handling.outc
 import { AssignAlarm } from '../alarm-handling/assign-alarm';
 import { CommentOnAlarm } from '../alarm-handling/comment-on-alarm';
 import { Audited, AuditedRequest, auditChange } from '../audit/audited';
-import { Authenticated, AuthenticatedRequest, Roles } from '../auth/auth.guard';
+import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { AlarmViews, HandledAlarmView } from './alarm-views';
 import { offerNextPage } from './pagination';
@@ -40,24 +40,35 @@ export class AlarmsController {
   ) {}
 
   @Get('alarms')
+  @EnterpriseScoped()
   @ApiTags('alarms')
-  @ApiOperation({ summary: 'Alarms, newest raised first, each with its acknowledgement, assignee and comments' })
+  @ApiOperation({
+    summary: 'Alarms, newest raised first, each with its acknowledgement, assignee and comments',
+    description: "An enterprise token gets its own enterprise's alarms only (enterpriseId defaults to it).",
+  })
   @ApiResult(handledAlarm, { isArray: true, headers: PAGE_HEADERS })
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
-  async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: Request) {
+  async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: AuthenticatedRequest) {
     const { cursor, ...filter } = q;
+    if (req.principal.role === 'enterprise') {
+      ownEnterprise(req.principal, filter.enterpriseId ?? req.principal.enterpriseId);
+      filter.enterpriseId = req.principal.enterpriseId;
+    }
     const views = await this.views.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
     offerNextPage(req, views, q.limit, (a) => ({ at: a.raisedAt, id: a.id }));
     return views;
   }
 
   @Get('alarms/:id')
+  @EnterpriseScoped()
   @ApiTags('alarms')
   @ApiOperation({ summary: 'One alarm, with its acknowledgement, assignee and comments' })
   @ApiResult(handledAlarm)
   @ApiErrors({ 404: 'no such alarm' })
-  async get(@Param('id') id: string) {
-    return found(id, await this.views.find(id));
+  async get(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
+    const alarm = await this.views.find(id);
+    ownEnterprise(req.principal, alarm?.enterpriseId);
+    return found(id, alarm);
   }
 
   @Post('alarms/:id/acknowledge')

@@ -9,6 +9,7 @@ import {
   MILESTONE_NAMES,
 } from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
+import { ROLES } from '../auth/roles';
 
 /**
  * Response bodies of the /api routes as they go over the wire (times are ISO-8601 strings), each registered
@@ -24,7 +25,7 @@ function named<T extends z.ZodType>(id: string, schema: T): T {
 
 const time = z.iso.datetime();
 const grade = named('Grade', z.enum(GRADES).describe('the four-colour risk grade, most severe first'));
-const roleName = z.enum(['operator', 'substation', 'viewer']);
+const roleName = z.enum(ROLES);
 
 function registerAnswerFields(prefix: string) {
   const kindCounts = z.strictObject({
@@ -539,6 +540,7 @@ export const issuedToken = named(
     role: roleName,
     name: z.string(),
     substationId: z.string().nullable(),
+    enterpriseId: z.string().nullable(),
     expiresAt: time.nullable(),
   }),
 );
@@ -550,7 +552,10 @@ export const apiToken = named(
       id: z.string(),
       name: z.string().describe('the person who holds it'),
       role: roleName,
-      scope: z.strictObject({ substationId: z.string() }).nullable().describe('what it is bound to: role substation, its substation'),
+      scope: z
+        .union([z.strictObject({ substationId: z.string() }), z.strictObject({ enterpriseId: z.string() })])
+        .nullable()
+        .describe('what it is bound to: role substation, its substation; role enterprise, its enterprise'),
       createdAt: time,
       expiresAt: time.nullable().describe('refused from this time on (401 TOKEN_EXPIRED); null: never expires'),
       lastUsedAt: time.nullable().describe('last accepted, to within a minute'),
@@ -591,4 +596,7 @@ export const deviceCredentials = named(
   }),
 );
 
-export const principal = named('Principal', z.strictObject({ role: roleName, name: z.string(), substationId: z.string().nullable() }));
+export const principal = named(
+  'Principal',
+  z.strictObject({ role: roleName, name: z.string(), substationId: z.string().nullable(), enterpriseId: z.string().nullable() }),
+);

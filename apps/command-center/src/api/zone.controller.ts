@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { DEVICE_TYPES } from '@app/contracts';
 import { AlarmsRepository, GradeChangesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
-import { Authenticated } from '../auth/auth.guard';
+import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
 import { offerNextPage } from './pagination';
 import { SubstationViews } from './substation-views';
@@ -57,6 +57,7 @@ export class ZoneController {
   }
 
   @Get('enterprises/:id')
+  @EnterpriseScoped()
   @ApiTags('enterprises')
   @ApiOperation({
     summary:
@@ -64,7 +65,8 @@ export class ZoneController {
   })
   @ApiResult(enterprise)
   @ApiErrors({ 404: 'no such enterprise' })
-  async enterprise(@Param('id') id: string) {
+  async enterprise(@Param('id') id: string, @Req() req: AuthenticatedRequest) {
+    ownEnterprise(req.principal, id);
     const e = await this.zone.getEnterpriseDetail(id);
     if (!e) throw new NotFoundException(`enterprise ${id} not found`);
     const [devices, openAlarms, contacts] = await Promise.all([
@@ -81,21 +83,33 @@ export class ZoneController {
   }
 
   @Get('enterprises/:id/grades')
+  @EnterpriseScoped()
   @ApiTags('enterprises')
   @ApiOperation({ summary: "An enterprise's grade changes, newest first" })
   @ApiResult(gradeChange, { isArray: true })
   @ApiErrors({ 400: 'an invalid limit', 404: 'no such enterprise' })
-  async enterpriseGrades(@Param('id') id: string, @ZodQuery(historyQuery) q: z.output<typeof historyQuery>) {
+  async enterpriseGrades(
+    @Param('id') id: string,
+    @ZodQuery(historyQuery) q: z.output<typeof historyQuery>,
+    @Req() req: AuthenticatedRequest,
+  ) {
+    ownEnterprise(req.principal, id);
     if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
     return this.gradeChanges.listForEnterprise(id, q.limit);
   }
 
   @Get('enterprises/:id/readings')
+  @EnterpriseScoped()
   @ApiTags('enterprises')
   @ApiOperation({ summary: "All of an enterprise's devices together, per metric and bucket (default 5 minutes)" })
   @ApiResult(enterpriseReadings)
   @ApiErrors({ 400: 'an invalid from, to or bucket', 404: 'no such enterprise' })
-  async enterpriseReadings(@Param('id') id: string, @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>) {
+  async enterpriseReadings(
+    @Param('id') id: string,
+    @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>,
+    @Req() req: AuthenticatedRequest,
+  ) {
+    ownEnterprise(req.principal, id);
     if (!(await this.zone.getEnterprise(id))) throw new NotFoundException(`enterprise ${id} not found`);
     const devices = await this.zone.devicesOfEnterprise(id);
     const to = q.to ?? new Date();
@@ -111,12 +125,19 @@ export class ZoneController {
   }
 
   @Get('devices/:id/readings')
+  @EnterpriseScoped()
   @ApiTags('devices')
   @ApiOperation({ summary: "A device's readings per metric: every reading, or per bucket" })
   @ApiResult(deviceReadings)
   @ApiErrors({ 400: 'an invalid from, to or bucket', 404: 'no such device' })
-  async deviceReadings(@Param('id') id: string, @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>) {
+  async deviceReadings(
+    @Param('id') id: string,
+    @ZodQuery(readingsQuery) q: z.output<typeof readingsQuery>,
+    @Req() req: AuthenticatedRequest,
+  ) {
     const device = await this.zone.getDevice(id);
+    // An enterprise token is told the same of a device elsewhere and of no device at all.
+    ownEnterprise(req.principal, device?.enterpriseId);
     if (!device) throw new NotFoundException(`device ${id} not found`);
     const to = q.to ?? new Date();
     const from = q.from ?? new Date(to.getTime() - HOUR_MS);

@@ -16,6 +16,7 @@ import { Principal, Role } from './roles';
 import { TokenStore } from './token-store';
 
 const ROLES_KEY = 'roles';
+const ENTERPRISE_SCOPED_KEY = 'enterprise-scoped';
 /** The name of the Bearer security scheme in the API document. */
 export const BEARER = 'bearer';
 
@@ -26,6 +27,26 @@ export const Roles = (...roles: Role[]) =>
     ApiExtension('x-roles', roles),
     ApiErrors({ 403: `the token's role is not ${roles.join(' or ')}` }),
   );
+
+/**
+ * An enterprise token reaches only the handlers that say so, by listing role enterprise in Roles or with this,
+ * and each of them keeps it to its own enterprise (ownEnterprise); everything else refuses it.
+ */
+export const EnterpriseScoped = () =>
+  applyDecorators(
+    SetMetadata(ENTERPRISE_SCOPED_KEY, true),
+    ApiExtension('x-enterprise-scoped', true),
+    ApiErrors({ 403: "OTHER_ENTERPRISE: an enterprise token asking for another enterprise's data" }),
+  );
+
+/**
+ * Refuses an enterprise token another enterprise's data. Every other role sees the whole zone here.
+ * The answer is the same whether or not the other enterprise exists, so a token cannot probe the register.
+ */
+export function ownEnterprise(principal: Principal, enterpriseId: string | null | undefined): void {
+  if (principal.role === 'enterprise' && enterpriseId !== principal.enterpriseId)
+    throw new ForbiddenException({ code: 'OTHER_ENTERPRISE', message: `this token sees only enterprise ${principal.enterpriseId}` });
+}
 
 /** Every route of the controller wants a Bearer token, and its document says so. */
 export const Authenticated = () =>
@@ -67,6 +88,12 @@ export class AuthGuard implements CanActivate {
     const { principal } = resolved;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);
+    if (
+      principal.role === 'enterprise' &&
+      !roles?.includes('enterprise') &&
+      !this.reflector.getAllAndOverride<boolean | undefined>(ENTERPRISE_SCOPED_KEY, [context.getHandler(), context.getClass()])
+    )
+      throw new ForbiddenException({ code: 'ENTERPRISE_TOKEN_REFUSED', message: 'an enterprise token reaches only its own enterprise' });
     req.principal = principal;
     return true;
   }

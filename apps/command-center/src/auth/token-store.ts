@@ -58,12 +58,20 @@ export class TokenStore implements OnModuleInit {
     if (row.revokedAt && row.revokedAt.getTime() <= now) return { refused: 'TOKEN_REVOKED' };
     if (row.expiresAt && row.expiresAt.getTime() <= now) return { refused: 'TOKEN_EXPIRED' };
     await this.recordUse(row, now);
-    return { principal: { tokenId: row.id, role: row.role, name: row.name, substationId: row.substationId ?? undefined } };
+    return {
+      principal: {
+        tokenId: row.id,
+        role: row.role,
+        name: row.name,
+        substationId: row.substationId ?? undefined,
+        enterpriseId: row.enterpriseId ?? undefined,
+      },
+    };
   }
 
   /** A new token for the role; the secret is returned once and only its hash is kept. */
   async issue(
-    holder: { role: Principal['role']; name: string; substationId: string | null; expiresAt: Date | null },
+    holder: { role: Principal['role']; name: string; substationId: string | null; enterpriseId: string | null; expiresAt: Date | null },
     at: Date,
   ): Promise<{ token: string; record: ApiTokenRecord }> {
     const token = randomBytes(24).toString('base64url');

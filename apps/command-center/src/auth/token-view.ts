@@ -6,7 +6,7 @@ export function renderToken(t: ApiTokenRecord) {
     id: t.id,
     name: t.name,
     role: t.role,
-    scope: t.substationId ? { substationId: t.substationId } : null,
+    scope: t.substationId ? { substationId: t.substationId } : t.enterpriseId ? { enterpriseId: t.enterpriseId } : null,
     createdAt: t.createdAt.toISOString(),
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,

@@ -23,14 +23,23 @@ import { apiToken, issuedToken } from '../api/response-schemas';
 import { Audited, auditChange } from '../audit/audited';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { AuthenticatedRequest, Authenticated, Roles } from './auth.guard';
+import { ROLES } from './roles';
 import { TokenStore } from './token-store';
 import { renderToken } from './token-view';
 
 const issueTokenBody = z
   .object({
-    role: z.enum(['operator', 'substation', 'viewer']),
+    role: z.enum(ROLES),
     name: z.string().min(1).max(128).describe('the person who holds it; actions are recorded by this name'),
     substationId: z.string().min(1).max(64).optional().describe('role substation only: the substation it acts as'),
+    enterpriseId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'role enterprise only: the one enterprise whose grade, alarms, hazards and readings it sees and whose hazards it rectifies',
+      ),
     expiresAt: z.iso
       .datetime({ offset: true })
       .transform((s) => new Date(s))
@@ -41,6 +50,10 @@ const issueTokenBody = z
   .refine((b) => (b.role === 'substation') === (b.substationId !== undefined), {
     message: 'substationId is required for, and only for, role substation',
     path: ['substationId'],
+  })
+  .refine((b) => (b.role === 'enterprise') === (b.enterpriseId !== undefined), {
+    message: 'enterpriseId is required for, and only for, role enterprise',
+    path: ['enterpriseId'],
   });
 
 function invalid(path: string, message: string): BadRequestException {
@@ -49,7 +62,8 @@ function invalid(path: string, message: string): BadRequestException {
 
 /**
  * Operators issue API tokens to named people: operator (everything), substation (its own incidents), viewer
- * (read only). A token may expire, is listed without its secret, and can be revoked at once.
+ * (read only), inspector (reads like a viewer, records inspections and re-inspections), enterprise (one
+ * enterprise's own grade, alarms, hazards and readings, and its rectifications). A token may expire, is listed without its secret, and can be revoked at once.
  */
 @Controller('api/tokens')
 @ApiTags('tokens')
@@ -68,14 +82,22 @@ export class TokensController {
   @Audited('token', 'token.issue')
   @ApiOperation({ summary: 'Issue an API token; the secret is returned this once and only its hash is kept' })
   @ApiResult(issuedToken, { status: 201 })
-  @ApiErrors({ 400: 'an invalid body, a substation that does not exist, or an expiresAt that is not in the future' })
+  @ApiErrors({ 400: 'an invalid body, a substation or enterprise that does not exist, or an expiresAt that is not in the future' })
   async issue(@ZodBody(issueTokenBody) body: z.output<typeof issueTokenBody>, @Req() req: AuthenticatedRequest) {
     const now = this.clock.now();
     if (body.substationId && !(await this.zone.listSubstations()).some((s) => s.id === body.substationId))
       throw invalid('substationId', `no substation ${body.substationId}`);
+    if (body.enterpriseId && !(await this.zone.getEnterprise(body.enterpriseId)))
+      throw invalid('enterpriseId', `no enterprise ${body.enterpriseId}`);
     if (body.expiresAt && body.expiresAt.getTime() <= now) throw invalid('expiresAt', 'must be in the future');
     const { token, record } = await this.store.issue(
-      { role: body.role, name: body.name, substationId: body.substationId ?? null, expiresAt: body.expiresAt ?? null },
+      {
+        role: body.role,
+        name: body.name,
+        substationId: body.substationId ?? null,
+        enterpriseId: body.enterpriseId ?? null,
+        expiresAt: body.expiresAt ?? null,
+      },
       new Date(now),
     );
     auditChange(req, { entityId: record.id, before: null, after: renderToken(record) });
@@ -85,6 +107,7 @@ export class TokensController {
       role: record.role,
       name: record.name,
       substationId: record.substationId,
+      enterpriseId: record.enterpriseId,
       expiresAt: record.expiresAt?.toISOString() ?? null,
     };
   }
