@@ -34,12 +34,24 @@ import { TokensController } from './auth/tokens.controller';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
+import { AddHazardEvidence } from './inspections/add-hazard-evidence';
+import { HazardGradePublisher } from './inspections/hazard-grade.publisher';
+import { HazardsController } from './inspections/hazards.controller';
+import { InspectionsController } from './inspections/inspections.controller';
+import { EVIDENCE_BODY_LIMIT, EVIDENCE_PATHS } from './inspections/inspection-schemas';
+import { RecordInspection } from './inspections/record-inspection';
+import { RectifyHazard } from './inspections/rectify-hazard';
+import { ReinspectHazard } from './inspections/reinspect-hazard';
 import { setupApiDocs } from './openapi/api-docs';
 
-/** The API document, and the register import's own body limit (JSON or CSV, kept as bytes to check their encoding). */
+/**
+ * The API document, the register import's own body limit (JSON or CSV, kept as bytes to check their encoding),
+ * and that of the routes that carry evidence files in their JSON.
+ */
 function setupCommandCenterHttp(app: INestApplication): void {
   setupApiDocs(app);
   app.use(REGISTER_IMPORT_PATH, json({ limit: REGISTER_BODY_LIMIT }), raw({ type: 'text/csv', limit: REGISTER_BODY_LIMIT }));
+  app.use(EVIDENCE_PATHS, json({ limit: EVIDENCE_BODY_LIMIT }));
 }
 
 @Module({
@@ -62,6 +74,8 @@ function setupCommandCenterHttp(app: INestApplication): void {
     RulesController,
     LiveStreamController,
     ActionLinksController,
+    InspectionsController,
+    HazardsController,
   ],
   providers: [
     TokenStore,
@@ -71,6 +85,11 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AcknowledgeAlarm,
     CommentOnAlarm,
     AssignAlarm,
+    HazardGradePublisher,
+    RecordInspection,
+    RectifyHazard,
+    ReinspectHazard,
+    AddHazardEvidence,
     AuthGuard,
     LiveStreamService,
     ActionLinkService,

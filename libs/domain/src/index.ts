@@ -6,6 +6,7 @@ export * from './inspections/hazard-catalogue';
 export * from './inspections/rectification-policy';
 export * from './inspections/hazard-error';
 export * from './inspections/hazard-lifecycle';
+export * from './inspections/evidence';
 export * from './substation-choice';
 export * from './rules/rule';
 export * from './rules/default-rules';

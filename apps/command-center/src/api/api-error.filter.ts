@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
-import { TimelineError, TimelineErrorCode } from '@app/domain';
+import { HazardError, HazardErrorCode, TimelineError, TimelineErrorCode } from '@app/domain';
 import type { ErrorBody } from './response-schemas';
 
 const TIMELINE_STATUS: Record<TimelineErrorCode, number> = {
@@ -12,10 +12,19 @@ const TIMELINE_STATUS: Record<TimelineErrorCode, number> = {
   [TimelineErrorCode.WrongSubstation]: HttpStatus.FORBIDDEN,
 };
 
+const HAZARD_STATUS: Record<HazardErrorCode, number> = {
+  [HazardErrorCode.AlreadyRectified]: HttpStatus.CONFLICT,
+  [HazardErrorCode.AlreadyVerified]: HttpStatus.CONFLICT,
+  [HazardErrorCode.VerifyNotRectified]: HttpStatus.CONFLICT,
+  [HazardErrorCode.EvidenceTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [HazardErrorCode.EvidenceTypeRefused]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [HazardErrorCode.TooManyEvidenceFiles]: HttpStatus.BAD_REQUEST,
+};
+
 /**
  * Every error an HTTP request ends in leaves as one body, { statusCode, error, code, message, details? }:
- * Nest's HTTP exceptions (the guard's 401/403, a 404, the zod pipe's 400 with details), the timeline's
- * refusals with their domain code, body-parser's errors, and anything unexpected as a 500 that says no more.
+ * Nest's HTTP exceptions (the guard's 401/403, a 404, the zod pipe's 400 with details), the timeline's and the
+ * hazard lifecycle's refusals with their domain code, body-parser's errors, and anything unexpected as a 500 that says no more.
  */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -37,6 +46,7 @@ export class ApiErrorFilter implements ExceptionFilter {
 export function errorBodyOf(exception: unknown): ErrorBody {
   if (exception instanceof TimelineError)
     return bodyOf(TIMELINE_STATUS[exception.code] ?? HttpStatus.CONFLICT, exception.code, exception.message);
+  if (exception instanceof HazardError) return bodyOf(HAZARD_STATUS[exception.code], exception.code, exception.message);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -18,7 +18,7 @@ import { ROLES } from '../auth/roles';
  */
 export const apiSchemas = z.registry<{ id: string }>();
 
-function named<T extends z.ZodType>(id: string, schema: T): T {
+export function named<T extends z.ZodType>(id: string, schema: T): T {
   apiSchemas.add(schema, { id });
   return schema;
 }

@@ -10,7 +10,9 @@ const DOCS_JSON_PATH = 'docs-json';
 const DESCRIPTION = `Alarms, incidents and their 1-3-5 timeline, enterprises, substations and readings of the zone.
 
 Every /api request carries \`Authorization: Bearer <token>\` ("Authorize" above): OPERATOR_TOKEN, or a token an operator
-issued with POST /api/tokens. Roles: operator (everything), substation (acts on its own incidents), viewer (reads).
+issued with POST /api/tokens. Roles: operator (everything), substation (acts on its own incidents), viewer (reads),
+inspector (reads like a viewer, records inspections and re-inspections), enterprise (bound to one enterprise: reaches only
+the routes marked x-enterprise-scoped, and there only its own enterprise's grade, alarms, hazards and readings).
 
 Lists take \`limit\` and \`offset\`, or the \`cursor\` a full page gave out in X-Next-Cursor (and in its Link rel="next").
 Every error has one body, the Error schema. Times are ISO-8601 UTC.`;
@@ -37,8 +39,12 @@ function buildApiDocument(app: INestApplication): OpenAPIObject {
 /** Says in the description, where Swagger UI shows it, who may call a route that wants a token. */
 function noteRoles(operation: OperationObject): void {
   if (!operation.security?.some((s) => BEARER in s)) return;
-  const roles = (operation as { 'x-roles'?: string[] })['x-roles'];
-  const note = roles ? `Roles: ${roles.join(', ')}.` : 'Roles: any (operator, substation, viewer).';
+  const { 'x-roles': roles, 'x-enterprise-scoped': scoped } = operation as { 'x-roles'?: string[]; 'x-enterprise-scoped'?: boolean };
+  const note = roles
+    ? `Roles: ${roles.join(', ')}.`
+    : scoped
+      ? 'Roles: any (operator, substation, viewer, inspector), and enterprise for its own enterprise.'
+      : 'Roles: any but enterprise (operator, substation, viewer, inspector).';
   operation.description = operation.description ? `${operation.description}\n\n${note}` : note;
 }
 
