@@ -1,6 +1,7 @@
 import { SseRecorder, waitFor } from '@app/testing';
 import { AllInOneHarness, TOKEN } from '@app/testing/all-in-one.harness';
 import { AllInOneModule } from '@app/all-in-one';
+import { inspectionSchemas as schemas } from '@app/command-center';
 
 const HOUR = 3_600_000;
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
@@ -41,6 +42,7 @@ describe('inspections: a hazard found, rectified by the enterprise, re-inspected
 
   it('serves the hazard kinds', async () => {
     const { body } = await sut.api('/api/hazard-kinds', { token: ownerToken });
+    expect(schemas.hazardKind.array().safeParse(body).error).toBeUndefined();
     expect(body).toEqual(
       expect.arrayContaining([
         { kind: 'fire-lane-blocked', name: 'blocked fire lane', nameZh: expect.any(String), defaultSeverity: 'orange' },
@@ -56,6 +58,7 @@ describe('inspections: a hazard found, rectified by the enterprise, re-inspected
       inspector,
     );
     expect(recorded.status).toBe(201);
+    expect(schemas.recordedInspection.safeParse(recorded.body).error).toBeUndefined();
     const [hazard] = recorded.body.hazards;
     expect(hazard).toMatchObject({
       enterpriseId,
@@ -97,6 +100,7 @@ describe('inspections: a hazard found, rectified by the enterprise, re-inspected
     expect((await enterprise(enterpriseId)).grade).toBe('orange');
 
     const detail = (await sut.api(`/api/hazards/${hazardId}`, { token: ownerToken })).body;
+    expect(schemas.hazardDetail.safeParse(detail).error).toBeUndefined();
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['opened', 'rectified']);
     expect(detail.evidence.map((e: { name: string; stage: string }) => [e.name, e.stage])).toEqual([
       ['lane.png', 'finding'],
@@ -124,6 +128,11 @@ describe('inspections: a hazard found, rectified by the enterprise, re-inspected
     expect(e.why.reasons.join()).not.toMatch(/inspection hazard/);
     const audit = (await sut.api(`/api/audit?entity=hazard&entityId=${hazardId}`)).body.items.map((r: { action: string }) => r.action);
     expect(audit.sort()).toEqual(['hazard.rectify', 'hazard.rectify', 'hazard.verify', 'hazard.verify']);
+    const inspections = (await sut.api(`/api/inspections?enterpriseId=${enterpriseId}`)).body;
+    expect(schemas.inspection.array().safeParse(inspections).error).toBeUndefined();
+    expect(inspections.map((i: { hazardIds: string[] }) => i.hazardIds)).toEqual([[hazardId]]);
+    const hazards = (await sut.api(`/api/hazards?enterpriseId=${enterpriseId}&status=verified`)).body;
+    expect(schemas.hazard.array().safeParse(hazards).error).toBeUndefined();
   });
 
   it('refuses bad inputs with a code and writes nothing', async () => {

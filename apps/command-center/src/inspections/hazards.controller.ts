@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Post, Req, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { CLOCK } from '@app/config';
@@ -141,7 +141,6 @@ export class HazardsController {
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Content-Security-Policy', "sandbox; default-src 'none'")
   @ApiOperation({ summary: 'One evidence file, as it was sent' })
-  @ApiProduces(...EVIDENCE_TYPES)
   @ApiResponse({
     status: 200,
     description: 'the file',
