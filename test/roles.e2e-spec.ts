@@ -4,7 +4,10 @@ import { waitFor } from '@app/testing';
 import { AllInOneHarness } from '@app/testing/all-in-one.harness';
 import { AllInOneModule } from '@app/all-in-one';
 
-/** Who may do what: operator (everything), substation (its own incidents), viewer (read only). */
+/**
+ * Who may do what: operator (everything), substation (its own incidents), viewer (read only), inspector (reads,
+ * records inspections), enterprise (its own enterprise only).
+ */
 describe('roles on every write endpoint', () => {
   const sut = new AllInOneHarness(AllInOneModule);
   let device: MqttClient;
@@ -28,6 +31,9 @@ describe('roles on every write endpoint', () => {
       viewer: { role: 'viewer', name: 'duty viewer' },
       own: { role: 'substation', name: 'station chief', substationId: incident.substationId },
       other: { role: 'substation', name: 'other chief', substationId: other },
+      inspector: { role: 'inspector', name: 'inspector' },
+      ownEnterprise: { role: 'enterprise', name: 'E0005 safety manager', enterpriseId: 'E0005' },
+      otherEnterprise: { role: 'enterprise', name: 'E0002 safety manager', enterpriseId: 'E0002' },
     })) {
       const res = await sut.api('/api/tokens', { method: 'POST', body: JSON.stringify(body) });
       expect(res.status).toBe(201);
@@ -112,6 +118,22 @@ describe('roles on every write endpoint', () => {
     expect((await revoke(doomed.id, tokens.own)).status).toBe(403);
     expect((await revoke('no-such-token', undefined)).status).toBe(404);
     expect((await revoke(doomed.id, undefined)).status).toBe(200);
+  });
+
+  it("keeps inspector and enterprise tokens off incidents and alarm handling, and an enterprise off another's alarms", async () => {
+    const [alarmId] = incident.alarmIds;
+    for (const token of [tokens.inspector, tokens.ownEnterprise]) {
+      for (const action of ['acknowledge', 'arrive', 'resolve'])
+        expect((await post(`/api/incidents/${incident.id}/${action}`, token)).status).toBe(403);
+      expect((await post(`/api/alarms/${alarmId}/acknowledge`, token)).status).toBe(403);
+    }
+    expect((await sut.api(`/api/incidents/${incident.id}`, { token: tokens.inspector })).status).toBe(200);
+    expect((await sut.api(`/api/incidents/${incident.id}`, { token: tokens.ownEnterprise })).body.code).toBe('ENTERPRISE_TOKEN_REFUSED');
+    expect((await sut.api(`/api/alarms/${alarmId}`, { token: tokens.ownEnterprise })).status).toBe(200);
+    const refused = await sut.api(`/api/alarms/${alarmId}`, { token: tokens.otherEnterprise });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'OTHER_ENTERPRISE' } });
+    const listed = await sut.api<Array<{ enterpriseId: string }>>('/api/alarms', { token: tokens.otherEnterprise });
+    expect(listed.body.every((a) => a.enterpriseId === 'E0002')).toBe(true);
   });
 
   it('lets a viewer read', async () => {

@@ -113,6 +113,7 @@ describe.each(STORAGE_BACKENDS)('FindingsPublisher grading on $name', (backend) 
       reasons: standingGrade(yellow.hazards).reasons,
       at: clock.now(),
       correlationId: 'c-a-1',
+      cause: 'finding',
     });
     await expect(zoneRepo.getEnterprise(yellow.id)).resolves.toMatchObject({
       grade: 'yellow',
@@ -128,7 +129,14 @@ describe.each(STORAGE_BACKENDS)('FindingsPublisher grading on $name', (backend) 
       JSON.stringify({ ...blue.hazards, fireLaneBlocked: true, unauthorisedStructures: true }),
     ]);
     await expect(sut.hazardsChanged([blue.id], 'c-hazards')).resolves.toEqual([
-      expect.objectContaining({ enterpriseId: blue.id, from: 'blue', to: 'yellow', at: clock.now(), correlationId: 'c-hazards' }),
+      expect.objectContaining({
+        enterpriseId: blue.id,
+        from: 'blue',
+        to: 'yellow',
+        at: clock.now(),
+        correlationId: 'c-hazards',
+        cause: 'hazards',
+      }),
     ]);
     await expect(sut.hazardsChanged([blue.id], 'c-again')).resolves.toEqual([]);
     expect(grades()).toHaveLength(1);

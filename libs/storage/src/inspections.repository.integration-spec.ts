@@ -227,11 +227,13 @@ describe.each(STORAGE_BACKENDS)('InspectionsRepository on $name', (backend) => {
     const late = T0 + 100 * HOUR;
     const overdue = await sut.list({ overdue: true, now: late, limit: 10, offset: 0 });
     // E1's two open hazards (orange 72 h, yellow 168 h: only the orange is late) and E3's open one; E2's is verified.
-    expect(overdue.map((h) => [h.enterpriseId, h.kind])).toEqual([
+    // Both due at T0 + 72 h: in id order, which is random here.
+    expect(overdue.map((h) => [h.enterpriseId, h.kind]).sort()).toEqual([
       ['E1', 'fire-lane-blocked'],
       ['E3', 'fire-lane-blocked'],
     ]);
-    expect((await sut.list({ overdue: false, now: late, limit: 10, offset: 0 })).map((h) => h.status).sort()).toEqual(['open', 'verified']);
+    // Soonest due first: E2's, reopened with a deadline 74 h on, then verified; E1's yellow, due 168 h on.
+    expect((await sut.list({ overdue: false, now: late, limit: 10, offset: 0 })).map((h) => h.status)).toEqual(['verified', 'open']);
     expect(await sut.list({ enterpriseId: 'E2', status: 'verified', now: late, limit: 10, offset: 0 })).toHaveLength(1);
     expect(await sut.list({ now: late, limit: 1, offset: 3 })).toHaveLength(1);
     expect((await sut.listInspections({ enterpriseId: 'E1', limit: 10, offset: 0 })).map((i) => i.hazardIds.length)).toEqual([2]);

@@ -22,10 +22,14 @@ const TABLES = [
   'devices',
   'enterprises',
   'grade_changes',
+  'hazard_events',
+  'hazard_evidence',
+  'hazards',
   'incident_alarms',
   'incident_escalations',
   'incident_milestones',
   'incidents',
+  'inspections',
   'notifications',
   'readings',
   'rule_states',
@@ -76,6 +80,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '014-substation-loads',
         '015-alarm-handling',
         '016-incident-outcomes',
+        '019-inspections',
       ],
       skipped: [],
     });
@@ -177,6 +182,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '014-substation-loads',
       '015-alarm-handling',
       '016-incident-outcomes',
+      '019-inspections',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
