@@ -19,7 +19,8 @@ export interface EvidenceFile {
   data: Buffer;
 }
 
-export type EvidenceStage = 'finding' | 'rectification' | 'other';
+/** When the file came: with the finding, the rectification, the re-inspection, or on its own. */
+export type EvidenceStage = 'finding' | 'rectification' | 'reinspection' | 'other';
 
 export interface NewFinding {
   kind: string;
@@ -346,7 +347,7 @@ export class InspectionsRepository {
       );
       const hazard = hazardRecord(updated[0]);
       await appendEvent(tx, hazard, transition, at, change.actor, change.note);
-      await insertEvidence(tx, hazard.id, change.evidence, at, change.actor, transition === 'rectified' ? 'rectification' : 'other');
+      await insertEvidence(tx, hazard.id, change.evidence, at, change.actor, transition === 'rectified' ? 'rectification' : 'reinspection');
       const gradeChange = await regradeInTransaction(tx, hazard.enterpriseId, grade, at, correlationId);
       return { hazard, gradeChange };
     });

@@ -10,7 +10,7 @@ import type { AlarmHandlingOutcome } from '../alarm-handling/alarm-handling.outc
 import { AssignAlarm } from '../alarm-handling/assign-alarm';
 import { CommentOnAlarm } from '../alarm-handling/comment-on-alarm';
 import { Audited, AuditedRequest, auditChange } from '../audit/audited';
-import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise, Roles } from '../auth/auth.guard';
+import { Authenticated, AuthenticatedRequest, EnterpriseScoped, enterpriseFilter, ownEnterprise, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { AlarmViews, HandledAlarmView } from './alarm-views';
 import { offerNextPage } from './pagination';
@@ -50,11 +50,11 @@ export class AlarmsController {
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: AuthenticatedRequest) {
     const { cursor, ...filter } = q;
-    if (req.principal.role === 'enterprise') {
-      ownEnterprise(req.principal, filter.enterpriseId ?? req.principal.enterpriseId);
-      filter.enterpriseId = req.principal.enterpriseId;
-    }
-    const views = await this.views.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
+    const views = await this.views.list({
+      ...filter,
+      enterpriseId: enterpriseFilter(req.principal, filter.enterpriseId),
+      after: cursor && { raisedAt: cursor.at, id: cursor.id },
+    });
     offerNextPage(req, views, q.limit, (a) => ({ at: a.raisedAt, id: a.id }));
     return views;
   }

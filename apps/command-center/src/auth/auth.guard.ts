@@ -48,6 +48,13 @@ export function ownEnterprise(principal: Principal, enterpriseId: string | null 
     throw new ForbiddenException({ code: 'OTHER_ENTERPRISE', message: `this token sees only enterprise ${principal.enterpriseId}` });
 }
 
+/** The enterprise a list is filtered to: an enterprise token's own, always (asking for another is refused); anyone else's choice. */
+export function enterpriseFilter(principal: Principal, asked: string | undefined): string | undefined {
+  if (principal.role !== 'enterprise') return asked;
+  ownEnterprise(principal, asked ?? principal.enterpriseId);
+  return principal.enterpriseId;
+}
+
 /** Every route of the controller wants a Bearer token, and its document says so. */
 export const Authenticated = () =>
   applyDecorators(

@@ -6,7 +6,7 @@ import { CLOCK } from '@app/config';
 import { Clock, EVIDENCE_TYPES } from '@app/domain';
 import { InspectionsRepository, type HazardRecord } from '@app/storage';
 import { Audited, AuditedRequest, auditChange } from '../audit/audited';
-import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise, Roles } from '../auth/auth.guard';
+import { Authenticated, AuthenticatedRequest, EnterpriseScoped, enterpriseFilter, ownEnterprise, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { AddHazardEvidence } from './add-hazard-evidence';
 import type { HazardChangeOutcome } from './change-hazard';
@@ -27,7 +27,6 @@ import {
 } from './inspection-schemas';
 import { ReinspectHazard } from './reinspect-hazard';
 import { RectifyHazard } from './rectify-hazard';
-import { scopedEnterprise } from './inspections.controller';
 
 const EVIDENCE_ERRORS = { 413: 'EVIDENCE_TOO_LARGE', 415: 'EVIDENCE_TYPE_REFUSED' } as const;
 const NOT_FOUND = { 404: 'HAZARD_NOT_FOUND' } as const;
@@ -57,7 +56,7 @@ export class HazardsController {
   async list(@ZodQuery(hazardListQuery) q: z.output<typeof hazardListQuery>, @Req() req: AuthenticatedRequest) {
     const now = this.clock.now();
     const records = await this.inspections.list({
-      enterpriseId: scopedEnterprise(req, q.enterpriseId),
+      enterpriseId: enterpriseFilter(req.principal, q.enterpriseId),
       status: q.status,
       overdue: q.overdue,
       now,

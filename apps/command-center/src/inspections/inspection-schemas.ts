@@ -129,7 +129,7 @@ export const evidence = named(
     sha256: z.string(),
     addedAt: time,
     addedBy: z.string(),
-    stage: z.enum(['finding', 'rectification', 'other']),
+    stage: z.enum(['finding', 'rectification', 'reinspection', 'other']),
     url: z.string().describe('GET it with the same token'),
   }),
 );

@@ -6,7 +6,7 @@ import { CLOCK } from '@app/config';
 import { Clock, HAZARD_CATALOGUE, RECTIFICATION_POLICY } from '@app/domain';
 import { InspectionsRepository } from '@app/storage';
 import { Audited, AuditedRequest, auditChange } from '../audit/audited';
-import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise, Roles } from '../auth/auth.guard';
+import { Authenticated, AuthenticatedRequest, EnterpriseScoped, enterpriseFilter, Roles } from '../auth/auth.guard';
 import { ApiErrors, ApiResult, ZodBody, ZodQuery } from '../openapi/api-docs.decorators';
 import { renderHazard, renderInspection } from './hazard-views';
 import {
@@ -103,15 +103,8 @@ export class InspectionsController {
   @ApiResult(inspection, { isArray: true })
   @ApiErrors({ 400: 'an invalid filter, limit or offset' })
   async list(@ZodQuery(inspectionListQuery) q: z.output<typeof inspectionListQuery>, @Req() req: AuthenticatedRequest) {
-    const enterpriseId = scopedEnterprise(req, q.enterpriseId);
+    const enterpriseId = enterpriseFilter(req.principal, q.enterpriseId);
     const records = await this.inspections.listInspections({ enterpriseId, limit: q.limit, offset: q.offset });
     return records.map(renderInspection);
   }
-}
-
-/** The enterprise a list is filtered to: an enterprise token's own, always; anyone else's choice. */
-export function scopedEnterprise(req: AuthenticatedRequest, asked: string | undefined): string | undefined {
-  if (req.principal.role !== 'enterprise') return asked;
-  ownEnterprise(req.principal, asked ?? req.principal.enterpriseId);
-  return req.principal.enterpriseId;
 }

@@ -28,6 +28,9 @@ export type RecordInspectionOutcome =
   | { outcome: 'unknown-enterprise' }
   | { outcome: 'in-the-future' };
 
+/** An inspector's phone may run a little ahead of the server; more than this is a mistake. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 /** An inspector's visit: each finding opens a hazard with its deadline, and the enterprise is regraded with them. */
 @Injectable()
 export class RecordInspection {
@@ -40,7 +43,7 @@ export class RecordInspection {
   async execute(command: RecordInspectionCommand): Promise<RecordInspectionOutcome> {
     const now = this.clock.now();
     const at = command.at?.getTime() ?? now;
-    if (at > now) return { outcome: 'in-the-future' };
+    if (at > now + CLOCK_SKEW_MS) return { outcome: 'in-the-future' };
     const unknown = command.findings.findIndex((f) => !HAZARD_CATALOGUE.byKind.has(f.kind));
     if (unknown >= 0) return { outcome: 'unknown-kind', index: unknown, kind: command.findings[unknown].kind };
     // The file limit holds for the request as a whole, wherever in it the files are.

@@ -75,7 +75,7 @@ export const inspectionsMigration: Migration = {
       data bytea NOT NULL,
       added_at timestamptz NOT NULL,
       added_by text NOT NULL,
-      stage text NOT NULL CHECK (stage IN ('finding', 'rectification', 'other'))
+      stage text NOT NULL CHECK (stage IN ('finding', 'rectification', 'reinspection', 'other'))
     )`);
     await sql.query(`CREATE INDEX IF NOT EXISTS hazard_evidence_hazard_idx ON hazard_evidence (hazard_id, added_at)`);
   },
