@@ -18,6 +18,7 @@ import { DeviceCredentialsController } from './api/device-credentials.controller
 import { DevicesController } from './api/devices.controller';
 import { IncidentsController } from './api/incidents.controller';
 import { IncidentOutcomesController } from './api/incident-outcomes.controller';
+import { MaintenanceController } from './api/maintenance.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
@@ -59,6 +60,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     IncidentsController,
     ReportsController,
     IncidentOutcomesController,
+    MaintenanceController,
     RulesController,
     LiveStreamController,
     ActionLinksController,

@@ -2,7 +2,16 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, GradeChangedV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
-import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
+import {
+  Clock,
+  OFFLINE_CLASS,
+  OFFLINE_GRADE,
+  OFFLINE_METRIC,
+  OFFLINE_RULE_ID,
+  RiskEvaluator,
+  RuleTransition,
+  VersionedRuleSet,
+} from '@app/domain';
 import { AlarmsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { FindingsPublisher } from './findings-publisher';
@@ -151,6 +160,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       const transition: RuleTransition = {
         type: s.online ? 'cleared' : 'raised',
         ruleId: OFFLINE_RULE_ID,
+        class: OFFLINE_CLASS,
         metric: OFFLINE_METRIC as never,
         grade: OFFLINE_GRADE,
         value: s.online,
@@ -183,6 +193,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       deviceId,
       enterpriseId,
       ruleId: t.ruleId,
+      signalClass: t.class,
       metric: t.metric,
       grade: t.grade,
       value,
@@ -211,6 +222,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       deviceId,
       enterpriseId,
       ruleId: t.ruleId,
+      class: t.class,
       metric: t.metric,
       grade: t.grade,
       value: t.value,

@@ -1,4 +1,5 @@
 import type { Grade } from './grade';
+import type { SignalClass } from './signal-class';
 import type { DeviceType, MetricName } from './metrics';
 
 /**
@@ -43,6 +44,8 @@ export interface AlarmEventV1 {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  /** The rule's signal class; absent in events from before classes, which count as `alarm`. */
+  class?: SignalClass;
   metric: MetricName | 'offline';
   grade: Grade;
   value: ReadingValue | null;
@@ -112,6 +115,8 @@ export interface IncidentView {
   enterpriseId: string;
   substationId: string;
   grade: Grade;
+  /** The class of its first-handled alarm: fire first; null when a grade change alone opened it. */
+  class: SignalClass | null;
   level: number;
   status: IncidentStatus;
   dispatchedAt: string;
@@ -150,6 +155,8 @@ export interface IncidentSnapshotV1 {
   enterpriseId: string;
   substationId: string;
   grade: Grade;
+  /** Absent in events from before signal classes. */
+  class?: SignalClass | null;
   level: number;
   status: IncidentStatus;
   dispatchedAt: number;

@@ -1,4 +1,4 @@
-import type { Grade } from '@app/contracts';
+import type { Grade, SignalClass } from '@app/contracts';
 import type { SqlClient } from './sql-client';
 import { toDate, type Instant } from './sql-values';
 
@@ -9,6 +9,7 @@ export interface AlarmRow {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  signalClass: SignalClass;
   metric: string;
   grade: Grade;
   status: AlarmStatus;
@@ -27,6 +28,7 @@ export interface RaiseAlarmInput {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  signalClass: SignalClass;
   metric: string;
   grade: Grade;
   value: number | boolean | null;
@@ -38,6 +40,7 @@ export interface RaiseAlarmInput {
 export interface AlarmQuery {
   status?: AlarmStatus;
   grade?: Grade;
+  signalClass?: SignalClass;
   enterpriseId?: string;
   deviceId?: string;
   /** Only alarms after this one in the list's order (newest first): keyset paging. */
@@ -51,6 +54,7 @@ export interface AlarmRecord {
   device_id: string;
   enterprise_id: string;
   rule_id: string;
+  signal_class: SignalClass;
   metric: string;
   grade: Grade;
   status: AlarmStatus;
@@ -64,7 +68,7 @@ export interface AlarmRecord {
 }
 
 export const ALARM_COLUMNS =
-  'id, device_id, enterprise_id, rule_id, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id';
+  'id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -83,15 +87,15 @@ export class AlarmsRepository {
     const value = typeof a.value === 'boolean' ? Number(a.value) : a.value;
     try {
       const rows = await this.sql.query<AlarmRecord & { created: boolean }>(
-        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, metric, grade, status, value, message,
+        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message,
                              raised_at, updated_at, occurrences, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $9, 1, $10)
+         VALUES ($1, $2, $3, $4, $11, $5, $6, 'open', $7, $8, $9, $9, 1, $10)
          ON CONFLICT (device_id, rule_id) WHERE status = 'open' DO UPDATE
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
                occurrences = alarms.occurrences + 1
          RETURNING ${ALARM_COLUMNS}, (xmax = 0) AS created`,
-        [a.id, a.deviceId, a.enterpriseId, a.ruleId, a.metric, a.grade, value, a.message, at, a.correlationId],
+        [a.id, a.deviceId, a.enterpriseId, a.ruleId, a.metric, a.grade, value, a.message, at, a.correlationId, a.signalClass],
       );
       return { alarm: toAlarm(rows[0]), created: rows[0].created };
     } catch (err) {
@@ -129,6 +133,7 @@ export class AlarmsRepository {
     };
     filter('status', query.status);
     filter('grade', query.grade);
+    filter('signal_class', query.signalClass);
     filter('enterprise_id', query.enterpriseId);
     filter('device_id', query.deviceId);
     if (query.after) {
@@ -169,6 +174,7 @@ export function toAlarm(r: AlarmRecord): AlarmRow {
     deviceId: r.device_id,
     enterpriseId: r.enterprise_id,
     ruleId: r.rule_id,
+    signalClass: r.signal_class,
     metric: r.metric,
     grade: r.grade,
     status: r.status,

@@ -76,11 +76,11 @@ export class DevicePresenceRepository {
       const inputs = [...devices.values()].map(alarmFor);
       const value = (v: RaiseAlarmInput['value']) => (typeof v === 'boolean' ? Number(v) : v);
       const alarms = await tx.query<AlarmRecord & { created: boolean }>(
-        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, metric, grade, status, value, message,
+        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message,
                              raised_at, updated_at, occurrences, correlation_id)
-         SELECT a.id, a.device_id, a.enterprise_id, a.rule_id, a.metric, a.grade, 'open', a.value, a.message, a.at, a.at, 1, a.correlation_id
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[], $10::text[])
-           AS a(id, device_id, enterprise_id, rule_id, metric, grade, value, message, at, correlation_id)
+         SELECT a.id, a.device_id, a.enterprise_id, a.rule_id, a.signal_class, a.metric, a.grade, 'open', a.value, a.message, a.at, a.at, 1, a.correlation_id
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[], $10::text[], $11::text[])
+           AS a(id, device_id, enterprise_id, rule_id, metric, grade, value, message, at, correlation_id, signal_class)
          ON CONFLICT (device_id, rule_id) WHERE status = 'open' DO UPDATE
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
@@ -97,6 +97,7 @@ export class DevicePresenceRepository {
           inputs.map((a) => a.message),
           inputs.map((a) => toDate(a.at).toISOString()),
           inputs.map((a) => a.correlationId),
+          inputs.map((a) => a.signalClass),
         ],
       );
       return alarms

@@ -73,6 +73,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       assignmentReason: 'nearest available',
       correlationId: 'c-i-1',
       alarmIds: ['a-1'],
+      signalClass: null,
       resolution: null,
       timeline: {
         dispatchedAt: T0,

@@ -26,6 +26,7 @@ export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';
 export * from './false-alarm-report.repository';
+export * from './maintenance-list.repository';
 export * from './rule-states.repository';
 export * from './api-tokens.repository';
 export * from './device-credentials.repository';

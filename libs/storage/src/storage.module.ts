@@ -13,6 +13,7 @@ import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceListRepository } from './device-list.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
 import { FalseAlarmReportRepository } from './false-alarm-report.repository';
+import { MaintenanceListRepository } from './maintenance-list.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
@@ -36,6 +37,7 @@ const REPOSITORIES = [
   RuleStatesRepository,
   ComplianceReportRepository,
   FalseAlarmReportRepository,
+  MaintenanceListRepository,
   ZoneRepository,
   SubstationAvailabilityRepository,
   ReadingsRepository,

@@ -45,8 +45,8 @@ export class AlarmsController {
   @ApiResult(handledAlarm, { isArray: true, headers: PAGE_HEADERS })
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: Request) {
-    const { cursor, ...filter } = q;
-    const views = await this.views.list({ ...filter, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
+    const { cursor, class: signalClass, ...filter } = q;
+    const views = await this.views.list({ ...filter, signalClass, after: cursor && { raisedAt: cursor.at, id: cursor.id } });
     offerNextPage(req, views, q.limit, (a) => ({ at: a.raisedAt, id: a.id }));
     return views;
   }

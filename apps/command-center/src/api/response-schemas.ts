@@ -7,6 +7,7 @@ import {
   INCIDENT_STATUSES,
   METRIC_NAMES,
   MILESTONE_NAMES,
+  SIGNAL_CLASSES,
 } from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 
@@ -24,6 +25,14 @@ function named<T extends z.ZodType>(id: string, schema: T): T {
 
 const time = z.iso.datetime();
 const grade = named('Grade', z.enum(GRADES).describe('the four-colour risk grade, most severe first'));
+const signalClass = named(
+  'SignalClass',
+  z
+    .enum(SIGNAL_CLASSES)
+    .describe(
+      'fire, alarm (gas, electrical, other dangers), supervisory (protection impaired) or fault (the device itself), handled in that order',
+    ),
+);
 const roleName = z.enum(['operator', 'substation', 'viewer']);
 
 function registerAnswerFields(prefix: string) {
@@ -178,6 +187,7 @@ const alarmFields = {
   deviceId: z.string(),
   enterpriseId: z.string(),
   ruleId: z.string(),
+  class: signalClass,
   metric: z.string().describe('a metric name, or offline for a silent device'),
   grade,
   status: z.enum(['open', 'cleared']),
@@ -192,6 +202,25 @@ const alarmFields = {
 
 /** An alarm as an enterprise's findings show it. */
 export const alarm = named('Alarm', z.strictObject(alarmFields));
+
+export const maintenanceItem = named(
+  'MaintenanceItem',
+  z.strictObject({
+    alarmId: z.string().describe('the open fault alarm (GET /api/alarms/{id} has its handling)'),
+    deviceId: z.string(),
+    deviceType: z.enum(DEVICE_TYPE_NAMES),
+    enterpriseId: z.string(),
+    enterpriseName: z.string(),
+    substationId: z.string().describe('the substation whose area holds the enterprise'),
+    ruleId: z.string().describe('device.fault, battery.low, device.offline, or a fault rule of the rule file'),
+    metric: z.string(),
+    grade: grade,
+    what: z.string().describe('what is wrong, as the rule said it last'),
+    since: time.describe('when the fault was raised'),
+    updatedAt: time,
+    occurrences: z.number().int(),
+  }),
+);
 
 export const alarmComment = named(
   'AlarmComment',
@@ -257,6 +286,9 @@ export const incident = named(
     enterpriseId: z.string(),
     substationId: z.string(),
     grade,
+    class: signalClass
+      .nullable()
+      .describe('the class of its first-handled alarm (a fire joining makes it a fire); null when a grade change alone opened it'),
     level: z.number().int().describe('response level: 1 at dispatch, one more per escalation'),
     status: z.enum(INCIDENT_STATUSES),
     dispatchedAt: time,

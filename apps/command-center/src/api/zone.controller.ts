@@ -74,7 +74,11 @@ export class ZoneController {
     ]);
     return {
       ...e,
-      why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
+      why: {
+        reasons: e.gradeReasons,
+        findings: openAlarms.map(({ signalClass, ...a }) => ({ ...a, class: signalClass })),
+        hazards: e.hazards,
+      },
       devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type]?.metrics ?? [] })),
       contacts,
     };
