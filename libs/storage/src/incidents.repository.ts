@@ -30,6 +30,7 @@ export interface PendingDeadline {
   /** A milestone's deadline, or the next re-notification of one already escalated. */
   kind: 'deadline' | 'renotify';
   dueAt: number;
+  signalClass: SignalClass | null;
 }
 
 export interface SubstationLoad {
@@ -349,14 +350,21 @@ export class IncidentsRepository {
    * unmet (the policy frozen into the incident says how often and how many).
    */
   async pendingDeadlines(until: number, limit: number): Promise<PendingDeadline[]> {
-    const rows = await this.sql.query<{ incident_id: string; name: MilestoneName; kind: 'deadline' | 'renotify'; due_at: Date }>(
+    const rows = await this.sql.query<{
+      incident_id: string;
+      name: MilestoneName;
+      kind: 'deadline' | 'renotify';
+      due_at: Date;
+      signal_class: SignalClass | null;
+    }>(
       `SELECT * FROM (
-         SELECT m.incident_id, m.name, 'deadline' AS kind, m.due_at
+         SELECT m.incident_id, m.name, 'deadline' AS kind, m.due_at, i.signal_class
          FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
          WHERE m.at IS NULL AND m.escalated_at IS NULL AND i.status <> 'resolved' AND m.due_at <= $1
          UNION ALL
          SELECT m.incident_id, m.name, 'renotify' AS kind,
-                m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' AS due_at
+                m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' AS due_at,
+                i.signal_class
          FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
          WHERE m.at IS NULL AND m.escalated_at IS NOT NULL AND i.status <> 'resolved'
            AND coalesce((i.policy->>'renotifyS')::float8, 0) > 0
@@ -365,7 +373,13 @@ export class IncidentsRepository {
        ) due ORDER BY due_at, incident_id, name LIMIT $2`,
       [new Date(until), limit],
     );
-    return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, kind: r.kind, dueAt: r.due_at.getTime() }));
+    return rows.map((r) => ({
+      incidentId: r.incident_id,
+      milestone: r.name,
+      kind: r.kind,
+      dueAt: r.due_at.getTime(),
+      signalClass: r.signal_class,
+    }));
   }
 
   /** Incidents not yet resolved, by status. */
