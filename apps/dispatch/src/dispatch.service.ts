@@ -48,7 +48,8 @@ export class DispatchService implements OnApplicationBootstrap {
 
   async handleAlarms(batch: BusMessage<AlarmEventV1>[]): Promise<void> {
     for (const { value: a } of batch) {
-      if (a.type === 'alarm.cleared' || !opensIncident(a.grade)) continue;
+      // A test alarm (SPEC.md, test and disable) never opens or joins an incident.
+      if (a.type === 'alarm.cleared' || a.test || !opensIncident(a.grade)) continue;
       await this.openOrJoin(a.enterpriseId, a.grade, a.alarmId, `alarm:${a.alarmId}:${a.grade}`, a.correlationId);
     }
   }

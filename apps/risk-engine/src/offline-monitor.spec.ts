@@ -30,6 +30,7 @@ function alarmRow(input: RaiseAlarmInput, overrides: Partial<AlarmRow> = {}): Al
     clearedAt: null,
     occurrences: 1,
     correlationId: input.correlationId,
+    test: false,
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import { actionLinksMigration } from './013-action-links';
 import { substationLoadsMigration } from './014-substation-loads';
 import { alarmHandlingMigration } from './015-alarm-handling';
 import { incidentOutcomesMigration } from './016-incident-outcomes';
+import { operatingModesMigration } from './018-operating-modes';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   substationLoadsMigration,
   alarmHandlingMigration,
   incidentOutcomesMigration,
+  operatingModesMigration,
 ];
