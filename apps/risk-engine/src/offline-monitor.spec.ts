@@ -175,6 +175,7 @@ describe('OfflineMonitor', () => {
             raisedAt: T0,
             at: T0 + 7_000,
             correlationId: 'c-late',
+            test: false,
           },
         ],
       ]);

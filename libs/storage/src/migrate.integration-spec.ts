@@ -76,6 +76,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '014-substation-loads',
         '015-alarm-handling',
         '016-incident-outcomes',
+        '018-operating-modes',
       ],
       skipped: [],
     });
@@ -177,6 +178,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '014-substation-loads',
       '015-alarm-handling',
       '016-incident-outcomes',
+      '018-operating-modes',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });
