@@ -29,7 +29,8 @@ export class SetOperatingMode {
     const now = this.clock.now();
     const decision = decideMode(command.request, now);
     if (!decision.ok) return { kind: 'refused', problem: decision.problem, message: decision.message };
-    const change = await this.modes.set(command.target, command.id, decision, command.by, now);
+    const { mode, until, reason } = decision;
+    const change = await this.modes.set(command.target, command.id, { mode, until, reason }, command.by, now);
     if (!change) return { kind: 'not-found' };
     await this.announcer.announce(change, now, command.correlationId);
     return { kind: 'done', change };
