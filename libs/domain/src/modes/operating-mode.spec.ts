@@ -6,6 +6,7 @@ const disabled: StoredMode = { mode: 'disabled', until: NOW + 60_000 };
 const expiredTest: StoredMode = { mode: 'test', until: NOW };
 const expiredDisabled: StoredMode = { mode: 'disabled', until: NOW - 1 };
 const normal: StoredMode = { mode: 'normal', until: null };
+const testWithoutUntil: StoredMode = { mode: 'test', until: null };
 
 describe('modeAt', () => {
   it.each([
@@ -15,7 +16,7 @@ describe('modeAt', () => {
     ['disabled before until', disabled, 'disabled'],
     ['test at until', expiredTest, 'normal'],
     ['disabled after until', expiredDisabled, 'normal'],
-    ['test without until', { mode: 'test', until: null }, 'normal'],
+    ['test without until', testWithoutUntil, 'normal'],
   ])('%s is %s', (_name, stored, expected) => {
     expect(modeAt(stored, NOW)).toBe(expected);
   });
