@@ -25,6 +25,10 @@ import { ZoneController } from './api/zone.controller';
 import { REGISTER_BODY_LIMIT, REGISTER_IMPORT_PATH, ZoneRegisterController } from './api/zone-register.controller';
 import { RegisterWritesController } from './api/register-writes.controller';
 import { SubstationAvailabilityController } from './api/substation-availability.controller';
+import { OperatingModesController } from './api/operating-modes.controller';
+import { ExpireOperatingModes } from './operating-modes/expire-operating-modes';
+import { OperatingModeAnnouncer } from './operating-modes/operating-mode-announcer';
+import { SetOperatingMode } from './operating-modes/set-operating-mode';
 import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -55,6 +59,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ZoneRegisterController,
     RegisterWritesController,
     SubstationAvailabilityController,
+    OperatingModesController,
     DeviceCredentialsController,
     AlarmsController,
     IncidentsController,
@@ -73,6 +78,9 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AcknowledgeAlarm,
     CommentOnAlarm,
     AssignAlarm,
+    OperatingModeAnnouncer,
+    SetOperatingMode,
+    ExpireOperatingModes,
     AuthGuard,
     LiveStreamService,
     ActionLinkService,

@@ -60,7 +60,8 @@ export class DispatchService implements OnApplicationBootstrap {
   async handleAlarms(batch: BusMessage<AlarmEventV1>[]): Promise<void> {
     const dispatching = batch
       .map(({ value }) => value)
-      .filter((a) => a.type !== 'alarm.cleared' && opensIncident(a.grade) && dispatchesCrew(a.class));
+      // A test alarm (SPEC.md, test and disable) never opens or joins an incident, nor does a fault.
+      .filter((a) => a.type !== 'alarm.cleared' && !a.test && opensIncident(a.grade) && dispatchesCrew(a.class));
     // Stable, so one alarm's own events keep their order.
     dispatching.sort((a, b) => signalClassPriority(a.class ?? 'alarm') - signalClassPriority(b.class ?? 'alarm'));
     for (const a of dispatching) {

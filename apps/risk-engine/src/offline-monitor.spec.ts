@@ -31,6 +31,7 @@ function alarmRow(input: RaiseAlarmInput, overrides: Partial<AlarmRow> = {}): Al
     clearedAt: null,
     occurrences: 1,
     correlationId: input.correlationId,
+    test: false,
     ...overrides,
   };
 }
@@ -178,6 +179,7 @@ describe('OfflineMonitor', () => {
             raisedAt: T0,
             at: T0 + 7_000,
             correlationId: 'c-late',
+            test: false,
           },
         ],
       ]);

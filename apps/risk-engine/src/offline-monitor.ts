@@ -213,5 +213,6 @@ function toEvent(type: AlarmEventV1['type'], alarm: AlarmRow, message: string, a
     raisedAt: alarm.raisedAt.getTime(),
     at,
     correlationId,
+    test: alarm.test,
   };
 }

@@ -53,6 +53,8 @@ export interface AlarmEventV1 {
   raisedAt: number;
   at: number;
   correlationId: string;
+  /** Raised in test mode: opens no incident and moves no grade. Absent from older producers: false. */
+  test?: boolean;
 }
 
 /** grades.v1, key = enterpriseId. */
@@ -274,5 +276,23 @@ export interface AlarmHandledV1 {
   by: string;
   at: number;
   handling: AlarmHandlingV1;
+  correlationId: string;
+}
+
+/**
+ * operating-modes.v1, key = enterpriseId: a device or an enterprise was put in test or disabled mode, or back to
+ * normal (by an operator, or by itself at `until`). For screens; the processes that grade reload on zone.v1.
+ */
+export interface OperatingModeChangedV1 {
+  v: 1;
+  type: 'mode.changed';
+  target: 'device' | 'enterprise';
+  id: string;
+  enterpriseId: string;
+  mode: 'normal' | 'test' | 'disabled';
+  until: number | null;
+  reason: string | null;
+  setBy: string;
+  at: number;
   correlationId: string;
 }

@@ -69,6 +69,7 @@ describe.each(STORAGE_BACKENDS)('AlarmsRepository on $name', (backend) => {
       clearedAt: null,
       occurrences: 1,
       correlationId: 'c-1',
+      test: false,
     });
     expect(second.created).toBe(false);
     expect(second.alarm).toMatchObject({

@@ -20,6 +20,8 @@ export interface AlarmRow {
   clearedAt: Date | null;
   occurrences: number;
   correlationId: string;
+  /** Raised while its device or enterprise was in test mode: it opens no incident and moves no grade. */
+  test: boolean;
 }
 
 export interface RaiseAlarmInput {
@@ -35,6 +37,8 @@ export interface RaiseAlarmInput {
   message: string;
   at: Instant;
   correlationId: string;
+  /** Taken only when the alarm opens: an open alarm keeps the mode it was raised in. */
+  test?: boolean;
 }
 
 export interface AlarmQuery {
@@ -65,10 +69,11 @@ export interface AlarmRecord {
   cleared_at: Date | null;
   occurrences: number;
   correlation_id: string;
+  test: boolean;
 }
 
 export const ALARM_COLUMNS =
-  'id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id';
+  'id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id, test';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -88,14 +93,27 @@ export class AlarmsRepository {
     try {
       const rows = await this.sql.query<AlarmRecord & { created: boolean }>(
         `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message,
-                             raised_at, updated_at, occurrences, correlation_id)
-         VALUES ($1, $2, $3, $4, $11, $5, $6, 'open', $7, $8, $9, $9, 1, $10)
+                             raised_at, updated_at, occurrences, correlation_id, test)
+         VALUES ($1, $2, $3, $4, $11, $5, $6, 'open', $7, $8, $9, $9, 1, $10, $12)
          ON CONFLICT (device_id, rule_id) WHERE status = 'open' DO UPDATE
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
                occurrences = alarms.occurrences + 1
          RETURNING ${ALARM_COLUMNS}, (xmax = 0) AS created`,
-        [a.id, a.deviceId, a.enterpriseId, a.ruleId, a.metric, a.grade, value, a.message, at, a.correlationId, a.signalClass],
+        [
+          a.id,
+          a.deviceId,
+          a.enterpriseId,
+          a.ruleId,
+          a.metric,
+          a.grade,
+          value,
+          a.message,
+          at,
+          a.correlationId,
+          a.signalClass,
+          a.test ?? false,
+        ],
       );
       return { alarm: toAlarm(rows[0]), created: rows[0].created };
     } catch (err) {
@@ -185,5 +203,6 @@ export function toAlarm(r: AlarmRecord): AlarmRow {
     clearedAt: r.cleared_at,
     occurrences: r.occurrences,
     correlationId: r.correlation_id,
+    test: r.test,
   };
 }

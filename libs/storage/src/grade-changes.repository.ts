@@ -53,7 +53,7 @@ export class GradeChangesRepository {
   constructor(private readonly sql: SqlClient) {}
 
   /**
-   * Recomputes an enterprise's grade from its open alarms under a row lock and,
+   * Recomputes an enterprise's grade from its open alarms (test alarms never count) under a row lock and,
    * when it changed, stores the new grade and the change in one transaction.
    * Several risk-engine processes may touch one enterprise (its devices sit in
    * different partitions); the lock makes them agree on `from`.
@@ -71,7 +71,7 @@ export class GradeChangesRepository {
       );
       if (rows.length === 0) return null;
       const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
-        `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
+        `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' AND NOT test ORDER BY rule_id, device_id`,
         [enterpriseId],
       );
       const from = rows[0].grade;
@@ -118,7 +118,7 @@ export class GradeChangesRepository {
       const ids = rows.map((r) => r.id);
       const open = await tx.query<OpenFindingRecord>(
         `SELECT enterprise_id, rule_id, metric, grade, device_id FROM alarms
-         WHERE status = 'open' AND enterprise_id = ANY($1::text[]) ORDER BY rule_id, device_id`,
+         WHERE status = 'open' AND NOT test AND enterprise_id = ANY($1::text[]) ORDER BY rule_id, device_id`,
         [ids],
       );
       const findings = new Map<string, OpenFinding[]>();

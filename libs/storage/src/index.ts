@@ -11,6 +11,7 @@ export * from './zone-rows';
 export * from './zone-seed-input';
 export * from './zone.repository';
 export * from './substation-availability.repository';
+export * from './operating-modes.repository';
 export * from './readings.repository';
 export * from './alarms.repository';
 export * from './alarm-handling.repository';

@@ -17,6 +17,8 @@ export interface MaintenanceItem {
   since: Date;
   updatedAt: Date;
   occurrences: number;
+  /** Raised while the device was in test mode. */
+  test: boolean;
 }
 
 export interface MaintenanceQuery {
@@ -43,6 +45,7 @@ interface MaintenanceRecord {
   raised_at: Date;
   updated_at: Date;
   occurrences: number;
+  test: boolean;
 }
 
 /**
@@ -69,7 +72,7 @@ export class MaintenanceListRepository {
     }
     const rows = await this.sql.query<MaintenanceRecord>(
       `SELECT a.id, a.device_id, d.type AS device_type, a.enterprise_id, e.name AS enterprise_name, e.substation_id,
-              a.rule_id, a.metric, a.grade, a.message, a.raised_at, a.updated_at, a.occurrences
+              a.rule_id, a.metric, a.grade, a.message, a.raised_at, a.updated_at, a.occurrences, a.test
        FROM alarms a JOIN devices d ON d.id = a.device_id JOIN enterprises e ON e.id = a.enterprise_id
        WHERE ${where.join(' AND ')}
        ORDER BY a.raised_at, a.id LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
@@ -89,6 +92,7 @@ export class MaintenanceListRepository {
       since: r.raised_at,
       updatedAt: r.updated_at,
       occurrences: r.occurrences,
+      test: r.test,
     }));
   }
 }

@@ -77,6 +77,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '015-alarm-handling',
         '016-incident-outcomes',
         '017-signal-classes',
+        '018-operating-modes',
       ],
       skipped: [],
     });
@@ -179,6 +180,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '015-alarm-handling',
       '016-incident-outcomes',
       '017-signal-classes',
+      '018-operating-modes',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -18,6 +18,7 @@ import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { migrate } from './migrate';
 import { NotificationsRepository } from './notifications.repository';
+import { OperatingModesRepository } from './operating-modes.repository';
 import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
 import { readRegisterSource } from './register-file';
@@ -40,6 +41,7 @@ const REPOSITORIES = [
   MaintenanceListRepository,
   ZoneRepository,
   SubstationAvailabilityRepository,
+  OperatingModesRepository,
   ReadingsRepository,
   AlarmsRepository,
   AlarmHandlingRepository,

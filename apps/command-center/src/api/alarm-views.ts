@@ -42,6 +42,7 @@ export function renderAlarm(a: AlarmRow, h: AlarmHandling): HandledAlarmView {
     clearedAt: iso(a.clearedAt),
     occurrences: a.occurrences,
     correlationId: a.correlationId,
+    test: a.test,
     ...handlingWithTimes(h, (d) => d.toISOString()),
   };
 }

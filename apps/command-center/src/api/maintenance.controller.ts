@@ -45,6 +45,7 @@ export class MaintenanceController {
       since: i.since.toISOString(),
       updatedAt: i.updatedAt.toISOString(),
       occurrences: i.occurrences,
+      test: i.test,
     }));
     offerNextPage(req, views, q.limit, (v) => ({ at: v.since, id: v.alarmId }));
     return views;

@@ -198,6 +198,7 @@ const alarmFields = {
   clearedAt: time.nullable(),
   occurrences: z.number().int().describe('readings that confirmed it while open'),
   correlationId: z.string(),
+  test: z.boolean().describe('raised in test mode: it opens no incident, moves no grade and counts in no report'),
 };
 
 /** An alarm as an enterprise's findings show it. */
@@ -219,6 +220,7 @@ export const maintenanceItem = named(
     since: time.describe('when the fault was raised'),
     updatedAt: time,
     occurrences: z.number().int(),
+    test: z.boolean().describe('raised while the device was in test mode'),
   }),
 );
 
@@ -335,6 +337,17 @@ const hazards = named(
   }),
 );
 
+export const operatingMode = named(
+  'OperatingMode',
+  z.strictObject({
+    mode: z.enum(['normal', 'test', 'disabled']).describe('as in force now: a mode whose until has passed is normal'),
+    until: time.nullable().describe('when a test or disabled mode ends by itself; null in normal mode'),
+    reason: z.string().nullable(),
+    setBy: z.string().nullable().describe('the name of the token that last set it (mode expiry when it ended by itself)'),
+    setAt: time.nullable(),
+  }),
+);
+
 const enterpriseFields = {
   id: z.string(),
   name: z.string(),
@@ -347,6 +360,7 @@ const enterpriseFields = {
       'every enterprise has one: with no live finding, the grade of its standing hazards, blue at the least (null only on a database from before that, until the risk engine has started)',
     ),
   gradeAt: time.nullable(),
+  mode: operatingMode.describe('its mode, which all its devices are in at the least'),
 };
 
 const enterpriseSummary = named('EnterpriseSummary', z.strictObject(enterpriseFields));
@@ -376,6 +390,7 @@ const device = named(
     lastSeenAt: time.nullable(),
     online: z.boolean().nullable().describe('null until first heard of'),
     metrics: z.array(z.enum(METRIC_NAMES as [string, ...string[]])).describe('what this type of device reports'),
+    mode: operatingMode.describe('its own mode (the enterprise may set a stricter one)'),
   }),
 );
 
@@ -389,6 +404,7 @@ const listedDevice = named(
     status: z.enum(['active', 'retired']).describe('retired when the device or its enterprise is'),
     online: z.boolean().describe('false also for a device never heard of'),
     lastSeenAt: time.nullable().describe('its latest report; null until first heard of'),
+    mode: operatingMode.describe('its own mode (the enterprise may set a stricter one)'),
   }),
 );
 

@@ -16,6 +16,7 @@ import { substationLoadsMigration } from './014-substation-loads';
 import { alarmHandlingMigration } from './015-alarm-handling';
 import { incidentOutcomesMigration } from './016-incident-outcomes';
 import { signalClassesMigration } from './017-signal-classes';
+import { operatingModesMigration } from './018-operating-modes';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   alarmHandlingMigration,
   incidentOutcomesMigration,
   signalClassesMigration,
+  operatingModesMigration,
 ];
