@@ -358,6 +358,47 @@ describe('dashboard in headless Chromium', () => {
     await expect(viewerPanel.locator('form').count()).resolves.toBe(0);
     await viewer.close();
   });
+
+  it('lists a device fault under maintenance, not among the alarms, and puts a fire above an earlier gas incident', async () => {
+    const used = new Set(['E0003', 'E0004', 'E0005', 'E0006', 'E0007', 'E0008']);
+    const free = (type: string) =>
+      sut
+        .api<{ items: Array<{ id: string; enterpriseId: string }> }>(`/api/devices?type=${type}&limit=1000`)
+        .then(({ body }) => body.items.filter((d) => !used.has(d.enterpriseId)));
+    const gas = (await free('gas_detector'))[0];
+    used.add(gas.enterpriseId);
+    const smoke = (await free('smoke_detector'))[0];
+    used.add(smoke.enterpriseId);
+    const faulty = (await free('smoke_detector'))[0];
+    const page = await open('e2e-operator-token');
+    const send = (d: { id: string; enterpriseId: string }, readings: object) =>
+      device.publishAsync(`sites/${d.enterpriseId}/devices/${d.id}/telemetry`, JSON.stringify({ ts: Date.now(), readings }), { qos: 1 });
+    const incidentOf = (enterpriseId: string) =>
+      waitFor(
+        async () => (await sut.api<IncidentView[]>(`/api/incidents?status=open&enterpriseId=${enterpriseId}`)).body[0],
+        5000,
+        `an incident at ${enterpriseId}`,
+      );
+
+    await send(faulty, { fault: true });
+    const item = page.locator(`[data-testid="maintenance"] tr[data-device="${faulty.id}"]`);
+    await item.waitFor({ timeout: 5000 });
+    await expect(item.textContent()).resolves.toContain('smoke_detector');
+    await expect(page.locator(`[data-testid="alarms"] tr`, { hasText: 'fault' }).count()).resolves.toBe(0);
+
+    await send(gas, { gas_lel: 30 });
+    const gasIncident = await incidentOf(gas.enterpriseId);
+    await send(smoke, { smoke: true });
+    const fireIncident = await incidentOf(smoke.enterpriseId);
+    await page
+      .locator(`tr[data-incident="${fireIncident.id}"] [data-testid="signal-class"]`, { hasText: 'fire' })
+      .waitFor({ timeout: 5000 });
+    const order = await page
+      .locator('[data-testid="incidents"] tr[data-incident]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-incident')));
+    expect(order.indexOf(fireIncident.id)).toBeLessThan(order.indexOf(gasIncident.id));
+    await page.close();
+  });
 });
 
 /** An incident's notifications on the page, and a notification given up on announced as it happens. */

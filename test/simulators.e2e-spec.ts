@@ -52,6 +52,10 @@ describe('simulators: scenarios checked against the running system, record and r
     expect(result.checks.map((c) => c.check.check)).toContain('openIncidents');
   });
 
+  it('device faults: a fault of its own and a low battery reach the maintenance list, and no crew is dispatched', async () => {
+    await run('device-faults.json', 10);
+  });
+
   it('alarm storm: eight smoke alarms at once in one enterprise open ONE incident', async () => {
     const result = await run('alarm-storm.json', 8);
     expect(result.checks.find((c) => c.check.check === 'openIncidents')?.detail).toMatch(/: 1, want exactly 1$/);

@@ -21,7 +21,8 @@ interface NumericProfile {
 // Normal operation stays clear of every rule in default-rules.json: the hydrant
 // walk cannot fall 0.05 MPa in 2 minutes, gas cannot rise 2 %LEL a minute, and
 // leakage stays well under 300 mA.
-const PROFILES: Record<Exclude<MetricName, 'fire_lane_blocked' | 'fire_door_open'>, NumericProfile> = {
+// Health metrics (battery, fault) are not part of ordinary readings: a scenario sets them.
+const PROFILES: Record<Exclude<MetricName, 'fire_lane_blocked' | 'fire_door_open' | 'battery' | 'fault'>, NumericProfile> = {
   smoke: { base: 0.01, spread: 0.01, dailyAmplitude: 0.002, noise: 0.004, driftPerMinute: 0.0005, driftBound: 0.01, min: 0, decimals: 3 },
   temperature: { base: 21, spread: 4, dailyAmplitude: 3, noise: 0.2, driftPerMinute: 0.05, driftBound: 1.5, min: -20, decimals: 1 },
   gas_lel: { base: 0.5, spread: 1, dailyAmplitude: 0.3, noise: 0.2, driftPerMinute: 0.05, driftBound: 1, min: 0, decimals: 1 },

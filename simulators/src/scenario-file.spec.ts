@@ -27,6 +27,7 @@ describe('scenario files', () => {
     expect(files.sort()).toEqual([
       'alarm-storm.json',
       'bad-devices.json',
+      'device-faults.json',
       'factory-fire.json',
       'hydrant-pressure-loss.json',
       'mass-power-cut.json',

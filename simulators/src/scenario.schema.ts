@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, DEVICE_TYPES, GRADES, METRIC_NAMES, MetricName } from '@app/contracts';
+import { DEAD_LETTER_REASONS, DEVICE_TYPE_NAMES, DEVICE_TYPES, GRADES, METRIC_NAMES, MetricName, reportedMetrics } from '@app/contracts';
 
 const alias = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an alias is lower-case letters, digits and dashes');
 const deviceType = z.enum(DEVICE_TYPE_NAMES as [string, ...string[]]);
@@ -137,11 +137,7 @@ export const scenarioSchema = z
       if ((t.do === 'set' || t.do === 'ramp') && t.devices !== undefined) {
         const types = s.devices[t.devices].types ?? DEVICE_TYPE_NAMES;
         for (const m of Object.keys(t.metrics)) {
-          if (
-            !types.some((type) =>
-              (DEVICE_TYPES[type as keyof typeof DEVICE_TYPES].metrics as readonly MetricName[]).includes(m as MetricName),
-            )
-          ) {
+          if (!types.some((type) => reportedMetrics(type as keyof typeof DEVICE_TYPES).includes(m as MetricName))) {
             issue(['timeline', i, 'metrics', m], `no device of group "${t.devices}" (${types.join(', ')}) reports ${m}`);
           }
         }

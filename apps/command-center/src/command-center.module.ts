@@ -18,12 +18,17 @@ import { DeviceCredentialsController } from './api/device-credentials.controller
 import { DevicesController } from './api/devices.controller';
 import { IncidentsController } from './api/incidents.controller';
 import { IncidentOutcomesController } from './api/incident-outcomes.controller';
+import { MaintenanceController } from './api/maintenance.controller';
 import { ReportsController } from './api/reports.controller';
 import { RulesController } from './api/rules.controller';
 import { ZoneController } from './api/zone.controller';
 import { REGISTER_BODY_LIMIT, REGISTER_IMPORT_PATH, ZoneRegisterController } from './api/zone-register.controller';
 import { RegisterWritesController } from './api/register-writes.controller';
 import { SubstationAvailabilityController } from './api/substation-availability.controller';
+import { OperatingModesController } from './api/operating-modes.controller';
+import { ExpireOperatingModes } from './operating-modes/expire-operating-modes';
+import { OperatingModeAnnouncer } from './operating-modes/operating-mode-announcer';
+import { SetOperatingMode } from './operating-modes/set-operating-mode';
 import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -66,11 +71,13 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ZoneRegisterController,
     RegisterWritesController,
     SubstationAvailabilityController,
+    OperatingModesController,
     DeviceCredentialsController,
     AlarmsController,
     IncidentsController,
     ReportsController,
     IncidentOutcomesController,
+    MaintenanceController,
     RulesController,
     LiveStreamController,
     ActionLinksController,
@@ -85,6 +92,9 @@ function setupCommandCenterHttp(app: INestApplication): void {
     AcknowledgeAlarm,
     CommentOnAlarm,
     AssignAlarm,
+    OperatingModeAnnouncer,
+    SetOperatingMode,
+    ExpireOperatingModes,
     HazardGradePublisher,
     RecordInspection,
     RectifyHazard,

@@ -1,3 +1,4 @@
+import type { SignalClass } from '@app/contracts';
 import { BinaryHeap } from '@app/domain';
 
 export interface Deadline {
@@ -5,6 +6,8 @@ export interface Deadline {
   milestone: string;
   kind?: string;
   dueAt: number;
+  /** The incident's class: of the deadlines due together, a fire's are escalated first. */
+  signalClass?: SignalClass | null;
 }
 
 const keyOf = (d: Deadline) => `${d.incidentId}/${d.milestone}/${d.kind ?? ''}`;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { MilestoneName } from '@app/contracts';
+import { MilestoneName, SignalClass, signalClassPriority } from '@app/contracts';
 import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { Clock } from '@app/domain';
 import { EscalateMilestone, RenotifyMilestone } from '@app/incidents';
@@ -8,6 +8,9 @@ import { Deadline, DeadlineQueue } from './deadline-queue';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const ESCALATIONS_IN_PARALLEL = 8;
+
+/** Fire first; an incident a grade alone opened (class not known yet) is taken for a fire, as dispatch takes it. */
+const firstToEscalate = (signalClass: SignalClass | null | undefined) => signalClassPriority(signalClass ?? 'fire');
 
 /**
  * Fires escalations at their deadlines. The database is the source of truth:
@@ -59,7 +62,7 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
     const horizon = this.clock.now() + this.horizonMs;
     for (const m of incident.timeline.milestones) {
       if (m.at === null && m.dueAt <= horizon)
-        this.queue.add({ incidentId: incident.id, milestone: m.name, kind: 'deadline', dueAt: m.dueAt });
+        this.queue.add({ incidentId: incident.id, milestone: m.name, kind: 'deadline', dueAt: m.dueAt, signalClass: incident.signalClass });
     }
     this.arm();
   }
@@ -91,7 +94,8 @@ export class DeadlineScheduler implements OnApplicationBootstrap, OnModuleDestro
         if (line) line.push(d);
         else byIncident.set(d.incidentId, [d]);
       }
-      const lines = [...byIncident.values()];
+      // Of the incidents due together, fires first; otherwise in due order (the sort is stable).
+      const lines = [...byIncident.values()].sort((a, b) => firstToEscalate(a[0].signalClass) - firstToEscalate(b[0].signalClass));
       const worker = async () => {
         for (let line = lines.shift(); line && !this.stopped; line = lines.shift()) {
           for (const d of line) if (!this.stopped) await this.escalate(d);

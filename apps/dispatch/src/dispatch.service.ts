@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlarmEventV1, Grade, gradeRank, GradeChangedV1, opensIncident, Topics } from '@app/contracts';
+import {
+  AlarmEventV1,
+  dispatchesCrew,
+  Grade,
+  gradeRank,
+  GradeChangedV1,
+  opensIncident,
+  SignalClass,
+  signalClassPriority,
+  Topics,
+} from '@app/contracts';
 import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
 import { chooseSubstation, Clock, GeoPoint, openTimeline, TimelinePolicy } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
@@ -18,7 +28,8 @@ interface EnterprisePlace {
  * Turns orange and red alarms (and enterprise grades) into incidents: one open
  * incident per enterprise, dispatched to its area's substation or the nearest
  * available one, with the 1-3-5 policy frozen into it. A worse grade raises
- * the open incident instead of opening a second one.
+ * the open incident instead of opening a second one. A fault never dispatches
+ * a crew (it is the maintenance list's); fire alarms are dispatched first.
  */
 @Injectable()
 export class DispatchService implements OnApplicationBootstrap {
@@ -47,16 +58,23 @@ export class DispatchService implements OnApplicationBootstrap {
   }
 
   async handleAlarms(batch: BusMessage<AlarmEventV1>[]): Promise<void> {
-    for (const { value: a } of batch) {
-      if (a.type === 'alarm.cleared' || !opensIncident(a.grade)) continue;
-      await this.openOrJoin(a.enterpriseId, a.grade, a.alarmId, `alarm:${a.alarmId}:${a.grade}`, a.correlationId);
+    const dispatching = batch
+      .map(({ value }) => value)
+      // A test alarm (SPEC.md, test and disable) never opens or joins an incident, nor does a fault.
+      .filter((a) => a.type !== 'alarm.cleared' && !a.test && opensIncident(a.grade) && dispatchesCrew(a.class));
+    // Stable, so one alarm's own events keep their order.
+    dispatching.sort((a, b) => signalClassPriority(a.class ?? 'alarm') - signalClassPriority(b.class ?? 'alarm'));
+    for (const a of dispatching) {
+      await this.openOrJoin(a.enterpriseId, a.grade, a.class ?? 'alarm', a.alarmId, `alarm:${a.alarmId}:${a.grade}`, a.correlationId);
     }
   }
 
   async handleGrades(batch: BusMessage<GradeChangedV1>[]): Promise<void> {
     for (const { value: g } of batch) {
+      // A grade its hazards moved (an inspection, the register) is rectified, not turned out to.
+      if (g.cause === 'hazards') continue;
       if (!opensIncident(g.to) || gradeRank(g.to) <= gradeRank(g.from)) continue;
-      await this.openOrJoin(g.enterpriseId, g.to, null, `grade:${g.enterpriseId}:${g.at}:${g.to}`, g.correlationId);
+      await this.openOrJoin(g.enterpriseId, g.to, null, null, `grade:${g.enterpriseId}:${g.at}:${g.to}`, g.correlationId);
     }
   }
 
@@ -77,6 +95,7 @@ export class DispatchService implements OnApplicationBootstrap {
   private async openOrJoin(
     enterpriseId: string,
     grade: Grade,
+    signalClass: SignalClass | null,
     alarmId: string | null,
     openedByKey: string,
     correlationId: string,
@@ -86,12 +105,13 @@ export class DispatchService implements OnApplicationBootstrap {
       this.logger.warn(`no incident for unknown enterprise ${enterpriseId}`);
       return;
     }
-    const choice = chooseSubstation(place, await this.snapshots.current());
+    const choice = chooseSubstation(place, await this.snapshots.current(), signalClass);
     const now = this.clock.now();
     const result = await this.incidents.openOrJoin({
       id: randomUUID(),
       enterpriseId,
       grade,
+      signalClass,
       assignmentReason: choice.reason,
       openedByKey,
       alarmId,

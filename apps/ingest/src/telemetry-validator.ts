@@ -1,13 +1,13 @@
 import {
   DeadLetterReason,
   DeadLetterV1,
-  DEVICE_TYPES,
   DeviceStatusV1,
   DeviceType,
   isMetricName,
   MAX_PAYLOAD_BYTES,
   METRICS,
   parseDeviceTopic,
+  reportedMetrics,
   statusPayloadSchema,
   TelemetryPayload,
   telemetryPayloadSchema,
@@ -157,7 +157,7 @@ export class TelemetryValidator {
   }
 
   private checkObject(obj: TelemetryPayload, names: string[], device: KnownDevice, receivedAt: number): Problem | null {
-    const allowed: readonly string[] = DEVICE_TYPES[device.type].metrics;
+    const allowed: readonly string[] = reportedMetrics(device.type);
     for (const name of names) {
       if (!isMetricName(name) || !allowed.includes(name)) {
         return { reason: 'unknown-metric', detail: `metric ${JSON.stringify(name.slice(0, 64))} is not reported by a ${device.type}` };

@@ -20,6 +20,7 @@ function alarmRow(input: RaiseAlarmInput, overrides: Partial<AlarmRow> = {}): Al
     deviceId: input.deviceId,
     enterpriseId: input.enterpriseId,
     ruleId: input.ruleId,
+    signalClass: input.signalClass,
     metric: input.metric,
     grade: input.grade,
     status: 'open',
@@ -30,6 +31,7 @@ function alarmRow(input: RaiseAlarmInput, overrides: Partial<AlarmRow> = {}): Al
     clearedAt: null,
     occurrences: 1,
     correlationId: input.correlationId,
+    test: false,
     ...overrides,
   };
 }
@@ -97,6 +99,7 @@ describe('OfflineMonitor', () => {
           deviceId: 'd-1',
           enterpriseId: 'E-d-1',
           ruleId: OFFLINE_RULE_ID,
+          class: 'fault',
           metric: 'offline',
           grade: 'blue',
           value: null,
@@ -140,6 +143,7 @@ describe('OfflineMonitor', () => {
         deviceId: 'd-1',
         enterpriseId: 'E1',
         ruleId: OFFLINE_RULE_ID,
+        signalClass: 'fault',
         metric: 'offline',
         grade: 'blue',
         value: null,
@@ -167,6 +171,7 @@ describe('OfflineMonitor', () => {
             deviceId: 'd-1',
             enterpriseId: 'E1',
             ruleId: OFFLINE_RULE_ID,
+            class: 'fault',
             metric: 'offline',
             grade: 'blue',
             value: null,
@@ -174,6 +179,7 @@ describe('OfflineMonitor', () => {
             raisedAt: T0,
             at: T0 + 7_000,
             correlationId: 'c-late',
+            test: false,
           },
         ],
       ]);

@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1 } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
-import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, OFFLINE_SILENT_INTERVALS, PRESENCE_SLACK_INTERVALS } from '@app/domain';
+import {
+  Clock,
+  OFFLINE_CLASS,
+  OFFLINE_GRADE,
+  OFFLINE_METRIC,
+  OFFLINE_RULE_ID,
+  OFFLINE_SILENT_INTERVALS,
+  PRESENCE_SLACK_INTERVALS,
+} from '@app/domain';
 import { AlarmRow, DevicePresenceRepository, RaiseAlarmInput, SilentDevice } from '@app/storage';
 import { FindingsPublisher } from './findings-publisher';
 import { RiskMetrics } from './risk.metrics';
@@ -171,6 +179,7 @@ function offlineAlarm(device: SilentDevice, now: number): RaiseAlarmInput {
     deviceId: device.id,
     enterpriseId: device.enterpriseId,
     ruleId: OFFLINE_RULE_ID,
+    signalClass: OFFLINE_CLASS,
     metric: OFFLINE_METRIC,
     grade: OFFLINE_GRADE,
     value: null,
@@ -196,6 +205,7 @@ function toEvent(type: AlarmEventV1['type'], alarm: AlarmRow, message: string, a
     deviceId: alarm.deviceId,
     enterpriseId: alarm.enterpriseId,
     ruleId: alarm.ruleId,
+    class: alarm.signalClass,
     metric: OFFLINE_METRIC,
     grade: alarm.grade,
     value: null,
@@ -203,5 +213,6 @@ function toEvent(type: AlarmEventV1['type'], alarm: AlarmRow, message: string, a
     raisedAt: alarm.raisedAt.getTime(),
     at,
     correlationId,
+    test: alarm.test,
   };
 }

@@ -2,11 +2,21 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { randomUUID } from 'node:crypto';
 import { AlarmEventV1, DEVICE_TYPES, DeviceStatusV1, GradeChangedV1, TelemetryReadingV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, RiskEngineConfig } from '@app/config';
-import { Clock, OFFLINE_GRADE, OFFLINE_METRIC, OFFLINE_RULE_ID, RiskEvaluator, RuleTransition, VersionedRuleSet } from '@app/domain';
+import {
+  Clock,
+  OFFLINE_CLASS,
+  OFFLINE_GRADE,
+  OFFLINE_METRIC,
+  OFFLINE_RULE_ID,
+  RiskEvaluator,
+  RuleTransition,
+  VersionedRuleSet,
+} from '@app/domain';
 import { AlarmsRepository, RuleStatesRepository, ZoneRepository } from '@app/storage';
 import { Bus, BUS, BusMessage, ZoneChanges } from '@app/transport';
 import { FindingsPublisher } from './findings-publisher';
 import { OfflineMonitor } from './offline-monitor';
+import { OperatingModesInForce } from './operating-modes-in-force';
 import { RiskMetrics } from './risk.metrics';
 import { RULE_SET } from './rule-set.provider';
 
@@ -35,6 +45,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     private readonly offline: OfflineMonitor,
     private readonly findings: FindingsPublisher,
     private readonly zoneChanges: ZoneChanges,
+    private readonly modes: OperatingModesInForce,
     @Inject(RULE_SET) ruleSet: VersionedRuleSet,
   ) {
     this.evaluator = new RiskEvaluator(ruleSet.rules);
@@ -49,10 +60,12 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       lingerMs: 20,
     });
     await this.bus.subscribe<DeviceStatusV1>(Topics.deviceStatus, 'risk-engine', (batch) => this.handleStatus(batch));
-    // An enterprise changed in the register (its hazards among what may have): its grade follows at once.
-    await this.zoneChanges.subscribe('risk-engine', ['enterprises'], async (changed, message) => {
-      await this.hazardsChanged(changed.enterprises ?? [], message.correlationId);
+    // An enterprise changed in the register (its hazards or its mode among what may have): its grade follows at once.
+    // Subscribed before the modes are first read, so a change made meanwhile is read after it.
+    await this.zoneChanges.subscribe('risk-engine', ['enterprises', 'devices'], async (changed, message) => {
+      await this.registerChanged(changed.devices ?? [], changed.enterprises ?? [], message.correlationId);
     });
+    await this.modes.reload();
   }
 
   /**
@@ -63,14 +76,27 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     return this.findings.hazardsChanged(enterpriseIds, correlationId);
   }
 
+  /**
+   * A mode changed: the devices it governs start their rules afresh (the change cleared the alarms that no longer
+   * fit and dropped their saved state), so a finding that persists is raised again in the new mode.
+   */
+  private async registerChanged(deviceIds: readonly string[], enterpriseIds: readonly string[], correlationId: string): Promise<void> {
+    if (await this.modes.reload(deviceIds, enterpriseIds)) for (const id of deviceIds) this.evaluator.forget(id);
+    if (enterpriseIds.length > 0) await this.hazardsChanged(enterpriseIds, correlationId);
+  }
+
   async handleTelemetry(batch: BusMessage<TelemetryReadingV1>[]): Promise<void> {
     const alarmEvents: AlarmEventV1[] = [];
     const raised: Array<{ event: AlarmEventV1; receivedAt: number }> = [];
+    const now = this.clock.now();
     try {
       await this.restoreRuleStates(batch);
       for (const { value: r } of batch) {
+        const mode = this.modes.of(r.deviceId, r.enterpriseId, now);
+        // A disabled device's findings are not graded (its readings are stored all the same, by ReadingsStore).
+        if (mode === 'disabled') continue;
         for (const t of this.evaluator.evaluate(r)) {
-          const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId);
+          const event = await this.applyTransition(r.deviceId, r.enterpriseId, t, r.correlationId, mode === 'test');
           if (!event) continue;
           alarmEvents.push(event);
           if (event.type === 'alarm.raised') raised.push({ event, receivedAt: r.receivedAt });
@@ -147,17 +173,21 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
 
   async handleStatus(batch: BusMessage<DeviceStatusV1>[]): Promise<void> {
     const alarmEvents: AlarmEventV1[] = [];
+    const now = this.clock.now();
     for (const { value: s } of batch) {
+      const mode = this.modes.of(s.deviceId, s.enterpriseId, now);
+      if (mode === 'disabled') continue;
       const transition: RuleTransition = {
         type: s.online ? 'cleared' : 'raised',
         ruleId: OFFLINE_RULE_ID,
+        class: OFFLINE_CLASS,
         metric: OFFLINE_METRIC as never,
         grade: OFFLINE_GRADE,
         value: s.online,
         at: s.ts,
         message: s.online ? `device ${s.deviceId} is back online` : `device ${s.deviceId} went offline`,
       };
-      const event = await this.applyTransition(s.deviceId, s.enterpriseId, transition, s.correlationId);
+      const event = await this.applyTransition(s.deviceId, s.enterpriseId, transition, s.correlationId, mode === 'test');
       if (event) alarmEvents.push(event);
     }
     await this.findings.publish(alarmEvents);
@@ -170,29 +200,33 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     enterpriseId: string,
     t: RuleTransition,
     correlationId: string,
+    test: boolean,
   ): Promise<AlarmEventV1 | null> {
     const value = typeof t.value === 'boolean' ? (t.value ? 1 : 0) : t.value;
     if (t.type === 'cleared') {
       const cleared = await this.alarms.clear(deviceId, t.ruleId, t.at);
       if (!cleared) return null;
       this.metrics.alarms.inc({ type: 'cleared', grade: cleared.grade });
-      return this.event('alarm.cleared', cleared.id, deviceId, enterpriseId, t, cleared.raisedAt.getTime(), correlationId);
+      return this.event('alarm.cleared', cleared.id, deviceId, enterpriseId, t, cleared.raisedAt.getTime(), correlationId, cleared.test);
     }
     const { alarm, created } = await this.alarms.raise({
       id: randomUUID(),
       deviceId,
       enterpriseId,
       ruleId: t.ruleId,
+      signalClass: t.class,
       metric: t.metric,
       grade: t.grade,
       value,
       message: t.message,
       at: t.at,
       correlationId,
+      test,
     });
     const type = created ? 'alarm.raised' : 'alarm.updated';
     this.metrics.alarms.inc({ type: created ? 'raised' : 'updated', grade: t.grade });
-    return this.event(type, alarm.id, deviceId, enterpriseId, t, alarm.raisedAt.getTime(), correlationId);
+    // An open alarm keeps the mode it was raised in: its events say so too.
+    return this.event(type, alarm.id, deviceId, enterpriseId, t, alarm.raisedAt.getTime(), correlationId, alarm.test);
   }
 
   private event(
@@ -203,6 +237,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
     t: RuleTransition,
     raisedAt: number,
     correlationId: string,
+    test: boolean,
   ): AlarmEventV1 {
     return {
       v: 1,
@@ -211,6 +246,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       deviceId,
       enterpriseId,
       ruleId: t.ruleId,
+      class: t.class,
       metric: t.metric,
       grade: t.grade,
       value: t.value,
@@ -218,6 +254,7 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
       raisedAt,
       at: t.at,
       correlationId,
+      test,
     };
   }
 }

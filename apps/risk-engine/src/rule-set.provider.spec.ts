@@ -12,7 +12,7 @@ describe('ruleSetProvider', () => {
   const sut = (env: NodeJS.ProcessEnv) => ruleSetProvider.useFactory(loadConfig(env).rules) as VersionedRuleSet;
 
   it('gives the shipped default rules when RULES_FILE is unset', () => {
-    expect(sut({})).toEqual({ version: '2026.11-2', rules: defaultRuleSet() });
+    expect(sut({})).toEqual({ version: '2026.12-1', rules: defaultRuleSet() });
   });
 
   it('gives the rules of RULES_FILE', () => {

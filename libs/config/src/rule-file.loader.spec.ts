@@ -13,7 +13,7 @@ describe('loadRuleFile', () => {
   };
 
   it('gives the shipped defaults when no file is configured', () => {
-    expect(loadRuleFile(undefined)).toEqual({ version: '2026.11-2', rules: defaultRuleSet() });
+    expect(loadRuleFile(undefined)).toEqual({ version: '2026.12-1', rules: defaultRuleSet() });
   });
 
   it('reads a configured file', () => {

@@ -1,4 +1,5 @@
 import type { Grade } from './grade';
+import type { SignalClass } from './signal-class';
 import type { DeviceType, MetricName } from './metrics';
 
 /**
@@ -43,6 +44,8 @@ export interface AlarmEventV1 {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  /** The rule's signal class; absent in events from before classes, which count as `alarm`. */
+  class?: SignalClass;
   metric: MetricName | 'offline';
   grade: Grade;
   value: ReadingValue | null;
@@ -50,6 +53,8 @@ export interface AlarmEventV1 {
   raisedAt: number;
   at: number;
   correlationId: string;
+  /** Raised in test mode: opens no incident and moves no grade. Absent from older producers: false. */
+  test?: boolean;
 }
 
 /** grades.v1, key = enterpriseId. */
@@ -119,6 +124,8 @@ export interface IncidentView {
   enterpriseId: string;
   substationId: string;
   grade: Grade;
+  /** The class of its first-handled alarm: fire first; null when a grade change alone opened it. */
+  class: SignalClass | null;
   level: number;
   status: IncidentStatus;
   dispatchedAt: string;
@@ -157,6 +164,8 @@ export interface IncidentSnapshotV1 {
   enterpriseId: string;
   substationId: string;
   grade: Grade;
+  /** Absent in events from before signal classes. */
+  class?: SignalClass | null;
   level: number;
   status: IncidentStatus;
   dispatchedAt: number;
@@ -274,5 +283,23 @@ export interface AlarmHandledV1 {
   by: string;
   at: number;
   handling: AlarmHandlingV1;
+  correlationId: string;
+}
+
+/**
+ * operating-modes.v1, key = enterpriseId: a device or an enterprise was put in test or disabled mode, or back to
+ * normal (by an operator, or by itself at `until`). For screens; the processes that grade reload on zone.v1.
+ */
+export interface OperatingModeChangedV1 {
+  v: 1;
+  type: 'mode.changed';
+  target: 'device' | 'enterprise';
+  id: string;
+  enterpriseId: string;
+  mode: 'normal' | 'test' | 'disabled';
+  until: number | null;
+  reason: string | null;
+  setBy: string;
+  at: number;
   correlationId: string;
 }

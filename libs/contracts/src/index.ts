@@ -1,4 +1,5 @@
 export * from './grade';
+export * from './signal-class';
 export * from './topics';
 export * from './metrics';
 export * from './telemetry-payload.schema';

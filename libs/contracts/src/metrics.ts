@@ -9,6 +9,8 @@ export const METRICS = {
   hydrant_pressure: { unit: 'MPa', kind: 'number' },
   fire_lane_blocked: { unit: 'bool', kind: 'boolean' },
   fire_door_open: { unit: 'bool', kind: 'boolean' },
+  battery: { unit: '%', kind: 'number' },
+  fault: { unit: 'bool', kind: 'boolean' },
 } as const;
 export type MetricName = keyof typeof METRICS;
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
@@ -29,6 +31,17 @@ export const DEVICE_TYPES = {
   fire_door_sensor: { metrics: ['fire_door_open'], reportIntervalS: 60 },
 } as const satisfies Record<string, { metrics: readonly MetricName[]; reportIntervalS: number }>;
 export type DeviceType = keyof typeof DEVICE_TYPES;
+
+/**
+ * What any device may report of itself beside its type's metrics: `battery` (charge left, %) and `fault`
+ * (true while the device reports a fault of its own, a trouble signal in NFPA 72's words). Optional in every reading.
+ */
+export const DEVICE_HEALTH_METRICS = ['battery', 'fault'] as const satisfies readonly MetricName[];
+
+/** Every metric a device of this type may report: its type's metrics and the health metrics. */
+export function reportedMetrics(type: DeviceType): readonly MetricName[] {
+  return [...DEVICE_TYPES[type].metrics, ...DEVICE_HEALTH_METRICS];
+}
 export const DEVICE_TYPE_NAMES = Object.keys(DEVICE_TYPES) as DeviceType[];
 
 export function isDeviceType(name: string): name is DeviceType {

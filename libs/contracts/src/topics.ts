@@ -9,6 +9,7 @@ export const Topics = {
   deadLetters: 'dead-letters.v1',
   zone: 'zone.v1',
   notifications: 'notifications.v1',
+  operatingModes: 'operating-modes.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 

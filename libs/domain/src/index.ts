@@ -43,3 +43,5 @@ export * from './notifications/notification-message';
 export * from './notifications/gateway-template';
 export * from './notifications/other-notification-events';
 export * from './outcomes/incident-outcome';
+export * from './modes/operating-mode';
+export * from './modes/mode-request';

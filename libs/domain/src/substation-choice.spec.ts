@@ -1,3 +1,4 @@
+import type { SignalClass } from '@app/contracts';
 import { distanceM, type GeoPoint } from './geo';
 import { chooseBackup, chooseSubstation, type SubstationSnapshot } from './substation-choice';
 
@@ -42,6 +43,41 @@ describe('chooseSubstation', () => {
     expect(choice.substationId).toBe('S2');
     expect(choice.reason).toBe('all-busy-home');
     expect(choice.distanceM).toBeNaN();
+  });
+});
+
+describe('chooseSubstation: fire first when crews are scarce', () => {
+  const lastPlace = [station('S1', 1, { activeIncidents: 2 }), station('S2', 3, busy), station('S3', 2, busy)];
+  const twoPlaces = [station('S1', 1, { activeIncidents: 2 }), station('S2', 3, busy), station('S3', 2, { activeIncidents: 2 })];
+
+  it.each<[string, SubstationSnapshot[], SignalClass | null, string, string]>([
+    ['a fire takes the last free place', lastPlace, 'fire', 'S1', 'home-busy-nearest'],
+    ['a grade of unknown cause counts as a fire', lastPlace, null, 'S1', 'home-busy-nearest'],
+    ['a gas alarm leaves the last free place to a fire', lastPlace, 'alarm', 'S2', 'home-busy-kept-for-fire'],
+    ['so does a supervisory signal', lastPlace, 'supervisory', 'S2', 'home-busy-kept-for-fire'],
+    ['with two free places a gas alarm takes the nearer', twoPlaces, 'alarm', 'S1', 'home-busy-nearest'],
+    ['home free: no reserve is needed', [station('S1', 1), station('S2', 3, { activeIncidents: 2 })], 'alarm', 'S2', 'home-area'],
+    [
+      'an unavailable home with one free place elsewhere still keeps it for a fire',
+      [station('S1', 1, { activeIncidents: 2 }), station('S2', 3, down)],
+      'alarm',
+      'S2',
+      'home-busy-kept-for-fire',
+    ],
+    [
+      'nothing free at all is all-busy-home whatever the class',
+      [station('S1', 1, busy), station('S2', 3, busy)],
+      'alarm',
+      'S2',
+      'all-busy-home',
+    ],
+  ])('%s', (_, stations, signalClass, id, reason) => {
+    expect(chooseSubstation(enterprise, stations, signalClass)).toMatchObject({ substationId: id, reason });
+  });
+
+  it('counts free places over every other station, an unavailable one giving none', () => {
+    const stations = [station('S1', 1, { activeIncidents: 2 }), station('S2', 3, busy), station('S3', 2, { ...down, activeIncidents: 0 })];
+    expect(chooseSubstation(enterprise, stations, 'alarm').reason).toBe('home-busy-kept-for-fire');
   });
 });
 

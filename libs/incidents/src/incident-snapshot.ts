@@ -9,6 +9,7 @@ export function incidentSnapshot(incident: IncidentRecord): IncidentSnapshotV1 {
     enterpriseId: incident.enterpriseId,
     substationId: t.substationId,
     grade: incident.grade,
+    class: incident.signalClass,
     level: t.level,
     status: t.status,
     dispatchedAt: t.dispatchedAt,

@@ -10,6 +10,7 @@ function reading(overrides: Partial<RaiseAlarmInput> = {}): RaiseAlarmInput {
     deviceId: 'd-h',
     enterpriseId: 'e-1',
     ruleId: 'gas_lel.high',
+    signalClass: 'alarm',
     metric: 'gas_lel',
     grade: 'orange',
     value: 30,

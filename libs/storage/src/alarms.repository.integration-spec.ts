@@ -9,6 +9,7 @@ function alarm(overrides: Partial<RaiseAlarmInput> = {}): RaiseAlarmInput {
     deviceId: 'd-1',
     enterpriseId: 'e-1',
     ruleId: 'gas_lel.high',
+    signalClass: 'alarm',
     metric: 'gas_lel',
     grade: 'orange',
     value: 30,
@@ -57,6 +58,7 @@ describe.each(STORAGE_BACKENDS)('AlarmsRepository on $name', (backend) => {
       deviceId: 'd-1',
       enterpriseId: 'e-1',
       ruleId: 'gas_lel.high',
+      signalClass: 'alarm',
       metric: 'gas_lel',
       grade: 'orange',
       status: 'open',
@@ -67,6 +69,7 @@ describe.each(STORAGE_BACKENDS)('AlarmsRepository on $name', (backend) => {
       clearedAt: null,
       occurrences: 1,
       correlationId: 'c-1',
+      test: false,
     });
     expect(second.created).toBe(false);
     expect(second.alarm).toMatchObject({

@@ -1,4 +1,4 @@
-import type { Grade } from '@app/contracts';
+import type { Grade, SignalClass } from '@app/contracts';
 import type { SqlClient } from './sql-client';
 import { toDate, type Instant } from './sql-values';
 
@@ -9,6 +9,7 @@ export interface AlarmRow {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  signalClass: SignalClass;
   metric: string;
   grade: Grade;
   status: AlarmStatus;
@@ -19,6 +20,8 @@ export interface AlarmRow {
   clearedAt: Date | null;
   occurrences: number;
   correlationId: string;
+  /** Raised while its device or enterprise was in test mode: it opens no incident and moves no grade. */
+  test: boolean;
 }
 
 export interface RaiseAlarmInput {
@@ -27,17 +30,21 @@ export interface RaiseAlarmInput {
   deviceId: string;
   enterpriseId: string;
   ruleId: string;
+  signalClass: SignalClass;
   metric: string;
   grade: Grade;
   value: number | boolean | null;
   message: string;
   at: Instant;
   correlationId: string;
+  /** Taken only when the alarm opens: an open alarm keeps the mode it was raised in. */
+  test?: boolean;
 }
 
 export interface AlarmQuery {
   status?: AlarmStatus;
   grade?: Grade;
+  signalClass?: SignalClass;
   enterpriseId?: string;
   deviceId?: string;
   /** Only alarms after this one in the list's order (newest first): keyset paging. */
@@ -51,6 +58,7 @@ export interface AlarmRecord {
   device_id: string;
   enterprise_id: string;
   rule_id: string;
+  signal_class: SignalClass;
   metric: string;
   grade: Grade;
   status: AlarmStatus;
@@ -61,10 +69,11 @@ export interface AlarmRecord {
   cleared_at: Date | null;
   occurrences: number;
   correlation_id: string;
+  test: boolean;
 }
 
 export const ALARM_COLUMNS =
-  'id, device_id, enterprise_id, rule_id, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id';
+  'id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message, raised_at, updated_at, cleared_at, occurrences, correlation_id, test';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -83,15 +92,28 @@ export class AlarmsRepository {
     const value = typeof a.value === 'boolean' ? Number(a.value) : a.value;
     try {
       const rows = await this.sql.query<AlarmRecord & { created: boolean }>(
-        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, metric, grade, status, value, message,
-                             raised_at, updated_at, occurrences, correlation_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $9, 1, $10)
+        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message,
+                             raised_at, updated_at, occurrences, correlation_id, test)
+         VALUES ($1, $2, $3, $4, $11, $5, $6, 'open', $7, $8, $9, $9, 1, $10, $12)
          ON CONFLICT (device_id, rule_id) WHERE status = 'open' DO UPDATE
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
                occurrences = alarms.occurrences + 1
          RETURNING ${ALARM_COLUMNS}, (xmax = 0) AS created`,
-        [a.id, a.deviceId, a.enterpriseId, a.ruleId, a.metric, a.grade, value, a.message, at, a.correlationId],
+        [
+          a.id,
+          a.deviceId,
+          a.enterpriseId,
+          a.ruleId,
+          a.metric,
+          a.grade,
+          value,
+          a.message,
+          at,
+          a.correlationId,
+          a.signalClass,
+          a.test ?? false,
+        ],
       );
       return { alarm: toAlarm(rows[0]), created: rows[0].created };
     } catch (err) {
@@ -129,6 +151,7 @@ export class AlarmsRepository {
     };
     filter('status', query.status);
     filter('grade', query.grade);
+    filter('signal_class', query.signalClass);
     filter('enterprise_id', query.enterpriseId);
     filter('device_id', query.deviceId);
     if (query.after) {
@@ -169,6 +192,7 @@ export function toAlarm(r: AlarmRecord): AlarmRow {
     deviceId: r.device_id,
     enterpriseId: r.enterprise_id,
     ruleId: r.rule_id,
+    signalClass: r.signal_class,
     metric: r.metric,
     grade: r.grade,
     status: r.status,
@@ -179,5 +203,6 @@ export function toAlarm(r: AlarmRecord): AlarmRow {
     clearedAt: r.cleared_at,
     occurrences: r.occurrences,
     correlationId: r.correlation_id,
+    test: r.test,
   };
 }

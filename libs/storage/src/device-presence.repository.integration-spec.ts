@@ -51,6 +51,7 @@ function alarmFor(now: number) {
     deviceId: d.id,
     enterpriseId: d.enterpriseId,
     ruleId: RULE,
+    signalClass: 'fault',
     metric: 'offline',
     grade: 'blue',
     value: null,

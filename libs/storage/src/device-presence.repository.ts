@@ -51,19 +51,23 @@ export class DevicePresenceRepository {
     alarmFor: (device: SilentDevice) => RaiseAlarmInput,
   ): Promise<OfflineAlarm[]> {
     return this.sql.transaction(async (tx) => {
-      const silent = await tx.query<{ id: string; enterprise_id: string; last_seen_at: Date; report_interval_s: number }>(
+      // A disabled device is not flagged (its findings are not graded); one in test mode is flagged as a test alarm.
+      const silent = await tx.query<{ id: string; enterprise_id: string; last_seen_at: Date; report_interval_s: number; test: boolean }>(
         `WITH candidates AS (
-           SELECT id FROM devices
-           WHERE online IS NOT FALSE AND last_seen_at IS NOT NULL
-             AND GREATEST(last_seen_at, $2) < $1::timestamptz - report_interval_s * $4 * interval '1 second'
-           ORDER BY last_seen_at, id
+           SELECT dv.id FROM devices AS dv JOIN enterprises AS en ON en.id = dv.enterprise_id
+           WHERE dv.online IS NOT FALSE AND dv.last_seen_at IS NOT NULL
+             AND GREATEST(dv.last_seen_at, $2) < $1::timestamptz - dv.report_interval_s * $4 * interval '1 second'
+             AND NOT (dv.mode = 'disabled' AND dv.mode_until > $1) AND NOT (en.mode = 'disabled' AND en.mode_until > $1)
+           ORDER BY dv.last_seen_at, dv.id
            LIMIT $3
-           FOR UPDATE SKIP LOCKED
+           FOR UPDATE OF dv SKIP LOCKED
          )
          UPDATE devices AS d SET online = false
          FROM candidates AS c
          WHERE d.id = c.id AND d.online IS NOT FALSE
-         RETURNING d.id, d.enterprise_id, d.last_seen_at, d.report_interval_s`,
+         RETURNING d.id, d.enterprise_id, d.last_seen_at, d.report_interval_s,
+           (d.mode = 'test' AND d.mode_until > $1)
+             OR EXISTS (SELECT 1 FROM enterprises AS e WHERE e.id = d.enterprise_id AND e.mode = 'test' AND e.mode_until > $1) AS test`,
         [toDate(now), toDate(listeningSince), limit, OFFLINE_SILENT_INTERVALS],
       );
       if (silent.length === 0) return [];
@@ -73,14 +77,15 @@ export class DevicePresenceRepository {
           { id: r.id, enterpriseId: r.enterprise_id, lastSeenAt: r.last_seen_at, reportIntervalS: r.report_interval_s },
         ]),
       );
+      const inTest = new Set(silent.filter((r) => r.test).map((r) => r.id));
       const inputs = [...devices.values()].map(alarmFor);
       const value = (v: RaiseAlarmInput['value']) => (typeof v === 'boolean' ? Number(v) : v);
       const alarms = await tx.query<AlarmRecord & { created: boolean }>(
-        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, metric, grade, status, value, message,
-                             raised_at, updated_at, occurrences, correlation_id)
-         SELECT a.id, a.device_id, a.enterprise_id, a.rule_id, a.metric, a.grade, 'open', a.value, a.message, a.at, a.at, 1, a.correlation_id
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[], $10::text[])
-           AS a(id, device_id, enterprise_id, rule_id, metric, grade, value, message, at, correlation_id)
+        `INSERT INTO alarms (id, device_id, enterprise_id, rule_id, signal_class, metric, grade, status, value, message,
+                             raised_at, updated_at, occurrences, correlation_id, test)
+         SELECT a.id, a.device_id, a.enterprise_id, a.rule_id, a.signal_class, a.metric, a.grade, 'open', a.value, a.message, a.at, a.at, 1, a.correlation_id, a.test
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::timestamptz[], $10::text[], $11::text[], $12::boolean[])
+           AS a(id, device_id, enterprise_id, rule_id, metric, grade, value, message, at, correlation_id, signal_class, test)
          ON CONFLICT (device_id, rule_id) WHERE status = 'open' DO UPDATE
            SET grade = EXCLUDED.grade, value = EXCLUDED.value, message = EXCLUDED.message,
                updated_at = GREATEST(alarms.updated_at, EXCLUDED.updated_at),
@@ -97,6 +102,8 @@ export class DevicePresenceRepository {
           inputs.map((a) => a.message),
           inputs.map((a) => toDate(a.at).toISOString()),
           inputs.map((a) => a.correlationId),
+          inputs.map((a) => a.signalClass),
+          inputs.map((a) => inTest.has(a.deviceId)),
         ],
       );
       return alarms

@@ -71,7 +71,7 @@ function openInspectionHazard(r: OpenInspectionHazardRecord): OpenInspectionHaza
 }
 
 /**
- * Recomputes an enterprise's grade from its open alarms and inspection hazards, in the caller's transaction and
+ * Recomputes an enterprise's grade from its open alarms (test alarms never count) and inspection hazards, in the caller's transaction and
  * under the enterprise's row lock, and when it changed stores the new grade and the change. Several processes may
  * touch one enterprise (its devices sit in different partitions, an inspection is recorded through the API); the
  * lock makes them agree on `from`. Null when the grade stayed (its reasons are kept current) or there is no such
@@ -90,7 +90,7 @@ export async function regradeInTransaction(
   );
   if (rows.length === 0) return null;
   const findings = await tx.query<{ rule_id: string; metric: string; grade: Grade; device_id: string }>(
-    `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' ORDER BY rule_id, device_id`,
+    `SELECT rule_id, metric, grade, device_id FROM alarms WHERE enterprise_id = $1 AND status = 'open' AND NOT test ORDER BY rule_id, device_id`,
     [enterpriseId],
   );
   const inspected = await tx.query<OpenInspectionHazardRecord>(OPEN_INSPECTION_HAZARDS, [[enterpriseId]]);
@@ -160,7 +160,7 @@ export class GradeChangesRepository {
       const ids = rows.map((r) => r.id);
       const open = await tx.query<OpenFindingRecord>(
         `SELECT enterprise_id, rule_id, metric, grade, device_id FROM alarms
-         WHERE status = 'open' AND enterprise_id = ANY($1::text[]) ORDER BY rule_id, device_id`,
+         WHERE status = 'open' AND NOT test AND enterprise_id = ANY($1::text[]) ORDER BY rule_id, device_id`,
         [ids],
       );
       const findings = new Map<string, OpenFinding[]>();

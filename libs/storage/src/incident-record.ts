@@ -1,4 +1,4 @@
-import type { Grade, MilestoneName } from '@app/contracts';
+import type { Grade, MilestoneName, SignalClass } from '@app/contracts';
 import type { IncidentResolution, TimelineState } from '@app/domain';
 
 export interface RecordedEscalation {
@@ -17,6 +17,8 @@ export interface IncidentRecord {
   id: string;
   enterpriseId: string;
   grade: Grade;
+  /** The class of its first-handled alarm (fire before alarm before supervisory); null when a grade alone opened it. */
+  signalClass: SignalClass | null;
   assignmentReason: string;
   correlationId: string;
   alarmIds: string[];

@@ -73,6 +73,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       assignmentReason: 'nearest available',
       correlationId: 'c-i-1',
       alarmIds: ['a-1'],
+      signalClass: null,
       resolution: null,
       timeline: {
         dispatchedAt: T0,
@@ -236,7 +237,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     // A day before every other case's incidents, so only these fall due by `until`.
     const early = T0 - 24 * 3600 * S;
     await sut.openOrJoin(incident({ id: 'i-6a', enterpriseId: 'E0005', at: early }));
-    await sut.openOrJoin(incident({ id: 'i-6b', enterpriseId: 'E0006', at: early + 30 * S }));
+    await sut.openOrJoin(incident({ id: 'i-6b', enterpriseId: 'E0006', at: early + 30 * S, signalClass: 'fire' }));
     await sut.openOrJoin(incident({ id: 'i-6c', enterpriseId: 'E0007', at: early + 10 * S }));
     await change('i-6a', (a) => applyAction(a, { type: 'acknowledge', at: early + 50 * S, by: 'S1' }).state);
     await change('i-6b', (b) => escalate(b, 'acknowledged', early + 95 * S, 'S3'));
@@ -245,13 +246,13 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     await change('i-6c', (c) => ({ ...c, status: 'resolved', resolvedAt: early + 40 * S }));
 
     await expect(sut.pendingDeadlines(early + 400 * S, 100)).resolves.toEqual([
-      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S },
-      { incidentId: 'i-6b', milestone: 'onScene', kind: 'deadline', dueAt: early + 210 * S },
-      { incidentId: 'i-6a', milestone: 'underControl', kind: 'deadline', dueAt: early + 300 * S },
-      { incidentId: 'i-6b', milestone: 'underControl', kind: 'deadline', dueAt: early + 330 * S },
+      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S, signalClass: null },
+      { incidentId: 'i-6b', milestone: 'onScene', kind: 'deadline', dueAt: early + 210 * S, signalClass: 'fire' },
+      { incidentId: 'i-6a', milestone: 'underControl', kind: 'deadline', dueAt: early + 300 * S, signalClass: null },
+      { incidentId: 'i-6b', milestone: 'underControl', kind: 'deadline', dueAt: early + 330 * S, signalClass: 'fire' },
     ]);
     await expect(sut.pendingDeadlines(early + 210 * S, 1)).resolves.toEqual([
-      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S },
+      { incidentId: 'i-6a', milestone: 'onScene', kind: 'deadline', dueAt: early + 180 * S, signalClass: null },
     ]);
     await expect(sut.pendingDeadlines(early + 179 * S, 100)).resolves.toEqual([]);
   });
@@ -327,7 +328,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
       (await sut.pendingDeadlines(until, 100)).filter((d) => d.incidentId === 'i-9' && d.kind === 'renotify');
     expect(await renotifications(escalatedAt + 29 * S)).toEqual([]);
     expect(await renotifications(escalatedAt + 30 * S)).toEqual([
-      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S },
+      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 30 * S, signalClass: null },
     ]);
 
     await change('i-9', (state) => ({
@@ -337,7 +338,7 @@ describe.each(STORAGE_BACKENDS)('IncidentsRepository on $name', (backend) => {
     expect((await sut.find('i-9'))!.timeline.milestones[0].renotifications).toBe(1);
     expect(await renotifications(escalatedAt + 59 * S)).toEqual([]);
     expect(await renotifications(escalatedAt + 60 * S)).toEqual([
-      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S },
+      { incidentId: 'i-9', milestone: 'acknowledged', kind: 'renotify', dueAt: escalatedAt + 60 * S, signalClass: null },
     ]);
 
     await change('i-9', (state) => ({

@@ -1,4 +1,4 @@
-import { Grade, gradeRank, IncidentStatus, MilestoneName } from '@app/contracts';
+import { firstSignalClass, Grade, gradeRank, IncidentStatus, MilestoneName, SignalClass } from '@app/contracts';
 import { GeoPoint, IncidentOutcome, IncidentResolution, MilestoneState, TimelinePolicy, TimelineState } from '@app/domain';
 import { IncidentRecord, RecordedEscalation } from './incident-record';
 import { SqlClient, SqlExecutor } from './sql-client';
@@ -7,6 +7,8 @@ export interface NewIncident {
   id: string;
   enterpriseId: string;
   grade: Grade;
+  /** The class of the alarm that opens or joins it; null or absent for a grade change. */
+  signalClass?: SignalClass | null;
   assignmentReason: string;
   /** Identifies what opened it (an alarm at a grade), so reprocessing that message finds it again. */
   openedByKey: string;
@@ -18,6 +20,7 @@ export interface NewIncident {
 export interface OpenOrJoinResult {
   incident: IncidentRecord;
   created: boolean;
+  /** A graver grade, or a class handled sooner (a fire joining a gas incident): the incident changed. */
   regraded: boolean;
 }
 
@@ -27,6 +30,7 @@ export interface PendingDeadline {
   /** A milestone's deadline, or the next re-notification of one already escalated. */
   kind: 'deadline' | 'renotify';
   dueAt: number;
+  signalClass: SignalClass | null;
 }
 
 export interface SubstationLoad {
@@ -55,6 +59,7 @@ interface IncidentRow {
   enterprise_id: string;
   substation_id: string;
   grade: Grade;
+  signal_class: SignalClass | null;
   level: number;
   status: IncidentStatus;
   dispatched_at: Date;
@@ -126,26 +131,34 @@ export class IncidentsRepository {
       const outcome = await this.sql.transaction(async (tx) => {
         const seen = await this.alreadyHandled(tx, input);
         if (seen) return { id: seen, created: false, regraded: false };
-        const open = await tx.query<{ id: string; grade: Grade }>(
-          `SELECT id, grade FROM incidents WHERE enterprise_id = $1 AND status <> 'resolved' FOR UPDATE`,
+        const open = await tx.query<{ id: string; grade: Grade; signal_class: SignalClass | null }>(
+          `SELECT id, grade, signal_class FROM incidents WHERE enterprise_id = $1 AND status <> 'resolved' FOR UPDATE`,
           [input.enterpriseId],
         );
         if (open.length > 0) {
-          const { id, grade } = open[0];
+          const { id, grade, signal_class: signalClass } = open[0];
           if (input.alarmId) {
             await tx.query(`INSERT INTO incident_alarms (incident_id, alarm_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
               id,
               input.alarmId,
             ]);
           }
-          const regraded = gradeRank(input.grade) > gradeRank(grade);
-          if (regraded) await tx.query(`UPDATE incidents SET grade = $2 WHERE id = $1`, [id, input.grade]);
+          const graver = gradeRank(input.grade) > gradeRank(grade);
+          const nextClass = firstSignalClass(signalClass, input.signalClass ?? null);
+          const regraded = graver || nextClass !== signalClass;
+          if (regraded) {
+            await tx.query(`UPDATE incidents SET grade = $2, signal_class = $3 WHERE id = $1`, [
+              id,
+              graver ? input.grade : grade,
+              nextClass,
+            ]);
+          }
           return { id, created: false, regraded };
         }
         const t = input.timeline;
         const inserted = await tx.query<{ id: string }>(
-          `INSERT INTO incidents (id, enterprise_id, substation_id, grade, level, status, dispatched_at, assignment_reason, policy, opened_by_alarm_id, backup_substation_ids, correlation_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12)
+          `INSERT INTO incidents (id, enterprise_id, substation_id, grade, level, status, dispatched_at, assignment_reason, policy, opened_by_alarm_id, backup_substation_ids, correlation_id, signal_class)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb, $12, $13)
            ON CONFLICT DO NOTHING RETURNING id`,
           [
             input.id,
@@ -160,6 +173,7 @@ export class IncidentsRepository {
             input.openedByKey,
             JSON.stringify(t.backupSubstationIds),
             input.correlationId,
+            input.signalClass ?? null,
           ],
         );
         if (inserted.length === 0) return null;
@@ -237,6 +251,7 @@ export class IncidentsRepository {
         id: row.id,
         enterpriseId: row.enterprise_id,
         grade: row.grade,
+        signalClass: row.signal_class,
         assignmentReason: row.assignment_reason,
         correlationId: row.correlation_id,
         alarmIds: row.alarms_json,
@@ -335,14 +350,21 @@ export class IncidentsRepository {
    * unmet (the policy frozen into the incident says how often and how many).
    */
   async pendingDeadlines(until: number, limit: number): Promise<PendingDeadline[]> {
-    const rows = await this.sql.query<{ incident_id: string; name: MilestoneName; kind: 'deadline' | 'renotify'; due_at: Date }>(
+    const rows = await this.sql.query<{
+      incident_id: string;
+      name: MilestoneName;
+      kind: 'deadline' | 'renotify';
+      due_at: Date;
+      signal_class: SignalClass | null;
+    }>(
       `SELECT * FROM (
-         SELECT m.incident_id, m.name, 'deadline' AS kind, m.due_at
+         SELECT m.incident_id, m.name, 'deadline' AS kind, m.due_at, i.signal_class
          FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
          WHERE m.at IS NULL AND m.escalated_at IS NULL AND i.status <> 'resolved' AND m.due_at <= $1
          UNION ALL
          SELECT m.incident_id, m.name, 'renotify' AS kind,
-                m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' AS due_at
+                m.escalated_at + (m.renotifications + 1) * (i.policy->>'renotifyS')::float8 * interval '1 second' AS due_at,
+                i.signal_class
          FROM incident_milestones m JOIN incidents i ON i.id = m.incident_id
          WHERE m.at IS NULL AND m.escalated_at IS NOT NULL AND i.status <> 'resolved'
            AND coalesce((i.policy->>'renotifyS')::float8, 0) > 0
@@ -351,7 +373,13 @@ export class IncidentsRepository {
        ) due ORDER BY due_at, incident_id, name LIMIT $2`,
       [new Date(until), limit],
     );
-    return rows.map((r) => ({ incidentId: r.incident_id, milestone: r.name, kind: r.kind, dueAt: r.due_at.getTime() }));
+    return rows.map((r) => ({
+      incidentId: r.incident_id,
+      milestone: r.name,
+      kind: r.kind,
+      dueAt: r.due_at.getTime(),
+      signalClass: r.signal_class,
+    }));
   }
 
   /** Incidents not yet resolved, by status. */
@@ -428,6 +456,7 @@ export class IncidentsRepository {
       id: row.id,
       enterpriseId: row.enterprise_id,
       grade: row.grade,
+      signalClass: row.signal_class,
       assignmentReason: row.assignment_reason,
       correlationId: row.correlation_id,
       alarmIds: alarms.filter((a) => a.incident_id === row.id).map((a) => a.alarm_id),

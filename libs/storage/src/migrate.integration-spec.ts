@@ -80,6 +80,8 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '014-substation-loads',
         '015-alarm-handling',
         '016-incident-outcomes',
+        '017-signal-classes',
+        '018-operating-modes',
         '019-inspections',
       ],
       skipped: [],
@@ -182,6 +184,8 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '014-substation-loads',
       '015-alarm-handling',
       '016-incident-outcomes',
+      '017-signal-classes',
+      '018-operating-modes',
       '019-inspections',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);

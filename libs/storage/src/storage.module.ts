@@ -13,11 +13,13 @@ import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceListRepository } from './device-list.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
 import { FalseAlarmReportRepository } from './false-alarm-report.repository';
+import { MaintenanceListRepository } from './maintenance-list.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { InspectionsRepository } from './inspections.repository';
 import { migrate } from './migrate';
 import { NotificationsRepository } from './notifications.repository';
+import { OperatingModesRepository } from './operating-modes.repository';
 import { openSqlClient } from './open-sql-client';
 import { ReadingsRepository } from './readings.repository';
 import { readRegisterSource } from './register-file';
@@ -37,8 +39,10 @@ const REPOSITORIES = [
   RuleStatesRepository,
   ComplianceReportRepository,
   FalseAlarmReportRepository,
+  MaintenanceListRepository,
   ZoneRepository,
   SubstationAvailabilityRepository,
+  OperatingModesRepository,
   ReadingsRepository,
   AlarmsRepository,
   AlarmHandlingRepository,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEVICE_TYPES, DeviceType, MAX_BATCH_LENGTH, MAX_PAYLOAD_BYTES, METRICS, MetricName } from '@app/contracts';
+import { DeviceType, reportedMetrics, MAX_BATCH_LENGTH, MAX_PAYLOAD_BYTES, METRICS, MetricName } from '@app/contracts';
 
 /**
  * Generated MQTT input for the edge's property tests: garbage of every kind a
@@ -257,7 +257,7 @@ const valueOfKind = (kind: string): fc.Arbitrary<number | boolean> => {
 };
 const goodReadings = (d: EdgeDevice): fc.Arbitrary<Record<string, number | boolean>> =>
   fc
-    .subarray([...DEVICE_TYPES[d.type].metrics] as MetricName[], { minLength: 1 })
+    .subarray([...reportedMetrics(d.type)] as MetricName[], { minLength: 1 })
     .chain((names) =>
       fc.tuple(...names.map((n) => valueOfKind(METRICS[n].kind))).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i]]))),
     );

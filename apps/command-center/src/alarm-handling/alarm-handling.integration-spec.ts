@@ -40,6 +40,7 @@ describe.each(STORAGE_BACKENDS.slice(0, 1))('the alarm handling use cases on $na
       deviceId: 'd-1',
       enterpriseId: 'E0001',
       ruleId: 'gas_lel.high',
+      signalClass: 'alarm',
       metric: 'gas_lel',
       grade: 'orange',
       value: 30,

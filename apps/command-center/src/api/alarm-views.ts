@@ -31,6 +31,7 @@ export function renderAlarm(a: AlarmRow, h: AlarmHandling): HandledAlarmView {
     deviceId: a.deviceId,
     enterpriseId: a.enterpriseId,
     ruleId: a.ruleId,
+    class: a.signalClass,
     metric: a.metric,
     grade: a.grade,
     status: a.status,
@@ -41,6 +42,7 @@ export function renderAlarm(a: AlarmRow, h: AlarmHandling): HandledAlarmView {
     clearedAt: iso(a.clearedAt),
     occurrences: a.occurrences,
     correlationId: a.correlationId,
+    test: a.test,
     ...handlingWithTimes(h, (d) => d.toISOString()),
   };
 }

@@ -49,9 +49,10 @@ export class AlarmsController {
   @ApiResult(handledAlarm, { isArray: true, headers: PAGE_HEADERS })
   @ApiErrors({ 400: 'an invalid filter, limit, offset or cursor' })
   async list(@ZodQuery(alarmListQuery) q: z.output<typeof alarmListQuery>, @Req() req: AuthenticatedRequest) {
-    const { cursor, ...filter } = q;
+    const { cursor, class: signalClass, ...filter } = q;
     const views = await this.views.list({
       ...filter,
+      signalClass,
       enterpriseId: enterpriseFilter(req.principal, filter.enterpriseId),
       after: cursor && { raisedAt: cursor.at, id: cursor.id },
     });

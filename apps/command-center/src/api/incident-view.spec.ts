@@ -11,6 +11,7 @@ function snapshot(overrides: Partial<IncidentSnapshotV1> = {}): IncidentSnapshot
     enterpriseId: 'E0001',
     substationId: 'S1',
     grade: 'red',
+    class: 'fire',
     level: 2,
     status: 'onScene',
     dispatchedAt: T0,
@@ -37,6 +38,7 @@ describe('renderIncident', () => {
       enterpriseId: 'E0001',
       substationId: 'S1',
       grade: 'red',
+      class: 'fire',
       level: 2,
       status: 'onScene',
       dispatchedAt: iso(T0),
@@ -57,6 +59,7 @@ describe('renderIncident', () => {
       'enterpriseId',
       'substationId',
       'grade',
+      'class',
       'level',
       'status',
       'dispatchedAt',
@@ -95,5 +98,10 @@ describe('renderIncident', () => {
 
   it('shows no resolution for an event from before outcomes were recorded', () => {
     expect(renderIncident(snapshot({ status: 'resolved', resolvedAt: T0 + 290_000 }), T0 + 290_000).resolution).toBeNull();
+  });
+
+  it('shows no class for an event from before signal classes', () => {
+    const { class: _absent, ...before } = snapshot();
+    expect(renderIncident(before, T0).class).toBeNull();
   });
 });

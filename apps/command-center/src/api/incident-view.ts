@@ -20,6 +20,7 @@ export function renderIncident(incident: IncidentSnapshotV1, now: number): Incid
     enterpriseId: incident.enterpriseId,
     substationId: incident.substationId,
     grade: incident.grade,
+    class: incident.class ?? null,
     level: incident.level,
     status: incident.status,
     dispatchedAt: new Date(incident.dispatchedAt).toISOString(),

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { DEAD_LETTER_REASONS, type DeviceType, DEVICE_TYPE_NAMES, GRADES, INCIDENT_OUTCOMES, INCIDENT_STATUSES } from '@app/contracts';
+import {
+  DEAD_LETTER_REASONS,
+  type DeviceType,
+  DEVICE_TYPE_NAMES,
+  GRADES,
+  INCIDENT_OUTCOMES,
+  INCIDENT_STATUSES,
+  SIGNAL_CLASSES,
+} from '@app/contracts';
 import { checkResolution, FALSE_ALARM_CAUSES, OUTCOME_NOTE_MAX_LENGTH } from '@app/domain';
 import { FALSE_ALARM_GROUPINGS } from '@app/storage';
 import { cursorParam } from './pagination';
@@ -42,6 +50,7 @@ export const deviceListQuery = z.object({
 export const alarmListQuery = z.object({
   status: z.enum(['open', 'cleared']).optional(),
   grade: z.enum(GRADES).optional(),
+  class: z.enum(SIGNAL_CLASSES).optional().describe('only alarms of this signal class'),
   enterpriseId: id('only alarms of this enterprise'),
   deviceId: id('only alarms of this device'),
   ...page(timeAndId(z.string().max(128))),
@@ -150,3 +159,9 @@ export const alarmAssignBody = z
   .object({ to: z.string().trim().min(1).max(200).describe('who follows it up: a person, a team or a substation') })
   .strict();
 export type AlarmAssignBody = z.output<typeof alarmAssignBody>;
+export const maintenanceListQuery = z.object({
+  enterpriseId: id('only faults of this enterprise'),
+  substationId: id("only faults in this substation's area"),
+  deviceType: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]).optional(),
+  ...page(timeAndId(z.string().max(128))),
+});

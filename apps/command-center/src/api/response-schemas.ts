@@ -7,6 +7,7 @@ import {
   INCIDENT_STATUSES,
   METRIC_NAMES,
   MILESTONE_NAMES,
+  SIGNAL_CLASSES,
 } from '@app/contracts';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, ruleSchema } from '@app/domain';
 import { ROLES } from '../auth/roles';
@@ -25,6 +26,14 @@ export function named<T extends z.ZodType>(id: string, schema: T): T {
 
 const time = z.iso.datetime();
 const grade = named('Grade', z.enum(GRADES).describe('the four-colour risk grade, most severe first'));
+const signalClass = named(
+  'SignalClass',
+  z
+    .enum(SIGNAL_CLASSES)
+    .describe(
+      'fire, alarm (gas, electrical, other dangers), supervisory (protection impaired) or fault (the device itself), handled in that order',
+    ),
+);
 const roleName = z.enum(ROLES);
 
 function registerAnswerFields(prefix: string) {
@@ -179,6 +188,7 @@ const alarmFields = {
   deviceId: z.string(),
   enterpriseId: z.string(),
   ruleId: z.string(),
+  class: signalClass,
   metric: z.string().describe('a metric name, or offline for a silent device'),
   grade,
   status: z.enum(['open', 'cleared']),
@@ -189,10 +199,31 @@ const alarmFields = {
   clearedAt: time.nullable(),
   occurrences: z.number().int().describe('readings that confirmed it while open'),
   correlationId: z.string(),
+  test: z.boolean().describe('raised in test mode: it opens no incident, moves no grade and counts in no report'),
 };
 
 /** An alarm as an enterprise's findings show it. */
 export const alarm = named('Alarm', z.strictObject(alarmFields));
+
+export const maintenanceItem = named(
+  'MaintenanceItem',
+  z.strictObject({
+    alarmId: z.string().describe('the open fault alarm (GET /api/alarms/{id} has its handling)'),
+    deviceId: z.string(),
+    deviceType: z.enum(DEVICE_TYPE_NAMES),
+    enterpriseId: z.string(),
+    enterpriseName: z.string(),
+    substationId: z.string().describe('the substation whose area holds the enterprise'),
+    ruleId: z.string().describe('device.fault, battery.low, device.offline, or a fault rule of the rule file'),
+    metric: z.string(),
+    grade: grade,
+    what: z.string().describe('what is wrong, as the rule said it last'),
+    since: time.describe('when the fault was raised'),
+    updatedAt: time,
+    occurrences: z.number().int(),
+    test: z.boolean().describe('raised while the device was in test mode'),
+  }),
+);
 
 export const alarmComment = named(
   'AlarmComment',
@@ -258,6 +289,9 @@ export const incident = named(
     enterpriseId: z.string(),
     substationId: z.string(),
     grade,
+    class: signalClass
+      .nullable()
+      .describe('the class of its first-handled alarm (a fire joining makes it a fire); null when a grade change alone opened it'),
     level: z.number().int().describe('response level: 1 at dispatch, one more per escalation'),
     status: z.enum(INCIDENT_STATUSES),
     dispatchedAt: time,
@@ -304,6 +338,17 @@ const hazards = named(
   }),
 );
 
+export const operatingMode = named(
+  'OperatingMode',
+  z.strictObject({
+    mode: z.enum(['normal', 'test', 'disabled']).describe('as in force now: a mode whose until has passed is normal'),
+    until: time.nullable().describe('when a test or disabled mode ends by itself; null in normal mode'),
+    reason: z.string().nullable(),
+    setBy: z.string().nullable().describe('the name of the token that last set it (mode expiry when it ended by itself)'),
+    setAt: time.nullable(),
+  }),
+);
+
 const enterpriseFields = {
   id: z.string(),
   name: z.string(),
@@ -316,6 +361,7 @@ const enterpriseFields = {
       'every enterprise has one: with no live finding, the grade of its standing hazards, blue at the least (null only on a database from before that, until the risk engine has started)',
     ),
   gradeAt: time.nullable(),
+  mode: operatingMode.describe('its mode, which all its devices are in at the least'),
 };
 
 const enterpriseSummary = named('EnterpriseSummary', z.strictObject(enterpriseFields));
@@ -345,6 +391,7 @@ const device = named(
     lastSeenAt: time.nullable(),
     online: z.boolean().nullable().describe('null until first heard of'),
     metrics: z.array(z.enum(METRIC_NAMES as [string, ...string[]])).describe('what this type of device reports'),
+    mode: operatingMode.describe('its own mode (the enterprise may set a stricter one)'),
   }),
 );
 
@@ -358,6 +405,7 @@ const listedDevice = named(
     status: z.enum(['active', 'retired']).describe('retired when the device or its enterprise is'),
     online: z.boolean().describe('false also for a device never heard of'),
     lastSeenAt: time.nullable().describe('its latest report; null until first heard of'),
+    mode: operatingMode.describe('its own mode (the enterprise may set a stricter one)'),
   }),
 );
 

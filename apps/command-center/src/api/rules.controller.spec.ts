@@ -42,7 +42,7 @@ describe('GET /api/rules', () => {
     app = started.app;
     const res = await fetch(started.url, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ version: '2026.11-2', deviceTypes: defaultRuleSet() });
+    expect(await res.json()).toEqual({ version: '2026.12-1', deviceTypes: defaultRuleSet() });
   });
 
   it('gives the rules of RULES_FILE', async () => {

@@ -1,10 +1,13 @@
-import { Controller, Get, NotFoundException, Param, Req } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { DEVICE_TYPES } from '@app/contracts';
-import { AlarmsRepository, GradeChangesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
+import { CLOCK } from '@app/config';
+import { Clock } from '@app/domain';
+import { AlarmsRepository, GradeChangesRepository, OperatingModesRepository, ReadingsRepository, ZoneRepository } from '@app/storage';
 import { Authenticated, AuthenticatedRequest, EnterpriseScoped, ownEnterprise } from '../auth/auth.guard';
+import { renderOperatingMode } from '../operating-modes/operating-mode-view';
 import { ApiErrors, ApiResult, PAGE_HEADERS, ZodQuery } from '../openapi/api-docs.decorators';
 import { offerNextPage } from './pagination';
 import { SubstationViews } from './substation-views';
@@ -22,6 +25,8 @@ export class ZoneController {
     private readonly readings: ReadingsRepository,
     private readonly gradeChanges: GradeChangesRepository,
     private readonly views: SubstationViews,
+    private readonly modes: OperatingModesRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('substations')
@@ -43,7 +48,13 @@ export class ZoneController {
     );
     // The list is in id order, so the cursor is the last id seen.
     const start = q.cursor ? all.filter((e) => e.id > q.cursor!.id) : all;
-    const items = start.slice(q.offset, q.offset + q.limit).map((e) => ({
+    const page = start.slice(q.offset, q.offset + q.limit);
+    const modes = await this.modes.of(
+      'enterprise',
+      page.map((e) => e.id),
+    );
+    const now = this.clock.now();
+    const items = page.map((e) => ({
       id: e.id,
       name: e.name,
       industry: e.industry,
@@ -51,6 +62,7 @@ export class ZoneController {
       substationId: e.substationId,
       grade: e.grade,
       gradeAt: e.gradeAt,
+      mode: renderOperatingMode(modes.get(e.id), now),
     }));
     offerNextPage(req, items, q.limit, (e) => ({ id: e.id }));
     return { total: all.length, limit: q.limit, offset: q.offset, items };
@@ -69,15 +81,30 @@ export class ZoneController {
     ownEnterprise(req.principal, id);
     const e = await this.zone.getEnterpriseDetail(id);
     if (!e) throw new NotFoundException(`enterprise ${id} not found`);
-    const [devices, openAlarms, contacts] = await Promise.all([
+    const [devices, openAlarms, contacts, enterpriseMode] = await Promise.all([
       this.zone.devicesOfEnterprise(id),
       this.alarms.openForEnterprise(id),
       this.zone.contactsOfEnterprise(id),
+      this.modes.get('enterprise', id),
     ]);
+    const deviceModes = await this.modes.of(
+      'device',
+      devices.map((d) => d.id),
+    );
+    const now = this.clock.now();
     return {
       ...e,
-      why: { reasons: e.gradeReasons, findings: openAlarms, hazards: e.hazards },
-      devices: devices.map((d) => ({ ...d, metrics: DEVICE_TYPES[d.type]?.metrics ?? [] })),
+      mode: renderOperatingMode(enterpriseMode ?? undefined, now),
+      why: {
+        reasons: e.gradeReasons,
+        findings: openAlarms.map(({ signalClass, ...a }) => ({ ...a, class: signalClass })),
+        hazards: e.hazards,
+      },
+      devices: devices.map((d) => ({
+        ...d,
+        metrics: DEVICE_TYPES[d.type]?.metrics ?? [],
+        mode: renderOperatingMode(deviceModes.get(d.id), now),
+      })),
       contacts,
     };
   }

@@ -1,7 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
-import { AlarmEventV1, AlarmHandledV1, GradeChangedV1, IncidentEventV2, IncidentView, NotificationFailedV1, Topics } from '@app/contracts';
+import {
+  AlarmEventV1,
+  AlarmHandledV1,
+  GradeChangedV1,
+  IncidentEventV2,
+  IncidentView,
+  NotificationFailedV1,
+  OperatingModeChangedV1,
+  Topics,
+} from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
 import { Bus, BUS, BusMessage } from '@app/transport';
@@ -10,7 +19,7 @@ import { renderIncident } from '../api/incident-view';
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
 export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
-export type LiveEvent = AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1;
+export type LiveEvent = AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1 | OperatingModeChangedV1;
 
 export interface LiveEnvelope {
   id: number;
@@ -21,7 +30,7 @@ export interface LiveEnvelope {
 /** Events kept for clients that reconnect with the id of the last one they saw. */
 const REPLAY_BUFFER = 1000;
 
-/** Fans the bus's alarm, alarm-handling, grade, incident and failed-notification events out to every live-stream client of this process. */
+/** Fans the bus's alarm, alarm-handling, grade, incident, failed-notification and mode-change events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
@@ -49,6 +58,9 @@ export class LiveStreamService implements OnApplicationBootstrap {
       { broadcast: true },
     );
     await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, group, (batch) => this.forward(batch.map((m) => m.value)), {
+      broadcast: true,
+    });
+    await this.bus.subscribe<OperatingModeChangedV1>(Topics.operatingModes, group, (batch) => this.forward(batch.map((m) => m.value)), {
       broadcast: true,
     });
   }

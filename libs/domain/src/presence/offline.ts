@@ -1,4 +1,4 @@
-import type { Grade } from '@app/contracts';
+import type { Grade, SignalClass } from '@app/contracts';
 
 /** How many reporting intervals of silence make a device that has reported offline (SPEC.md). */
 export const OFFLINE_SILENT_INTERVALS = 3;
@@ -11,7 +11,8 @@ export const OFFLINE_SILENT_INTERVALS = 3;
  */
 export const PRESENCE_SLACK_INTERVALS = 1 / 3;
 
-/** The finding an offline device raises (silent too long, or its last will said so): rule, metric and grade. */
+/** The finding an offline device raises (silent too long, or its last will said so): rule, metric, grade and class. */
 export const OFFLINE_RULE_ID = 'device.offline';
 export const OFFLINE_METRIC = 'offline';
 export const OFFLINE_GRADE: Grade = 'blue';
+export const OFFLINE_CLASS: SignalClass = 'fault';

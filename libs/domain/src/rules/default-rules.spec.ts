@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICE_TYPES, DEVICE_TYPE_NAMES, type Grade } from '@app/contracts';
+import { DEVICE_TYPES, DEVICE_TYPE_NAMES, reportedMetrics, type Grade, type SignalClass } from '@app/contracts';
 import { DEFAULT_RULES_VERSION, defaultRuleSet, RuleIds } from './default-rules';
 import { parseRuleFile } from './rule-file';
 import { validateRuleSet } from './rule-set-validation';
@@ -12,9 +12,37 @@ describe('defaultRuleSet', () => {
     expect(() => validateRuleSet(sut)).not.toThrow();
   });
 
-  it.each(DEVICE_TYPE_NAMES)('gives %s a rule for every metric it reports and no other', (type) => {
+  it.each(DEVICE_TYPE_NAMES)('gives %s a rule for every metric it reports, its health metrics included, and no other', (type) => {
     const metrics = new Set(sut[type].map((r) => r.metric));
-    expect([...metrics].sort()).toEqual([...DEVICE_TYPES[type].metrics].sort());
+    expect([...metrics].sort()).toEqual([...reportedMetrics(type)].sort());
+  });
+
+  it.each<[string, SignalClass]>([
+    [RuleIds.smoke, 'fire'],
+    [RuleIds.temperatureFixed, 'fire'],
+    [RuleIds.temperatureRateOfRise, 'fire'],
+    [RuleIds.gasLel, 'alarm'],
+    [RuleIds.gasLelRising, 'alarm'],
+    [RuleIds.co, 'alarm'],
+    [RuleIds.residualCurrent, 'alarm'],
+    [RuleIds.residualCurrentIntermittent, 'alarm'],
+    [RuleIds.cableTemperature, 'alarm'],
+    [RuleIds.hydrantPressure, 'supervisory'],
+    [RuleIds.hydrantPressureDrop, 'supervisory'],
+    [RuleIds.fireLaneBlocked, 'supervisory'],
+    [RuleIds.fireDoorOpen, 'supervisory'],
+    [RuleIds.deviceFault, 'fault'],
+    [RuleIds.batteryLow, 'fault'],
+  ])('classes %s as %s on every device type that has it', (id, signalClass) => {
+    const classes = DEVICE_TYPE_NAMES.flatMap((type) => sut[type].filter((r) => r.id === id).map((r) => r.class));
+    expect(classes.length).toBeGreaterThan(0);
+    expect(new Set(classes)).toEqual(new Set([signalClass]));
+  });
+
+  it.each(DEVICE_TYPE_NAMES)('keeps every fault rule of %s below orange, so a fault never dispatches a crew', (type) => {
+    for (const rule of sut[type].filter((r) => r.class === 'fault')) {
+      for (const level of rule.levels) expect(['blue', 'yellow']).toContain(level.grade);
+    }
   });
 
   it.each([
@@ -26,8 +54,8 @@ describe('defaultRuleSet', () => {
     ['hydrant_monitor', [RuleIds.hydrantPressure, RuleIds.hydrantPressureDrop]],
     ['fire_lane_camera', [RuleIds.fireLaneBlocked]],
     ['fire_door_sensor', [RuleIds.fireDoorOpen]],
-  ] as const)('%s gets %p', (type, ids) => {
-    expect(sut[type].map((r) => r.id)).toEqual(ids);
+  ] as const)('%s gets %p and the health rules', (type, ids) => {
+    expect(sut[type].map((r) => r.id)).toEqual([...ids, RuleIds.deviceFault, RuleIds.batteryLow]);
   });
 
   it.each<[string, Array<[Grade, number]>, number]>([
@@ -87,8 +115,8 @@ describe('defaultRuleSet', () => {
 
   it('is exactly what the shipped default-rules.json says, with its version', () => {
     const file = parseRuleFile(readFileSync(join(__dirname, 'default-rules.json'), 'utf8'));
-    expect(file).toEqual({ version: '2026.11-2', rules: sut });
-    expect(DEFAULT_RULES_VERSION).toBe('2026.11-2');
+    expect(file).toEqual({ version: '2026.12-1', rules: sut });
+    expect(DEFAULT_RULES_VERSION).toBe('2026.12-1');
   });
 
   it('hands out a fresh copy each time', () => {

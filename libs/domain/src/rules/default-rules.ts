@@ -16,6 +16,8 @@ export const RuleIds = {
   gasLelRising: 'gas_lel.rising',
   fireLaneBlocked: 'fire_lane_blocked.hazard',
   fireDoorOpen: 'fire_door_open.hazard',
+  deviceFault: 'device.fault',
+  batteryLow: 'battery.low',
 } as const;
 
 // default-rules.json is the one source of the defaults: it ships as the example of a rule file, and a

@@ -411,6 +411,7 @@ describe('RiskEvaluator with the default rules', () => {
     expect(raised).toEqual({
       type: 'raised',
       ruleId: 'temperature.fixed',
+      class: 'fire',
       metric: 'temperature',
       grade: 'orange',
       value: 71.5,
@@ -674,6 +675,7 @@ describe('RiskEvaluator with the default rules', () => {
   describe('sudden-drop and count-in-window rules', () => {
     const dropRule: Rule = {
       id: 'temperature.drop',
+      class: 'fire',
       metric: 'temperature',
       kind: 'sudden-drop',
       levels: [
@@ -688,6 +690,7 @@ describe('RiskEvaluator with the default rules', () => {
     };
     const doorRule: Rule = {
       id: 'fire_door_open.often',
+      class: 'supervisory',
       metric: 'fire_door_open',
       kind: 'count-in-window',
       levels: [{ grade: 'blue', threshold: 1 }],

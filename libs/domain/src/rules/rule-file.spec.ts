@@ -22,7 +22,7 @@ function changed(change: (file: RawFile, rule: (type: string, i: number) => RawR
 
 describe('parseRuleFile', () => {
   it('reads the shipped file', () => {
-    expect(parseRuleFile(shipped)).toEqual({ version: '2026.11-2', rules: defaultRuleSet() });
+    expect(parseRuleFile(shipped)).toEqual({ version: '2026.12-1', rules: defaultRuleSet() });
   });
 
   it('reads back a rule set written out as a rule file', () => {
@@ -56,6 +56,16 @@ describe('parseRuleFile', () => {
     ],
     ['a rule without an id', changed((_, r) => delete r('co_detector', 0).id), 'rule file: co_detector rule [0]: id is required'],
     [
+      'a rule without a class',
+      changed((_, r) => delete r('co_detector', 0).class),
+      'rule file: co_detector rule "co.high": class is required',
+    ],
+    [
+      'an unknown class',
+      changed((_, r) => (r('co_detector', 0).class = 'urgent')),
+      'rule file: co_detector rule "co.high": class must be one of fire, alarm, supervisory, fault',
+    ],
+    [
       'an unknown grade',
       changed((_, r) => (r('smoke_detector', 0).levels[0].grade = 'purple')),
       'rule file: smoke_detector rule "smoke.alarm": levels[0].grade must be one of red, orange, yellow, blue',
@@ -87,7 +97,7 @@ describe('parseRuleFile', () => {
     [
       'a metric of another device type',
       changed((_, r) => (r('smoke_detector', 0).metric = 'gas_lel')),
-      'rule file: smoke_detector rule "smoke.alarm": metric gas_lel is not reported by smoke_detector (it reports smoke, temperature)',
+      'rule file: smoke_detector rule "smoke.alarm": metric gas_lel is not reported by smoke_detector (it reports smoke, temperature, battery, fault)',
     ],
     [
       'an unknown metric',
@@ -152,6 +162,7 @@ describe('parseRuleFile', () => {
       f.deviceTypes.fire_door_sensor = [
         {
           id: 'fire_door_open.often',
+          class: 'supervisory',
           metric: 'fire_door_open',
           kind: 'count-in-window',
           levels: [{ grade: 'blue', threshold: 1 }],

@@ -1,4 +1,4 @@
-import { GRADES, isDeviceType, type MetricName } from '@app/contracts';
+import { GRADES, isDeviceType, SIGNAL_CLASSES, type MetricName } from '@app/contracts';
 import { z } from 'zod';
 import { RULE_KINDS, type Rule, type RuleSet } from './rule';
 import { RuleFileError } from './rule-file-error';
@@ -24,6 +24,7 @@ const levelSchema = z.strictObject({
 export const ruleSchema = z.strictObject(
   {
     id: z.string(expected('a string')).min(1, 'must not be empty'),
+    class: z.enum(SIGNAL_CLASSES, expected(`one of ${SIGNAL_CLASSES.join(', ')}`)),
     metric: z.string(expected('a metric name')),
     kind: z.enum(RULE_KINDS, expected(`one of ${RULE_KINDS.join(', ')}`)),
     levels: z.array(levelSchema, expected('a list of { "grade", "threshold" }')),

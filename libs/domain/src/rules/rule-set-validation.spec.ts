@@ -84,10 +84,16 @@ describe('validateRuleSet', () => {
     [
       'a metric the type does not report',
       { metric: 'smoke' },
-      'gas_detector rule "gas_lel.high": metric smoke is not reported by gas_detector (it reports gas_lel, co)',
+      'gas_detector rule "gas_lel.high": metric smoke is not reported by gas_detector (it reports gas_lel, co, battery, fault)',
     ],
     ['an unknown metric', { metric: 'humidity' as Rule['metric'] }, 'metric humidity is not a known metric'],
     ['an empty id', { id: '' }, 'gas_detector rule [0]: id must be a non-empty string'],
+    ['an unknown class', { class: 'emergency' as Rule['class'] }, 'class must be one of fire, alarm, supervisory, fault'],
+    [
+      'a fault that would dispatch a crew',
+      { class: 'fault' },
+      'gas_detector rule "gas_lel.high": levels[0].grade must be yellow or blue: a fault goes to maintenance and never dispatches a crew',
+    ],
   ])('refuses %s', (_, change, message) => {
     expect(() => validateRuleSet(withGasRule(change))).toThrow(`rule set: gas_detector rule`);
     expect(ruleSetProblem(withGasRule(change))).toContain(message);

@@ -1,4 +1,14 @@
-import { DEVICE_TYPES, DEVICE_TYPE_NAMES, gradeRank, isDeviceType, isMetricName, METRICS, type DeviceType } from '@app/contracts';
+import {
+  DEVICE_TYPE_NAMES,
+  gradeRank,
+  isDeviceType,
+  isMetricName,
+  METRICS,
+  opensIncident,
+  reportedMetrics,
+  SIGNAL_CLASSES,
+  type DeviceType,
+} from '@app/contracts';
 import type { Rule, RuleKind, RuleSet } from './rule';
 import { MAX_COUNT } from './rule-state';
 
@@ -21,10 +31,11 @@ function ruleProblem(type: DeviceType, rule: Rule): string | null {
   const { kind, levels, metric } = rule;
   if (typeof rule.id !== 'string' || rule.id === '') return 'id must be a non-empty string';
   if (!isMetricName(metric)) return `metric ${String(metric)} is not a known metric`;
-  const reported: readonly string[] = DEVICE_TYPES[type].metrics;
+  const reported: readonly string[] = reportedMetrics(type);
   if (!reported.includes(metric)) return `metric ${metric} is not reported by ${type} (it reports ${reported.join(', ')})`;
   if (NUMERIC.includes(kind) && METRICS[metric].kind === 'boolean') return `kind ${kind} cannot judge ${metric}, which is true or false`;
 
+  if (!(SIGNAL_CLASSES as readonly string[]).includes(rule.class)) return `class must be one of ${SIGNAL_CLASSES.join(', ')}`;
   if (levels.length === 0) return 'levels must not be empty';
   if (ONE_LEVEL.includes(kind) && levels.length !== 1) return `levels must have exactly one level for a ${kind} rule`;
   for (const f of DURATIONS) if (!isNonNegative(rule[f])) return `${f} must be a number >= 0`;
@@ -55,6 +66,11 @@ function ruleProblem(type: DeviceType, rule: Rule): string | null {
       return `levels[${i}].threshold must be ${below ? 'below' : 'above'} levels[${i - 1}].threshold: levels are listed mildest first`;
     if (gradeRank(levels[i].grade) <= gradeRank(levels[i - 1].grade))
       return `levels[${i}].grade must be graver than levels[${i - 1}].grade (${levels[i - 1].grade})`;
+  }
+  // An orange or red level would open an incident, and a fault never dispatches a crew.
+  if (rule.class === 'fault') {
+    const grave = levels.findIndex((l) => opensIncident(l.grade));
+    if (grave >= 0) return `levels[${grave}].grade must be yellow or blue: a fault goes to maintenance and never dispatches a crew`;
   }
   return null;
 }

@@ -224,7 +224,7 @@ function transition(
   at: number,
   message: string,
 ): RuleTransition {
-  return { type, ruleId: rule.id, metric: rule.metric, grade, value, at, message };
+  return { type, ruleId: rule.id, class: rule.class, metric: rule.metric, grade, value, at, message };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Grade, MetricName, ReadingValue } from '@app/contracts';
+import type { Grade, MetricName, ReadingValue, SignalClass } from '@app/contracts';
 
 /**
  * A rule changing state on one device. `value` is the reading that caused it;
@@ -8,6 +8,7 @@ import type { Grade, MetricName, ReadingValue } from '@app/contracts';
 export interface RuleTransition {
   type: 'raised' | 'updated' | 'cleared';
   ruleId: string;
+  class: SignalClass;
   metric: MetricName;
   grade: Grade;
   value: ReadingValue;

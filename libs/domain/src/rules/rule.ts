@@ -1,4 +1,4 @@
-import type { DeviceType, Grade, MetricName } from '@app/contracts';
+import type { DeviceType, Grade, MetricName, SignalClass } from '@app/contracts';
 
 export const RULE_KINDS = ['above', 'below', 'flag', 'rate-of-rise', 'sudden-drop', 'count-in-window'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -14,6 +14,8 @@ export interface RuleLevel {
  */
 export interface Rule {
   id: string;
+  /** fire, alarm, supervisory or fault: how its alarms are handled (a fault never dispatches a crew). */
+  class: SignalClass;
   metric: MetricName;
   kind: RuleKind;
   /**

@@ -15,6 +15,8 @@ import { actionLinksMigration } from './013-action-links';
 import { substationLoadsMigration } from './014-substation-loads';
 import { alarmHandlingMigration } from './015-alarm-handling';
 import { incidentOutcomesMigration } from './016-incident-outcomes';
+import { signalClassesMigration } from './017-signal-classes';
+import { operatingModesMigration } from './018-operating-modes';
 import { inspectionsMigration } from './019-inspections';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,5 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   substationLoadsMigration,
   alarmHandlingMigration,
   incidentOutcomesMigration,
+  signalClassesMigration,
+  operatingModesMigration,
   inspectionsMigration,
 ];
