@@ -169,8 +169,24 @@ describe('loadConfig', () => {
     expect(sut).toEqual({
       http: { port: 8080 },
       log: { level: 'debug' },
-      mqtt: { url: 'mqtt://broker:1883', host: '127.0.0.1', port: 1884, deviceAuth: 'required', username: 'ingest', password: 'pw', tls: undefined },
-      kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'zone-test', namePrefix: 'run1.', partitions: 4, replicationFactor: 3, ssl: undefined, sasl: undefined },
+      mqtt: {
+        url: 'mqtt://broker:1883',
+        host: '127.0.0.1',
+        port: 1884,
+        deviceAuth: 'required',
+        username: 'ingest',
+        password: 'pw',
+        tls: undefined,
+      },
+      kafka: {
+        brokers: ['k1:9092', 'k2:9092'],
+        clientId: 'zone-test',
+        namePrefix: 'run1.',
+        partitions: 4,
+        replicationFactor: 3,
+        ssl: undefined,
+        sasl: undefined,
+      },
       database: { url: 'postgres://db/zone', dataDir: '/var/zone', maintenanceIntervalS: 30, ca: undefined },
       seed: { enterprises: 20, seed: 7, zoneFile: '/etc/zone/register' },
       ingest: {
@@ -220,7 +236,10 @@ describe('loadConfig', () => {
     it('reads the broker CA and ingest client certificate for an mqtts:// MQTT_URL', () => {
       const env = { MQTT_URL: 'mqtts://broker:8883', MQTT_CA: '/tls/ca.pem', MQTT_CERT: '/tls/ingest.pem', MQTT_KEY: '/tls/ingest.key' };
       expect(loadConfig(env, readTextFile).mqtt.tls).toEqual({ ca: 'CA PEM', clientCertificate: { cert: 'CERT PEM', key: 'KEY PEM' } });
-      expect(loadConfig({ MQTT_URL: 'mqtts://broker:8883' }, readTextFile).mqtt.tls).toEqual({ ca: undefined, clientCertificate: undefined });
+      expect(loadConfig({ MQTT_URL: 'mqtts://broker:8883' }, readTextFile).mqtt.tls).toEqual({
+        ca: undefined,
+        clientCertificate: undefined,
+      });
       expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }, readTextFile).mqtt.tls).toBeUndefined();
     });
 
@@ -254,7 +273,10 @@ describe('loadConfig', () => {
       [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'zone' }, 'KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM'],
       [{ KAFKA_SASL_USERNAME: 'zone' }, 'KAFKA_SASL_MECHANISM: required with KAFKA_SASL_USERNAME'],
       [{ DATABASE_CA: '/tls/ca.pem' }, 'DATABASE_CA: only with DATABASE_URL'],
-      [{ DATABASE_URL: 'postgres://db/zone?sslmode=require', DATABASE_CA: '/tls/ca.pem' }, 'DATABASE_URL: sslmode=require with DATABASE_CA'],
+      [
+        { DATABASE_URL: 'postgres://db/zone?sslmode=require', DATABASE_CA: '/tls/ca.pem' },
+        'DATABASE_URL: sslmode=require with DATABASE_CA',
+      ],
       [{ OPERATOR_TOKEN: 't', OPERATOR_TOKEN_FILE: '/run/secrets/kafka' }, 'OPERATOR_TOKEN and OPERATOR_TOKEN_FILE are both set'],
       [{ MQTT_PASSWORD_FILE: '/run/secrets/missing' }, 'MQTT_PASSWORD_FILE: cannot read /run/secrets/missing'],
     ])('refuses %j naming the variable', (env, message) => {

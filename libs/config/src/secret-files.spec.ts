@@ -12,7 +12,10 @@ describe('resolveSecretFiles', () => {
   };
 
   it('reads <NAME>_FILE into <NAME>, one trailing newline trimmed', () => {
-    const sut = resolveSecretFiles({ DATABASE_URL_FILE: '/run/secrets/db', OPERATOR_TOKEN_FILE: '/run/secrets/token', PORT: '3000' }, readTextFile);
+    const sut = resolveSecretFiles(
+      { DATABASE_URL_FILE: '/run/secrets/db', OPERATOR_TOKEN_FILE: '/run/secrets/token', PORT: '3000' },
+      readTextFile,
+    );
     expect(sut).toEqual({ DATABASE_URL: 'postgres://zone:s3cret@db/zone', OPERATOR_TOKEN: 'abc', PORT: '3000' });
   });
 
@@ -21,7 +24,10 @@ describe('resolveSecretFiles', () => {
   });
 
   it('leaves an environment without _FILE variables as it is', () => {
-    expect(resolveSecretFiles({ MQTT_PASSWORD: 'p', DATABASE_URL_FILE: ' ' }, readTextFile)).toEqual({ MQTT_PASSWORD: 'p', DATABASE_URL_FILE: ' ' });
+    expect(resolveSecretFiles({ MQTT_PASSWORD: 'p', DATABASE_URL_FILE: ' ' }, readTextFile)).toEqual({
+      MQTT_PASSWORD: 'p',
+      DATABASE_URL_FILE: ' ',
+    });
   });
 
   it('refuses both a variable and its file, naming the two', () => {
