@@ -7,3 +7,4 @@ export * from './private-mosquitto';
 export * from './webhook-receiver';
 export * from './embedded-process';
 export * from './tls-fixtures';
+export * from './private-postgres';
