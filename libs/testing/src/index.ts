@@ -8,3 +8,4 @@ export * from './webhook-receiver';
 export * from './embedded-process';
 export * from './tls-fixtures';
 export * from './private-postgres';
+export * from './private-kafka';
