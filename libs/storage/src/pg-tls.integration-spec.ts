@@ -5,7 +5,7 @@ import { openPgClient } from './pg-client';
 /** DATABASE_CA with sslmode=verify-full, against a PostgreSQL of the spec's own with ssl=on and a certificate for localhost only. */
 describe('pg client over TLS (verify-full)', () => {
   const fixtures = new TlsFixtures();
-  const postgres = new PrivatePostgres(fixtures.issue({ name: 'postgres', commonName: 'localhost', hosts: ['localhost'] }));
+  const postgres = new PrivatePostgres({ server: fixtures.issue({ name: 'postgres', commonName: 'localhost', hosts: ['localhost'] }) });
 
   beforeAll(() => postgres.start(), 60_000);
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { ClientTlsConfig, KafkaSaslConfig } from '@app/config';
-import type { KafkaConfig as KafkaClientConfig } from 'kafkajs';
+import type { KafkaConfig as KafkaClientConfig, SASLOptions } from 'kafkajs';
 
 /** How every Kafka client of a process reaches the brokers: TLS (the brokers' certificates verified) and the SASL login. */
 export interface KafkaConnectionSecurity {
@@ -18,6 +18,18 @@ export function kafkaConnectionOptions({ ssl, sasl }: KafkaConnectionSecurity): 
         rejectUnauthorized: true,
       },
     }),
-    ...(sasl && { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } }),
+    ...(sasl && { sasl: saslOptions(sasl) }),
   };
+}
+
+// One case per mechanism: kafkajs types each mechanism's options on their own.
+function saslOptions({ mechanism, username, password }: KafkaSaslConfig): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }
