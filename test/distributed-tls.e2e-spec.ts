@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAsync, MqttClient } from 'mqtt';
 import { PrivateKafka, PrivateMosquitto, PrivatePostgres, SseRecorder, TlsFixtures, waitFor } from '@app/testing';
@@ -105,5 +105,16 @@ describe('distributed mode with TLS and authentication on every hop', () => {
       [sut.database],
     );
     expect(plain).toEqual([{ n: 0 }]);
+  });
+
+  it('stops an app whose Kafka password is wrong, saying so', async () => {
+    const wrongPasswordFile = join(fixtures.dir, 'wrong-kafka-password');
+    writeFileSync(wrongPasswordFile, 'not-the-password\n', { mode: 0o600 });
+    await expect(sut.start('risk-engine', 'risk-engine-wrong-password', { KAFKA_SASL_PASSWORD_FILE: wrongPasswordFile })).rejects.toThrow(
+      /exited during start/,
+    );
+    expect(readFileSync(join(sut.logDir, 'risk-engine-wrong-password.log'), 'utf8')).toMatch(
+      /SASL SCRAM SHA512 authentication failed.*invalid credentials/,
+    );
   });
 });

@@ -95,17 +95,20 @@ export class DistributedHarness {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const running: RunningApp = { name, app, port, process: child, exited };
     this.apps.set(name, running);
-    let gone = false;
-    void exited.then(() => (gone = true));
-    await waitFor(
-      async () => {
-        if (gone) throw new Error(`${name} exited during start; see ${this.logDir}/${name}.log`);
-        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-        return res?.status === 200;
-      },
-      60_000,
-      `${name} to become healthy`,
-    );
+    // A process that exits fails the start at once, rather than when the wait for its health times out.
+    await Promise.race([
+      waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+          return res?.status === 200;
+        },
+        60_000,
+        `${name} to become healthy`,
+      ),
+      exited.then((code) => {
+        throw new Error(`${name} exited during start (code ${code}); see ${this.logDir}/${name}.log`);
+      }),
+    ]);
     return running;
   }
 
