@@ -176,7 +176,7 @@ describe('loadConfig', () => {
         deviceAuth: 'required',
         username: 'ingest',
         password: 'pw',
-        tls: undefined,
+        externalTls: undefined,
       },
       kafka: {
         brokers: ['k1:9092', 'k2:9092'],
@@ -235,12 +235,15 @@ describe('loadConfig', () => {
 
     it('reads the broker CA and ingest client certificate for an mqtts:// MQTT_URL', () => {
       const env = { MQTT_URL: 'mqtts://broker:8883', MQTT_CA: '/tls/ca.pem', MQTT_CERT: '/tls/ingest.pem', MQTT_KEY: '/tls/ingest.key' };
-      expect(loadConfig(env, readTextFile).mqtt.tls).toEqual({ ca: 'CA PEM', clientCertificate: { cert: 'CERT PEM', key: 'KEY PEM' } });
-      expect(loadConfig({ MQTT_URL: 'mqtts://broker:8883' }, readTextFile).mqtt.tls).toEqual({
+      expect(loadConfig(env, readTextFile).mqtt.externalTls).toEqual({
+        ca: 'CA PEM',
+        clientCertificate: { cert: 'CERT PEM', key: 'KEY PEM' },
+      });
+      expect(loadConfig({ MQTT_URL: 'mqtts://broker:8883' }, readTextFile).mqtt.externalTls).toEqual({
         ca: undefined,
         clientCertificate: undefined,
       });
-      expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }, readTextFile).mqtt.tls).toBeUndefined();
+      expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }, readTextFile).mqtt.externalTls).toBeUndefined();
     });
 
     it('maps KAFKA_SSL and SASL, the password from a file', () => {

@@ -193,8 +193,8 @@ export interface MqttConfig {
   /** Ingest's login on an external broker. */
   username: string | undefined;
   password: string | undefined;
-  /** Set for an mqtts:// MQTT_URL. */
-  tls: ClientTlsConfig | undefined;
+  /** Ingest's TLS to the external broker: set for an mqtts:// MQTT_URL. */
+  externalTls: ClientTlsConfig | undefined;
 }
 
 /** TLS to a server this process is a client of, PEM contents: the server's certificate is always verified. */
@@ -406,7 +406,7 @@ function toSlices(env: AppEnv, pem: PemFiles): AppConfig {
       deviceAuth: env.MQTT_DEVICE_AUTH,
       username: env.MQTT_USERNAME,
       password: env.MQTT_PASSWORD,
-      tls: pem.mqtt,
+      externalTls: pem.mqtt,
     },
     kafka: {
       brokers: env.KAFKA_BROKERS?.split(',').map((b) => b.trim()),
