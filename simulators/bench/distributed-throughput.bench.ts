@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '@app/testing/free-port';
@@ -13,6 +14,10 @@ export interface DistributedOptions {
   mqttUrl: string;
   kafkaBrokers: string;
   postgresUrl: string;
+  /** For an mqtts:// mqttUrl: the CA file ingest and the load check the broker's certificate against. */
+  mqttCaPath?: string;
+  /** The metric's name: the plain figure, or its TLS twin. */
+  metric?: string;
 }
 
 async function admin(url: string, sql: string): Promise<void> {
@@ -44,6 +49,7 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
       ...process.env,
       PORT: String(port),
       MQTT_URL: options.mqttUrl,
+      ...(options.mqttCaPath && { MQTT_CA: options.mqttCaPath }),
       KAFKA_BROKERS: options.kafkaBrokers,
       DATABASE_URL: dbUrl.toString(),
       KAFKA_NAME_PREFIX: `bench${run}.`,
@@ -72,6 +78,7 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
       messages: options.messages,
       zoneSize: 2300,
       protocolVersion: 5,
+      ca: options.mqttCaPath && readFileSync(options.mqttCaPath, 'utf8'),
     });
     await load.connected;
     const started = performance.now();
@@ -96,7 +103,7 @@ export async function benchDistributedThroughput(options: DistributedOptions): P
     }
     const elapsed = lastChange - started;
     const rate = (stored * 1000) / elapsed;
-    emit('distributed_readings_per_s', rate, 'readings/s', {
+    emit(options.metric ?? 'distributed_readings_per_s', rate, 'readings/s', {
       messages: options.messages,
       stored,
       lost: options.messages - stored,

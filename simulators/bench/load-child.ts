@@ -9,6 +9,7 @@ export interface LoadChildData {
   zoneSize: number;
   ratePerS?: number;
   protocolVersion?: 4 | 5;
+  ca?: string;
 }
 
 export type LoadChildMessage =
@@ -26,6 +27,7 @@ async function run(data: LoadChildData): Promise<void> {
     connections: data.connections,
     window: data.window,
     protocolVersion: data.protocolVersion,
+    ca: data.ca,
   });
   await publisher.connect();
   report({ type: 'connected' });

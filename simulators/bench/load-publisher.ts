@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { generate, parser, Packet } from 'mqtt-packet';
 
 export interface LoadTarget {
@@ -12,6 +13,8 @@ export interface LoadOptions {
   /** QoS 1 messages in flight per connection. */
   window: number;
   protocolVersion?: 4 | 5;
+  /** For an mqtts:// url: the CA (PEM) the broker's certificate is checked against. */
+  ca?: string;
 }
 
 interface LoadMessage {
@@ -52,12 +55,18 @@ class LoadConnection {
     private readonly url: URL,
     private readonly clientId: string,
     private readonly protocolVersion: 4 | 5,
+    private readonly ca?: string,
   ) {
     this.encoding = { protocolVersion };
   }
 
   async open(): Promise<void> {
-    const socket = connect({ host: this.url.hostname, port: Number(this.url.port || 1883), noDelay: true });
+    const host = this.url.hostname;
+    // Writes before the TLS handshake has finished are held by the TLS socket until it has.
+    const socket =
+      this.url.protocol === 'mqtts:'
+        ? connectTls({ host, port: Number(this.url.port || 8883), ca: this.ca }).setNoDelay(true)
+        : connect({ host, port: Number(this.url.port || 1883), noDelay: true });
     this.socket = socket;
     const incoming = parser({ protocolVersion: this.protocolVersion });
     let connected!: () => void;
@@ -170,7 +179,7 @@ export class LoadPublisher {
     const url = new URL(this.options.url);
     this.connections = Array.from(
       { length: this.options.connections },
-      (_, i) => new LoadConnection(url, `bench-${process.pid}-${i}`, this.options.protocolVersion ?? 4),
+      (_, i) => new LoadConnection(url, `bench-${process.pid}-${i}`, this.options.protocolVersion ?? 4, this.options.ca),
     );
     await Promise.all(this.connections.map((c) => c.open()));
   }

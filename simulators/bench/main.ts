@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrivateMosquitto } from '@app/testing/private-mosquitto';
+import { TlsFixtures } from '@app/testing/tls-fixtures';
 import { emit, peakRssMb } from './bench-output';
 import { loadGeneratorPeakRssMb } from './load-process';
 import { benchComplianceReport } from './compliance-report.bench';
@@ -14,7 +15,7 @@ import { benchNotificationLatency } from './notification-latency.bench';
 import { benchEscalationTimers } from './escalation-timers.bench';
 import { benchZoneImport } from './zone-import.bench';
 
-const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,latency,notify,timers,report,zone]
+const USAGE = `npm run bench -- [--only passthrough,embedded,distributed,tls,latency,notify,timers,report,zone]
   [--messages N] [--connections N] [--in-flight N per connection] [--mosquitto-url URL (default: a private Mosquitto)] [--distributed-messages N] [--latency-load R] [--notify-load R]
   [--open-incidents N] [--escalations-per-second R] [--window S] [--timers-load R] [--report-incidents N]
 Prints one JSON object a line: {"metric": NAME, "value": NUMBER, "unit": UNIT, ...}.
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   } finally {
     await mosquitto?.dispose();
   }
+  if (run('tls')) await benchTlsCost({ messages, connections, distributedMessages: Number(values['distributed-messages']) });
   if (run('latency')) await benchAlarmLatency({ ratePerS: Number(values['latency-load']), seconds: 20 });
   if (run('notify')) await benchNotificationLatency({ ratePerS: Number(values['notify-load']), seconds: 20 });
   if (run('timers')) {
@@ -93,6 +95,54 @@ async function main(): Promise<void> {
   // This process ran the embedded systems (and the harness around them); the load generators ran in processes of their own.
   emit('peak_rss_mb', peakRssMb(), 'MB', { process: 'embedded system and harness' });
   emit('load_generator_peak_rss_mb', loadGeneratorPeakRssMb(), 'MB');
+}
+
+/**
+ * What TLS costs the device hop: the same load through one Mosquitto, once to its plain listener and once to
+ * its TLS listener (a certificate made now), then distributed mode with ingest reaching that broker over mqtts.
+ * Both figures are printed with their plain twin of the same broker and the ratio between them.
+ */
+async function benchTlsCost(options: { messages: number; connections: number; distributedMessages: number }): Promise<void> {
+  const certificates = new TlsFixtures();
+  const server = certificates.issue({ name: 'broker', commonName: '127.0.0.1', hosts: ['127.0.0.1', 'localhost'] });
+  const broker = new PrivateMosquitto({ tls: { certPath: server.certPath, keyPath: server.keyPath, caPath: certificates.ca.certPath } });
+  await broker.start();
+  try {
+    const load = { messages: options.messages, connections: options.connections, zoneSize: 2300 };
+    const plain = await benchMqttPassthrough({ ...load, url: broker.url, metric: 'mqtt_passthrough_plain_msgs_per_s' });
+    const tls = await benchMqttPassthrough({
+      ...load,
+      url: broker.tlsUrl,
+      caPath: certificates.ca.certPath,
+      metric: 'mqtt_passthrough_tls_msgs_per_s',
+    });
+    emit('tls_to_plain_passthrough_ratio', tls / plain, 'ratio', { reference: 'mqtt_passthrough_plain_msgs_per_s' });
+    if (!process.env.KAFKA_BROKERS)
+      execFileSync('bash', [join(__dirname, '..', '..', '..', 'deploy', 'kafka', 'kafka.sh'), 'start'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    const distributed = {
+      messages: options.distributedMessages,
+      connections: options.connections,
+      kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    };
+    const plainDistributed = await benchDistributedThroughput({
+      ...distributed,
+      mqttUrl: broker.url,
+      metric: 'distributed_plain_readings_per_s',
+    });
+    const tlsDistributed = await benchDistributedThroughput({
+      ...distributed,
+      mqttUrl: broker.tlsUrl,
+      mqttCaPath: certificates.ca.certPath,
+      metric: 'distributed_mqtts_readings_per_s',
+    });
+    emit('distributed_mqtts_to_plain_ratio', tlsDistributed / plainDistributed, 'ratio', { reference: 'distributed_plain_readings_per_s' });
+  } finally {
+    await broker.dispose();
+    certificates.dispose();
+  }
 }
 
 main().then(

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { emit } from './bench-output';
 import { startLoad } from './load-process';
 
@@ -13,9 +14,14 @@ export async function benchMqttPassthrough(options: {
   messages: number;
   connections: number;
   zoneSize: number;
+  /** For an mqtts:// url: the CA file the broker's certificate is checked against, by the publishers and the subscriber. */
+  caPath?: string;
+  /** The metric's name: the plain reference, or its TLS twin. */
+  metric?: string;
 }): Promise<number> {
   const { hostname, port } = new URL(options.url);
-  const sub = spawn('mosquitto_sub', ['-h', hostname, '-p', port || '1883', '-t', 'sites/#', '-q', '1', '-F', '%m'], {
+  const tls = options.caPath ? ['--cafile', options.caPath] : [];
+  const sub = spawn('mosquitto_sub', ['-h', hostname, '-p', port || '1883', ...tls, '-t', 'sites/#', '-q', '1', '-F', '%m'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let received = 0;
@@ -33,6 +39,7 @@ export async function benchMqttPassthrough(options: {
       window: 100,
       messages: options.messages,
       zoneSize: options.zoneSize,
+      ca: options.caPath && readFileSync(options.caPath, 'utf8'),
     });
     await load.connected;
     const started = performance.now();
@@ -41,7 +48,7 @@ export async function benchMqttPassthrough(options: {
       await new Promise((r) => setTimeout(r, 100));
     }
     const rate = (received * 1000) / Math.max(1, lastAt - started);
-    emit('mqtt_passthrough_msgs_per_s', rate, 'msgs/s', {
+    emit(options.metric ?? 'mqtt_passthrough_msgs_per_s', rate, 'msgs/s', {
       messages: options.messages,
       received,
       dropped_by_broker: options.messages - received,
