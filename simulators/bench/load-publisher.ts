@@ -63,7 +63,7 @@ class LoadConnection {
   async open(): Promise<void> {
     const host = this.url.hostname;
     // Writes before the TLS handshake has finished are held by the TLS socket until it has.
-    const socket =
+    const socket: Socket =
       this.url.protocol === 'mqtts:'
         ? connectTls({ host, port: Number(this.url.port || 8883), ca: this.ca }).setNoDelay(true)
         : connect({ host, port: Number(this.url.port || 1883), noDelay: true });
@@ -82,8 +82,8 @@ class LoadConnection {
       }
     });
     incoming.on('error', (e: Error) => this.fail(e));
-    socket.on('data', (chunk) => incoming.parse(chunk));
-    socket.on('error', (e) => this.fail(e));
+    socket.on('data', (chunk: Buffer) => incoming.parse(chunk));
+    socket.on('error', (e: Error) => this.fail(e));
     socket.on('close', () => this.fail(new Error('connection closed by the broker')));
     socket.once('connect', () =>
       socket.write(
