@@ -236,6 +236,9 @@ describe.each(STORAGE_BACKENDS)('InspectionsRepository on $name', (backend) => {
     expect((await sut.list({ overdue: false, now: late, limit: 10, offset: 0 })).map((h) => h.status)).toEqual(['verified', 'open']);
     expect(await sut.list({ enterpriseId: 'E2', status: 'verified', now: late, limit: 10, offset: 0 })).toHaveLength(1);
     expect(await sut.list({ now: late, limit: 1, offset: 3 })).toHaveLength(1);
+    // By the substation whose area holds the enterprise: all three are S1's.
+    expect(await sut.list({ substationId: 'S1', overdue: true, now: late, limit: 10, offset: 0 })).toHaveLength(2);
+    expect(await sut.list({ substationId: 'S2', now: late, limit: 10, offset: 0 })).toEqual([]);
     expect((await sut.listInspections({ enterpriseId: 'E1', limit: 10, offset: 0 })).map((i) => i.hazardIds.length)).toEqual([2]);
     expect(await sut.listInspections({ limit: 10, offset: 0 })).toHaveLength(3);
   });

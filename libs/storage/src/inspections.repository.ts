@@ -112,6 +112,8 @@ export type GradeChange = (GradeChangeRow & { to: Grade }) | null;
 
 export interface HazardListQuery {
   enterpriseId?: string;
+  /** Hazards of the enterprises the substation's area holds now. */
+  substationId?: string;
   status?: HazardStatus;
   /** With `now`: only hazards still to be rectified past their deadline (true), or all others (false). */
   overdue?: boolean;
@@ -420,6 +422,7 @@ export class InspectionsRepository {
       return `$${params.length}`;
     };
     if (q.enterpriseId) where.push(`enterprise_id = ${param(q.enterpriseId)}`);
+    if (q.substationId) where.push(`enterprise_id IN (SELECT id FROM enterprises WHERE substation_id = ${param(q.substationId)})`);
     if (q.status) where.push(`status = ${param(q.status)}`);
     if (q.overdue !== undefined) {
       const overdue = `(status IN ('open', 'reopened') AND deadline < ${param(toDate(q.now))})`;

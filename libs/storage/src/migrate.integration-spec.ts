@@ -16,6 +16,8 @@ const TABLES = [
   'api_tokens',
   'app_secrets',
   'audit_log',
+  'campaign_enterprises',
+  'campaigns',
   'contacts',
   'dead_letters',
   'device_credentials',
