@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { appConfigSchema } from '@app/config';
+import { appConfigSchema, SECRET_VARIABLES } from '@app/config';
 
 /**
  * Keeps the deployment files honest: the commands, variables, ports and health
@@ -32,9 +34,11 @@ interface ComposeService {
   healthcheck?: { test?: string | string[] };
   depends_on?: string[] | Record<string, { condition?: string }>;
   deploy?: { replicas?: number };
+  secrets?: (string | { source: string; target?: string })[];
 }
 interface Compose {
   services: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string }>;
 }
 
 interface Probe {
@@ -56,6 +60,11 @@ interface Container {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+interface Volume {
+  name: string;
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
 }
 interface Manifest {
   kind: string;
@@ -65,7 +74,7 @@ interface Manifest {
   spec?: {
     replicas?: number;
     selector?: Record<string, string> | { matchLabels?: Record<string, string> };
-    template?: { metadata?: { labels?: Record<string, string> }; spec: { containers: Container[] } };
+    template?: { metadata?: { labels?: Record<string, string> }; spec: { containers: Container[]; volumes?: Volume[] } };
     ports?: { port: number; targetPort?: number | string }[];
   };
 }
@@ -148,9 +157,9 @@ function commandProblems(where: string, command: unknown): string[] {
   return [];
 }
 
-/** Every variable handed to an app must be one its configuration schema reads. */
+/** Every variable handed to an app must be one its configuration schema reads, or a secret's `<NAME>_FILE`. */
 function variableProblems(where: string, names: string[]): string[] {
-  const known = new Set(Object.keys(appConfigSchema.shape));
+  const known = new Set([...Object.keys(appConfigSchema.shape), ...SECRET_VARIABLES.map((name) => `${name}_FILE`)]);
   return names.filter((name) => !known.has(name)).map((name) => `${where}: ${name} is not a variable of appConfigSchema`);
 }
 
@@ -158,6 +167,38 @@ function variableProblems(where: string, names: string[]): string[] {
 function configValueProblems(where: string, env: Record<string, string>): string[] {
   const result = appConfigSchema.safeParse(env);
   return result.success ? [] : result.error.issues.map((i) => `${where}: ${i.path.join('.')}: ${i.message}`);
+}
+
+/** The variables that name a file the app reads at start: secrets and certificates. */
+const FILE_VARIABLES = [...SECRET_VARIABLES.map((name) => `${name}_FILE`), 'MQTT_CA', 'MQTT_CERT', 'MQTT_KEY', 'KAFKA_CA', 'DATABASE_CA'];
+
+/**
+ * Every hop TLS with the server verified against a CA, and authenticated: MQTT over mqtts://, Kafka over SASL_SSL
+ * with SCRAM, PostgreSQL with verify-full; and no secret in the environment itself, only as `<NAME>_FILE`.
+ */
+function wireSecurityProblems(where: string, env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.MQTT_URL && !env.MQTT_URL.startsWith('mqtts://')) problems.push(`${where}: MQTT_URL ${env.MQTT_URL} is not mqtts://`);
+  if (env.MQTT_URL && !env.MQTT_CA) problems.push(`${where}: MQTT_URL without MQTT_CA`);
+  if (env.KAFKA_BROKERS) {
+    if (env.KAFKA_SSL !== 'true') problems.push(`${where}: Kafka without KAFKA_SSL=true`);
+    if (!env.KAFKA_CA) problems.push(`${where}: Kafka without KAFKA_CA`);
+    if (!/^scram-sha-(256|512)$/.test(env.KAFKA_SASL_MECHANISM ?? ''))
+      problems.push(`${where}: Kafka without a SCRAM KAFKA_SASL_MECHANISM`);
+    if (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD_FILE)
+      problems.push(`${where}: Kafka without KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD_FILE`);
+  }
+  if (!env.DATABASE_URL_FILE) problems.push(`${where}: no DATABASE_URL_FILE`);
+  if (!env.DATABASE_CA) problems.push(`${where}: no DATABASE_CA`);
+  for (const name of SECRET_VARIABLES) if (env[name] !== undefined) problems.push(`${where}: ${name} given inline, not as ${name}_FILE`);
+  return problems;
+}
+
+/** Every file an app is told to read is a path where one of its mounts puts a file. */
+function mountedFileProblems(where: string, env: Record<string, string>, mountedFiles: string[]): string[] {
+  return FILE_VARIABLES.filter((name) => env[name] && !mountedFiles.includes(env[name])).map(
+    (name) => `${where}: ${name} ${env[name]} is no file the container has mounted`,
+  );
 }
 
 function portProblems(where: string, env: Record<string, string>, containerPorts: number[]): string[] {
@@ -253,6 +294,14 @@ function healthcheckUrl(service: ComposeService): { path: string; port: string }
   return match ? { port: match[1], path: match[2] } : undefined;
 }
 
+/** Where compose puts a service's secrets: /run/secrets/<name> unless a target says otherwise; only secrets of the file count. */
+function composeSecretFiles(compose: Compose, service: ComposeService): string[] {
+  return (service.secrets ?? [])
+    .map((secret) => (typeof secret === 'string' ? { source: secret, target: undefined } : secret))
+    .filter(({ source }) => compose.secrets?.[source]?.file !== undefined)
+    .map(({ source, target }) => (target?.startsWith('/') ? target : `/run/secrets/${target ?? source}`));
+}
+
 function composeAppProblems(compose: Compose): string[] {
   return appServices(compose).flatMap(([name, service]) => {
     const where = `compose ${name}`;
@@ -261,6 +310,8 @@ function composeAppProblems(compose: Compose): string[] {
       ...commandProblems(where, service.command),
       ...variableProblems(where, Object.keys(env)),
       ...configValueProblems(where, env),
+      ...wireSecurityProblems(where, env),
+      ...mountedFileProblems(where, env, composeSecretFiles(compose, service)),
       ...portProblems(where, env, composeContainerPorts(service)),
       ...healthTargetProblems(`${where} healthcheck`, healthcheckUrl(service), Number(env.PORT)),
     ];
@@ -293,6 +344,24 @@ function addressProblems(compose: Compose): string[] {
     ];
     return hosts.filter((host) => !compose.services[host]).map((host) => `compose ${name}: ${host} is not a service of the file`);
   });
+}
+
+/** The secrets compose mounts are files in deploy/, or among those make-secrets.sh made into madeDir (deploy/tls/secrets/ in use). */
+function composeSecretSourceProblems(compose: Compose, madeDir: string): string[] {
+  return Object.entries(compose.secrets ?? {}).flatMap(([name, { file }]) => {
+    if (!file) return [`compose secret ${name}: no file`];
+    const made = file.startsWith('./tls/secrets/') && existsSync(join(madeDir, file.slice('./tls/secrets/'.length)));
+    return made || existsSync(join(ROOT, 'deploy', file))
+      ? []
+      : [`compose secret ${name}: ${file} is neither in deploy/ nor made by make-secrets.sh`];
+  });
+}
+
+/** Runs deploy/tls/make-secrets.sh into a temp folder of its own. */
+function makeSecrets(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zone-deploy-secrets-'));
+  execFileSync('bash', [join(ROOT, 'deploy/tls/make-secrets.sh')], { env: { ...process.env, ZONE_SECRETS_DIR: dir }, stdio: 'ignore' });
+  return dir;
 }
 
 function kraftProblems(compose: Compose): string[] {
@@ -356,11 +425,36 @@ function containerEnv(where: string, container: Container, manifests: Manifest[]
   return { env, problems };
 }
 
+/** The files a container's secret volumes put under its mounts, and items naming a key their Secret (when in the manifests) lacks. */
+function k8sSecretFiles(
+  where: string,
+  deployment: Manifest,
+  container: Container,
+  manifests: Manifest[],
+): { files: string[]; problems: string[] } {
+  const volumes = deployment.spec?.template?.spec.volumes ?? [];
+  const files: string[] = [];
+  const problems: string[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const secret = volumes.find((v) => v.name === mount.name)?.secret;
+    if (!secret) continue;
+    const manifest = findManifest(manifests, 'Secret', secret.secretName);
+    const items = secret.items ?? Object.keys(manifest ? secretData(manifest) : {}).map((key) => ({ key, path: key }));
+    for (const { key, path } of items) {
+      if (manifest && !(key in secretData(manifest)))
+        problems.push(`${where}: mounts Secret ${secret.secretName} key ${key}, which does not exist`);
+      files.push(`${mount.mountPath.replace(/\/$/, '')}/${path}`);
+    }
+  }
+  return { files, problems };
+}
+
 function k8sContainerProblems(manifests: Manifest[]): string[] {
   return deployments(manifests).flatMap((deployment) =>
     containersOf(deployment).flatMap((container) => {
       const where = `k8s ${deployment.metadata.name}/${container.name}`;
       const { env, problems } = containerEnv(where, container, manifests);
+      const secretFiles = k8sSecretFiles(where, deployment, container, manifests);
       const probes = {
         startupProbe: container.startupProbe,
         readinessProbe: container.readinessProbe,
@@ -381,6 +475,9 @@ function k8sContainerProblems(manifests: Manifest[]): string[] {
           (container.env ?? []).map((v) => v.name),
         ),
         ...configValueProblems(where, env),
+        ...wireSecurityProblems(where, env),
+        ...secretFiles.problems,
+        ...mountedFileProblems(where, env, secretFiles.files),
         ...portProblems(
           where,
           env,
@@ -520,14 +617,26 @@ describe('deployment files', () => {
       expect(composeAppProblems(compose)).toEqual([]);
     });
 
-    it('sets MQTT_URL, KAFKA_BROKERS and DATABASE_URL on every app, pointing at services of the file', () => {
+    it('sets MQTT_URL, KAFKA_BROKERS and DATABASE_URL_FILE on every app, pointing at services of the file', () => {
       for (const [name, service] of appServices(compose)) {
         expect([name, Object.keys(composeEnv(service))]).toEqual([
           name,
-          expect.arrayContaining(['MQTT_URL', 'KAFKA_BROKERS', 'DATABASE_URL', 'PORT']),
+          expect.arrayContaining(['MQTT_URL', 'KAFKA_BROKERS', 'DATABASE_URL_FILE', 'PORT']),
         ]);
       }
       expect(addressProblems(compose)).toEqual([]);
+    });
+
+    it('mounts only secrets that are in deploy/ or made by deploy/tls/make-secrets.sh', () => {
+      const made = makeSecrets();
+      try {
+        expect(composeSecretSourceProblems(compose, made)).toEqual([]);
+        expect(readFileSync(join(made, 'database-url'), 'utf8')).toMatch(
+          /^postgres:\/\/postgres:[0-9a-f]{48}@timescaledb:5432\/zone\?sslmode=verify-full$/,
+        );
+      } finally {
+        rmSync(made, { recursive: true, force: true });
+      }
     });
 
     it('starts apps only once their dependencies are healthy', () => {
@@ -538,9 +647,9 @@ describe('deployment files', () => {
       expect(kraftProblems(compose)).toEqual([]);
     });
 
-    it('publishes the command center on 3000 and MQTT on 1883', () => {
+    it('publishes the command center on 3000 and MQTT over TLS on 8883', () => {
       expect(compose.services['command-center'].ports).toContain(`${HTTP_PORT}:${HTTP_PORT}`);
-      expect(Object.values(compose.services).flatMap((s) => s.ports ?? [])).toContain('1883:1883');
+      expect(Object.values(compose.services).flatMap((s) => s.ports ?? [])).toContain('8883:8883');
     });
   });
 
@@ -642,7 +751,7 @@ describe('deployment files', () => {
       const manifests = clone(loadManifests());
       delete findManifest(manifests, 'Secret', 'zone-secrets')!.stringData!.OPERATOR_TOKEN;
       expect(k8sContainerProblems(manifests)).toEqual([
-        'k8s command-center/command-center: OPERATOR_TOKEN refers to Secret zone-secrets key OPERATOR_TOKEN, which does not exist',
+        'k8s command-center/command-center: mounts Secret zone-secrets key OPERATOR_TOKEN, which does not exist',
       ]);
       findManifest(manifests, 'Service', 'dispatch')!.spec!.selector = { 'app.kubernetes.io/name': 'dispatcher' };
       expect(serviceProblems(manifests)).toEqual(['k8s dispatch: no Service selects its pods']);
@@ -651,6 +760,49 @@ describe('deployment files', () => {
       expect(dependsOnProblems(compose)).toEqual(['compose ingest: waits for kafka with service_started, not service_healthy']);
       (compose.services.dispatch.environment as Record<string, string>).DATABASE_URL = 'postgres://postgres@db:5432/zone';
       expect(addressProblems(compose)).toEqual(['compose dispatch: db is not a service of the file']);
+    });
+
+    it('a hop in clear or unauthenticated, and a secret in the environment', () => {
+      const compose = clone(loadCompose());
+      const env = compose.services.ingest.environment as Record<string, string>;
+      env.MQTT_URL = 'mqtt://mosquitto:1883';
+      env.KAFKA_SSL = 'false';
+      delete env.KAFKA_SASL_MECHANISM;
+      env.DATABASE_URL = 'postgres://postgres:pw@timescaledb:5432/zone';
+      delete env.DATABASE_URL_FILE;
+      expect(composeAppProblems(compose)).toEqual([
+        'compose ingest: MQTT_URL mqtt://mosquitto:1883 is not mqtts://',
+        'compose ingest: Kafka without KAFKA_SSL=true',
+        'compose ingest: Kafka without a SCRAM KAFKA_SASL_MECHANISM',
+        'compose ingest: no DATABASE_URL_FILE',
+        'compose ingest: DATABASE_URL given inline, not as DATABASE_URL_FILE',
+      ]);
+      const manifests = clone(loadManifests());
+      findManifest(manifests, 'ConfigMap', 'zone-config')!.data!.MQTT_URL = 'mqtt://mosquitto:1883';
+      expect(k8sContainerProblems(manifests)).toHaveLength(4);
+    });
+
+    it('a file the container does not have mounted', () => {
+      const compose = clone(loadCompose());
+      compose.services.dispatch.secrets = ['ca', 'database-url'];
+      expect(composeAppProblems(compose)).toEqual([
+        'compose dispatch: KAFKA_SASL_PASSWORD_FILE /run/secrets/kafka-password is no file the container has mounted',
+      ]);
+      compose.secrets!['operator-token'] = { file: './tls/secrets/operator.token' };
+      const made = makeSecrets();
+      try {
+        expect(composeSecretSourceProblems(compose, made)).toEqual([
+          'compose secret operator-token: ./tls/secrets/operator.token is neither in deploy/ nor made by make-secrets.sh',
+        ]);
+      } finally {
+        rmSync(made, { recursive: true, force: true });
+      }
+      const manifests = clone(loadManifests());
+      const ingest = findManifest(manifests, 'Deployment', 'ingest')!;
+      ingest.spec!.template!.spec.volumes![0].secret!.items!.pop();
+      expect(k8sContainerProblems(manifests)).toEqual([
+        'k8s ingest/ingest: MQTT_PASSWORD_FILE /etc/zone/secrets/MQTT_PASSWORD is no file the container has mounted',
+      ]);
     });
 
     it('Kafka with ZooKeeper', () => {

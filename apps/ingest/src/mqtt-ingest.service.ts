@@ -107,6 +107,7 @@ export class MqttIngestService implements OnApplicationBootstrap, OnModuleDestro
           receiveMaximum: Math.max(1, Math.floor(this.config.maxInFlight / connections)),
           username: this.mqtt.username,
           password: this.mqtt.password,
+          tls: this.mqtt.externalTls,
         },
         (messages) => this.handleBatch(messages),
       );

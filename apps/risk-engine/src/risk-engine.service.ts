@@ -81,7 +81,11 @@ export class RiskEngineService implements OnApplicationBootstrap, OnModuleDestro
    * fit and dropped their saved state), so a finding that persists is raised again in the new mode.
    */
   private async registerChanged(deviceIds: readonly string[], enterpriseIds: readonly string[], correlationId: string): Promise<void> {
-    if (await this.modes.reload(deviceIds, enterpriseIds)) for (const id of deviceIds) this.evaluator.forget(id);
+    if (await this.modes.reload(deviceIds, enterpriseIds)) {
+      for (const id of deviceIds) this.evaluator.forget(id);
+      // Again, after forgetting: a save of the old state between the mode change and now would bring it back.
+      await this.ruleStates.delete(deviceIds);
+    }
     if (enterpriseIds.length > 0) await this.hazardsChanged(enterpriseIds, correlationId);
   }
 

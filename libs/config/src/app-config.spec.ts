@@ -170,9 +170,25 @@ describe('loadConfig', () => {
     expect(sut).toEqual({
       http: { port: 8080 },
       log: { level: 'debug' },
-      mqtt: { url: 'mqtt://broker:1883', host: '127.0.0.1', port: 1884, deviceAuth: 'required', username: 'ingest', password: 'pw' },
-      kafka: { brokers: ['k1:9092', 'k2:9092'], clientId: 'zone-test', namePrefix: 'run1.', partitions: 4, replicationFactor: 3 },
-      database: { url: 'postgres://db/zone', dataDir: '/var/zone', maintenanceIntervalS: 30 },
+      mqtt: {
+        url: 'mqtt://broker:1883',
+        host: '127.0.0.1',
+        port: 1884,
+        deviceAuth: 'required',
+        username: 'ingest',
+        password: 'pw',
+        externalTls: undefined,
+      },
+      kafka: {
+        brokers: ['k1:9092', 'k2:9092'],
+        clientId: 'zone-test',
+        namePrefix: 'run1.',
+        partitions: 4,
+        replicationFactor: 3,
+        ssl: undefined,
+        sasl: undefined,
+      },
+      database: { url: 'postgres://db/zone', dataDir: '/var/zone', maintenanceIntervalS: 30, ca: undefined },
       seed: { enterprises: 20, seed: 7, zoneFile: '/etc/zone/register' },
       ingest: {
         shareGroup: 'g',
@@ -204,6 +220,73 @@ describe('loadConfig', () => {
         sms: undefined,
         commandCenter: { email: undefined, phone: undefined },
       },
+    });
+  });
+
+  describe('security on the wire', () => {
+    const pem: Record<string, string> = {
+      '/tls/ca.pem': 'CA PEM',
+      '/tls/ingest.pem': 'CERT PEM',
+      '/tls/ingest.key': 'KEY PEM',
+      '/run/secrets/kafka': 'kafka-pw\n',
+    };
+    const readTextFile = (path: string): string => {
+      if (!(path in pem)) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return pem[path];
+    };
+
+    it('reads the broker CA and ingest client certificate for an mqtts:// MQTT_URL', () => {
+      const env = { MQTT_URL: 'mqtts://broker:8883', MQTT_CA: '/tls/ca.pem', MQTT_CERT: '/tls/ingest.pem', MQTT_KEY: '/tls/ingest.key' };
+      expect(loadConfig(env, readTextFile).mqtt.externalTls).toEqual({
+        ca: 'CA PEM',
+        clientCertificate: { cert: 'CERT PEM', key: 'KEY PEM' },
+      });
+      expect(loadConfig({ MQTT_URL: 'mqtts://broker:8883' }, readTextFile).mqtt.externalTls).toEqual({
+        ca: undefined,
+        clientCertificate: undefined,
+      });
+      expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }, readTextFile).mqtt.externalTls).toBeUndefined();
+    });
+
+    it('maps KAFKA_SSL and SASL, the password from a file', () => {
+      const env = {
+        KAFKA_BROKERS: 'k1:9093',
+        KAFKA_SSL: 'true',
+        KAFKA_CA: '/tls/ca.pem',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'zone',
+        KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka',
+      };
+      expect(loadConfig(env, readTextFile).kafka).toMatchObject({
+        ssl: { ca: 'CA PEM', clientCertificate: undefined },
+        sasl: { mechanism: 'scram-sha-512', username: 'zone', password: 'kafka-pw' },
+      });
+    });
+
+    it('reads DATABASE_CA for a verify-full DATABASE_URL', () => {
+      const env = { DATABASE_URL: 'postgres://db/zone?sslmode=verify-full', DATABASE_CA: '/tls/ca.pem' };
+      expect(loadConfig(env, readTextFile).database.ca).toBe('CA PEM');
+    });
+
+    it.each([
+      [{ MQTT_URL: 'mqtt://broker:1883', MQTT_CA: '/tls/ca.pem' }, 'MQTT_CA: only with an mqtts:// MQTT_URL'],
+      [{ MQTT_URL: 'mqtts://broker:8883', MQTT_CERT: '/tls/ingest.pem' }, 'MQTT_KEY: required with MQTT_CERT'],
+      [{ MQTT_URL: 'mqtts://broker:8883', MQTT_CA: '/tls/missing.pem' }, 'MQTT_CA: cannot read /tls/missing.pem'],
+      [{ KAFKA_CA: '/tls/ca.pem' }, 'KAFKA_CA: only with KAFKA_SSL=true'],
+      [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL: true or false'],
+      [{ KAFKA_SASL_MECHANISM: 'scram-sha-1' }, 'KAFKA_SASL_MECHANISM: scram-sha-256, scram-sha-512 or plain'],
+      [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'zone' }, 'KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM'],
+      [{ KAFKA_SASL_USERNAME: 'zone' }, 'KAFKA_SASL_MECHANISM: required with KAFKA_SASL_USERNAME'],
+      [{ DATABASE_CA: '/tls/ca.pem' }, 'DATABASE_CA: only with DATABASE_URL'],
+      [
+        { DATABASE_URL: 'postgres://db/zone?sslmode=require', DATABASE_CA: '/tls/ca.pem' },
+        'DATABASE_URL: sslmode=require with DATABASE_CA',
+      ],
+      [{ OPERATOR_TOKEN: 't', OPERATOR_TOKEN_FILE: '/run/secrets/kafka' }, 'OPERATOR_TOKEN and OPERATOR_TOKEN_FILE are both set'],
+      [{ MQTT_PASSWORD_FILE: '/run/secrets/missing' }, 'MQTT_PASSWORD_FILE: cannot read /run/secrets/missing'],
+    ])('refuses %j naming the variable', (env, message) => {
+      expect(() => loadConfig(env, readTextFile)).toThrow(ConfigError);
+      expect(() => loadConfig(env, readTextFile)).toThrow(message);
     });
   });
 });

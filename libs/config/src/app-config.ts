@@ -7,6 +7,7 @@ import {
   type FloodLimits,
   type TimelinePolicy,
 } from '@app/domain';
+import { readUtf8File, resolveSecretFiles, SecretFileError, type ReadTextFile } from './secret-files';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -153,6 +154,24 @@ export const appConfigSchema = z.object({
   NOTIFY_SMS_BODY_TEMPLATE: optionalString,
   /** The command center's own phone; without it the command center gets no text. */
   NOTIFY_SMS_COMMAND_CENTER: optionalString,
+
+  // Security on the wire in distributed mode: TLS to the external MQTT broker, TLS and SASL to Kafka, TLS to PostgreSQL.
+  /** PEM file of the CA that signed the external broker's certificate (mqtts:// only); unset, the system's CAs. */
+  MQTT_CA: optionalString,
+  /** PEM files of ingest's client certificate and its key, for a broker that asks for one; both or neither. */
+  MQTT_CERT: optionalString,
+  MQTT_KEY: optionalString,
+  /** `true`: every Kafka connection is TLS, the brokers' certificates verified against KAFKA_CA (else the system's CAs). */
+  KAFKA_SSL: z.enum(['true', 'false'], { error: 'true or false' }).default('false'),
+  KAFKA_CA: optionalString,
+  /** SASL login to Kafka, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; unset, no login. */
+  KAFKA_SASL_MECHANISM: optionalString.pipe(
+    z.enum(['scram-sha-256', 'scram-sha-512', 'plain'], { error: 'scram-sha-256, scram-sha-512 or plain' }).optional(),
+  ),
+  KAFKA_SASL_USERNAME: optionalString,
+  KAFKA_SASL_PASSWORD: optionalString,
+  /** PEM file of the CA that signed PostgreSQL's certificate; DATABASE_URL then needs sslmode=verify-full (or none). */
+  DATABASE_CA: optionalString,
 });
 
 export type AppEnv = z.infer<typeof appConfigSchema>;
@@ -176,6 +195,22 @@ export interface MqttConfig {
   /** Ingest's login on an external broker. */
   username: string | undefined;
   password: string | undefined;
+  /** Ingest's TLS to the external broker: set for an mqtts:// MQTT_URL. */
+  externalTls: ClientTlsConfig | undefined;
+}
+
+/** TLS to a server this process is a client of, PEM contents: the server's certificate is always verified. */
+export interface ClientTlsConfig {
+  /** The CA that signed the server's certificate; absent, the system's CAs. */
+  ca: string | undefined;
+  /** Our own certificate and key, for a server that asks for one. */
+  clientCertificate: { cert: string; key: string } | undefined;
+}
+
+export interface KafkaSaslConfig {
+  mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain';
+  username: string;
+  password: string;
 }
 
 /** The bus: Kafka when brokers are given, else the in-process bus. */
@@ -185,6 +220,9 @@ export interface KafkaConfig {
   namePrefix: string;
   partitions: number;
   replicationFactor: number;
+  /** KAFKA_SSL=true. */
+  ssl: ClientTlsConfig | undefined;
+  sasl: KafkaSaslConfig | undefined;
 }
 
 /** PostgreSQL/TimescaleDB at url, else PGlite under dataDir; maintenance runs the TimescaleDB jobs PGlite has no workers for. */
@@ -192,6 +230,8 @@ export interface DatabaseConfig {
   url: string | undefined;
   dataDir: string;
   maintenanceIntervalS: number;
+  /** DATABASE_CA's PEM: the server's certificate and host name are verified against it. */
+  ca: string | undefined;
 }
 
 /** The zone loaded into an empty database: the register in zoneFile, or else the generated demo zone. */
@@ -299,7 +339,66 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-function toSlices(env: AppEnv): AppConfig {
+/** The PEM files the environment names, read once at start: a file that cannot be read is refused naming its variable. */
+interface PemFiles {
+  mqtt: ClientTlsConfig | undefined;
+  kafka: ClientTlsConfig | undefined;
+  databaseCa: string | undefined;
+}
+
+function readPemFiles(env: AppEnv, readTextFile: ReadTextFile): PemFiles {
+  const read = (variable: keyof AppEnv): string | undefined => {
+    const path = env[variable] as string | undefined;
+    if (path === undefined) return undefined;
+    try {
+      return readTextFile(path);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${variable}: cannot read ${path} (${(error as Error).message})`);
+    }
+  };
+  const mqttCert = read('MQTT_CERT');
+  const mqttKey = read('MQTT_KEY');
+  return {
+    mqtt: env.MQTT_URL?.startsWith('mqtts:')
+      ? { ca: read('MQTT_CA'), clientCertificate: mqttCert && mqttKey ? { cert: mqttCert, key: mqttKey } : undefined }
+      : undefined,
+    kafka: env.KAFKA_SSL === 'true' ? { ca: read('KAFKA_CA'), clientCertificate: undefined } : undefined,
+    databaseCa: read('DATABASE_CA'),
+  };
+}
+
+/** Settings that only make sense together, and TLS settings that would be ignored (leaving a hop in clear) without their scheme. */
+function checkWireSecurity(e: AppEnv, ctx: z.RefinementCtx): void {
+  const mqtts = e.MQTT_URL?.startsWith('mqtts:') === true;
+  for (const variable of ['MQTT_CA', 'MQTT_CERT', 'MQTT_KEY'] as const) {
+    if (e[variable] && !mqtts) ctx.addIssue({ code: 'custom', path: [variable], message: 'only with an mqtts:// MQTT_URL' });
+  }
+  if (e.MQTT_CERT && !e.MQTT_KEY) ctx.addIssue({ code: 'custom', path: ['MQTT_KEY'], message: 'required with MQTT_CERT' });
+  if (e.MQTT_KEY && !e.MQTT_CERT) ctx.addIssue({ code: 'custom', path: ['MQTT_CERT'], message: 'required with MQTT_KEY' });
+  if (e.KAFKA_CA && e.KAFKA_SSL !== 'true') ctx.addIssue({ code: 'custom', path: ['KAFKA_CA'], message: 'only with KAFKA_SSL=true' });
+  for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (e.KAFKA_SASL_MECHANISM && !e[variable])
+      ctx.addIssue({ code: 'custom', path: [variable], message: 'required with KAFKA_SASL_MECHANISM' });
+    if (!e.KAFKA_SASL_MECHANISM && e[variable])
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_SASL_MECHANISM'], message: `required with ${variable}` });
+  }
+  if (e.DATABASE_CA) {
+    const sslmode = e.DATABASE_URL ? databaseSslMode(e.DATABASE_URL) : undefined;
+    if (!e.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_CA'], message: 'only with DATABASE_URL' });
+    else if (sslmode !== undefined && sslmode !== 'verify-full')
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: `sslmode=${sslmode} with DATABASE_CA: use sslmode=verify-full` });
+  }
+}
+
+function databaseSslMode(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('sslmode') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toSlices(env: AppEnv, pem: PemFiles): AppConfig {
   return {
     http: { port: env.PORT },
     log: { level: env.LOG_LEVEL },
@@ -310,6 +409,7 @@ function toSlices(env: AppEnv): AppConfig {
       deviceAuth: env.MQTT_DEVICE_AUTH,
       username: env.MQTT_USERNAME,
       password: env.MQTT_PASSWORD,
+      externalTls: pem.mqtt,
     },
     kafka: {
       brokers: env.KAFKA_BROKERS?.split(',').map((b) => b.trim()),
@@ -317,8 +417,13 @@ function toSlices(env: AppEnv): AppConfig {
       namePrefix: env.KAFKA_NAME_PREFIX,
       partitions: env.KAFKA_PARTITIONS,
       replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+      ssl: pem.kafka,
+      sasl:
+        env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+          ? { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME, password: env.KAFKA_SASL_PASSWORD }
+          : undefined,
     },
-    database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, maintenanceIntervalS: env.MAINTENANCE_INTERVAL_S },
+    database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, maintenanceIntervalS: env.MAINTENANCE_INTERVAL_S, ca: pem.databaseCa },
     seed: { enterprises: env.SEED_ENTERPRISES, seed: env.SEED, zoneFile: env.ZONE_FILE },
     ingest: {
       shareGroup: env.INGEST_SHARE_GROUP,
@@ -410,8 +515,18 @@ function checkSmsTemplates(e: AppEnv, ctx: z.RefinementCtx): void {
   }
 }
 
-/** Validates the flat environment (refusing it naming the bad variable) and maps it into slices. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Validates the flat environment (refusing it naming the bad variable) and maps it into slices; secrets given as
+ * `<NAME>_FILE` and the PEM files named are read here, once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, readTextFile: ReadTextFile = readUtf8File): AppConfig {
+  let withSecrets: NodeJS.ProcessEnv;
+  try {
+    withSecrets = resolveSecretFiles(env, readTextFile);
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new ConfigError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
   const result = appConfigSchema
     .superRefine((e, ctx) => {
       // A webhook without its secret would send unsigned deliveries; a secret without a URL is a typo.
@@ -424,11 +539,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       if (e.NOTIFY_SMTP_FROM && !e.NOTIFY_SMTP_URL)
         ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMTP_URL'], message: 'required with NOTIFY_SMTP_FROM' });
       checkSmsTemplates(e, ctx);
+      checkWireSecurity(e, ctx);
     })
-    .safeParse(env);
+    .safeParse(withSecrets);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
-  return toSlices(result.data);
+  return toSlices(result.data, readPemFiles(result.data, readTextFile));
 }

@@ -6,3 +6,4 @@ export * from './clock.provider';
 export * from './logger.module';
 export * from './bootstrap';
 export * from './rule-file.loader';
+export * from './secret-files';

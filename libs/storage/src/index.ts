@@ -4,6 +4,7 @@ export * from './storage-logger';
 export * from './sql-values';
 export * from './pglite-client';
 export * from './pg-client';
+export * from './pg-connection-options';
 export * from './migration';
 export * from './migrations';
 export * from './migrate';

@@ -5,6 +5,9 @@ import type { SqlClient } from './sql-client';
 import type { StorageLogger } from './storage-logger';
 
 /** PostgreSQL when a URL is configured (distributed mode), embedded PGlite under `${dataDir}/pg` otherwise. */
-export function openSqlClient(opts: { databaseUrl?: string; dataDir: string }, logger?: StorageLogger): Promise<SqlClient> {
-  return opts.databaseUrl ? openPgClient(opts.databaseUrl, logger) : openPgliteClient(join(opts.dataDir, 'pg'), logger);
+export function openSqlClient(
+  opts: { databaseUrl?: string; databaseCa?: string; dataDir: string },
+  logger?: StorageLogger,
+): Promise<SqlClient> {
+  return opts.databaseUrl ? openPgClient(opts.databaseUrl, logger, opts.databaseCa) : openPgliteClient(join(opts.dataDir, 'pg'), logger);
 }

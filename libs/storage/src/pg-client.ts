@@ -1,4 +1,5 @@
 import { Pool, types, type PoolClient } from 'pg';
+import { pgConnectionOptions } from './pg-connection-options';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import { consoleStorageLogger, type StorageLogger } from './storage-logger';
 
@@ -11,11 +12,15 @@ const typeParsers = {
     BIGINT_OIDS.has(oid) ? toNumber : (types.getTypeParser(oid, format ?? 'text') as unknown)) as typeof types.getTypeParser,
 };
 
-/** A PostgreSQL pool for urgent work and a small one for bulk work; uses TimescaleDB when the server offers it. */
-export async function openPgClient(url: string, logger: StorageLogger = consoleStorageLogger): Promise<SqlClient> {
-  const pool = new Pool({ connectionString: url, types: typeParsers, max: 10 });
+/**
+ * A PostgreSQL pool for urgent work and a small one for bulk work; uses TimescaleDB when the server offers it.
+ * With `ca` (DATABASE_CA's PEM) over TLS, the server's certificate and host name verified against it.
+ */
+export async function openPgClient(url: string, logger: StorageLogger = consoleStorageLogger, ca?: string): Promise<SqlClient> {
+  const connection = pgConnectionOptions(url, ca);
+  const pool = new Pool({ ...connection, types: typeParsers, max: 10 });
   // Small, so bulk writes never hold the connections dispatch, escalation and alarms need.
-  const bulkPool = new Pool({ connectionString: url, types: typeParsers, max: 2 });
+  const bulkPool = new Pool({ ...connection, types: typeParsers, max: 2 });
   pool.on('error', (err) => logger.warn(`idle PostgreSQL connection failed: ${err.message}`));
   bulkPool.on('error', (err) => logger.warn(`idle PostgreSQL bulk connection failed: ${err.message}`));
   const withErrorListener = new WeakSet<PoolClient>();

@@ -18,6 +18,12 @@ export class RuleStatesRepository {
     return new Map(rows.map((r) => [r.device_id, r.state]));
   }
 
+  /** Drops the saved state of these devices: they start their rules afresh. */
+  async delete(deviceIds: readonly string[]): Promise<void> {
+    if (deviceIds.length === 0) return;
+    await this.sql.query(`DELETE FROM rule_states WHERE device_id = ANY($1::text[])`, [deviceIds]);
+  }
+
   async save(items: readonly SavedRuleState[], at: Date): Promise<void> {
     if (items.length === 0) return;
     await this.sql.query(

@@ -133,7 +133,7 @@ async function loadZoneFile(zone: ZoneRepository, path: string, clock: Clock, lo
       inject: [configToken('database'), configToken('seed'), CLOCK],
       useFactory: async (database: DatabaseConfig, seed: SeedConfig, clock: Clock): Promise<SqlClient> => {
         const logger = new Logger('Storage');
-        const sql = await openSqlClient({ databaseUrl: database.url, dataDir: database.dataDir }, logger);
+        const sql = await openSqlClient({ databaseUrl: database.url, databaseCa: database.ca, dataDir: database.dataDir }, logger);
         const { applied } = await migrate(sql, logger);
         if (applied.length) logger.log(`applied migrations: ${applied.join(', ')}`);
         const zone = new ZoneRepository(sql);

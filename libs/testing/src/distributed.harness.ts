@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
+import { pgConnectionOptions } from '@app/storage';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
@@ -13,6 +14,15 @@ const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 export const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 export const TOKEN = 'distributed-operator-token';
+
+/** A PostgreSQL other than the machine's: reached over TLS, verified against its CA, with a password in its URL. */
+export interface HarnessPostgres {
+  /** Its `postgres` database, e.g. `postgres://postgres:pw@localhost:5433/postgres?sslmode=verify-full`. */
+  adminUrl: string;
+  /** PEM file of the CA that signed its certificate. */
+  caPath: string;
+  ca: string;
+}
 
 export interface RunningApp {
   name: string;
@@ -31,12 +41,21 @@ export interface RunningApp {
 export class DistributedHarness {
   readonly run = randomUUID().slice(0, 8);
   readonly database = `zone_dist_${this.run}`;
-  readonly databaseUrl = `postgres://postgres@127.0.0.1:5432/${this.database}`;
+  readonly databaseUrl: string;
   readonly apps = new Map<string, RunningApp>();
   readonly logDir = join(ROOT, 'test-artifacts', 'distributed', this.run);
+  private readonly adminUrl: string;
 
-  constructor(private readonly env: Record<string, string> = {}) {
+  /** With `postgres`, the apps get the database URL as a file (DATABASE_URL_FILE) and DATABASE_CA. */
+  constructor(
+    private readonly env: Record<string, string> = {},
+    private readonly postgres?: HarnessPostgres,
+  ) {
     mkdirSync(this.logDir, { recursive: true });
+    this.adminUrl = postgres?.adminUrl ?? ADMIN_URL;
+    const url = new URL(this.adminUrl);
+    url.pathname = `/${this.database}`;
+    this.databaseUrl = url.toString();
   }
 
   async createDatabase(): Promise<void> {
@@ -55,7 +74,7 @@ export class DistributedHarness {
       PORT: String(port),
       MQTT_URL,
       KAFKA_BROKERS,
-      DATABASE_URL: this.databaseUrl,
+      ...this.databaseEnv(),
       KAFKA_NAME_PREFIX: `t${this.run}.`,
       KAFKA_PARTITIONS: '4',
       INGEST_SHARE_GROUP: `zone-ingest-${this.run}`,
@@ -76,17 +95,20 @@ export class DistributedHarness {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const running: RunningApp = { name, app, port, process: child, exited };
     this.apps.set(name, running);
-    let gone = false;
-    void exited.then(() => (gone = true));
-    await waitFor(
-      async () => {
-        if (gone) throw new Error(`${name} exited during start; see ${this.logDir}/${name}.log`);
-        const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
-        return res?.status === 200;
-      },
-      60_000,
-      `${name} to become healthy`,
-    );
+    // A process that exits fails the start at once, rather than when the wait for its health times out.
+    await Promise.race([
+      waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null);
+          return res?.status === 200;
+        },
+        60_000,
+        `${name} to become healthy`,
+      ),
+      exited.then((code) => {
+        throw new Error(`${name} exited during start (code ${code}); see ${this.logDir}/${name}.log`);
+      }),
+    ]);
     return running;
   }
 
@@ -127,7 +149,7 @@ export class DistributedHarness {
   }
 
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: this.databaseUrl });
+    const client = new Client(this.clientConfig(this.databaseUrl));
     await client.connect();
     try {
       return (await client.query(sql, params)).rows as T[];
@@ -136,8 +158,19 @@ export class DistributedHarness {
     }
   }
 
+  private databaseEnv(): Record<string, string> {
+    if (!this.postgres) return { DATABASE_URL: this.databaseUrl };
+    const file = join(this.logDir, 'database-url');
+    writeFileSync(file, `${this.databaseUrl}\n`, { mode: 0o600 });
+    return { DATABASE_URL_FILE: file, DATABASE_CA: this.postgres.caPath };
+  }
+
+  private clientConfig(url: string): ClientConfig {
+    return pgConnectionOptions(url, this.postgres?.ca);
+  }
+
   private async admin(sql: string): Promise<void> {
-    const client = new Client({ connectionString: ADMIN_URL });
+    const client = new Client(this.clientConfig(this.adminUrl));
     await client.connect();
     try {
       await client.query(sql);

@@ -6,3 +6,6 @@ export * from './tcp-proxy';
 export * from './private-mosquitto';
 export * from './webhook-receiver';
 export * from './embedded-process';
+export * from './tls-fixtures';
+export * from './private-postgres';
+export * from './private-kafka';

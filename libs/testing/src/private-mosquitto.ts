@@ -11,6 +11,8 @@ export interface PrivateMosquittoOptions {
   persistence?: boolean;
   /** Where the broker's output goes (appended); discarded when absent. */
   logFile?: string;
+  /** A second listener, TLS, on tlsPort; with requireClientCertificate a client must present one the CA signed. */
+  tls?: { certPath: string; keyPath: string; caPath: string; requireClientCertificate?: boolean };
 }
 
 /**
@@ -21,6 +23,7 @@ export interface PrivateMosquittoOptions {
 export class PrivateMosquitto {
   readonly dir = mkdtempSync(join(tmpdir(), 'zone-mosquitto-'));
   port = 0;
+  tlsPort = 0;
   private child: ChildProcess | null = null;
   private exited: Promise<unknown> = Promise.resolve();
 
@@ -28,12 +31,24 @@ export class PrivateMosquitto {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
+    const tls = this.options.tls;
+    if (tls) this.tlsPort ||= await freePort();
+    const tlsListener = tls
+      ? [
+          `listener ${this.tlsPort} 127.0.0.1`,
+          `certfile ${tls.certPath}`,
+          `keyfile ${tls.keyPath}`,
+          `cafile ${tls.caPath}`,
+          `require_certificate ${tls.requireClientCertificate ? 'true' : 'false'}`,
+        ]
+      : [];
     const conf = join(this.dir, 'mosquitto.conf');
     const persistence = this.options.persistence ? ['persistence true', `persistence_location ${this.dir}/`] : ['persistence false'];
     writeFileSync(
       conf,
       [
         `listener ${this.port} 127.0.0.1`,
+        ...tlsListener,
         'allow_anonymous true',
         'user root',
         ...persistence,
@@ -53,6 +68,7 @@ export class PrivateMosquitto {
     const child = this.child;
     this.exited = new Promise((resolve) => child.once('exit', resolve));
     await waitFor(() => listening(this.port), 10_000, 'mosquitto to listen');
+    if (tls) await waitFor(() => listening(this.tlsPort), 10_000, 'mosquitto to listen on TLS');
   }
 
   /** SIGTERM saves sessions and queued messages; SIGKILL with the store removed is a broker that lost everything. */
@@ -64,6 +80,10 @@ export class PrivateMosquitto {
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  get tlsUrl(): string {
+    return `mqtts://127.0.0.1:${this.tlsPort}`;
   }
 
   async dispose(): Promise<void> {

@@ -7,5 +7,6 @@ export * from './mqtt/mqtt-subscriber';
 export * from './bus/bus.module';
 export * from './mqtt/mqtt-broker.module';
 export * from './bus/kafka-bus';
+export * from './bus/kafka-connection-options';
 export * from './retry';
 export * from './zone/zone-changes';

@@ -50,6 +50,8 @@ class BusLifecycle implements OnApplicationShutdown {
             replicationFactor: kafka.replicationFactor,
             deadLetterTopic: Topics.deadLetters,
             namePrefix: kafka.namePrefix,
+            ssl: kafka.ssl,
+            sasl: kafka.sasl,
             logger: new Logger('KafkaBus'),
           });
           await bus.connect();

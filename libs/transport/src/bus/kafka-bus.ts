@@ -1,6 +1,7 @@
 import { Admin, Consumer, Kafka, KafkaMessage, logLevel, Message, Partitioners, Producer } from 'kafkajs';
 import { retryWithBackoff, sleep } from '../retry';
 import { Bus, BusHandler, BusLag, BusMessage, SubscribeOptions } from './bus';
+import { kafkaConnectionOptions, type KafkaConnectionSecurity } from './kafka-connection-options';
 
 export interface KafkaBusLogger {
   log(msg: string): void;
@@ -8,7 +9,7 @@ export interface KafkaBusLogger {
   error(msg: string): void;
 }
 
-export interface KafkaBusOptions {
+export interface KafkaBusOptions extends KafkaConnectionSecurity {
   brokers: string[];
   clientId: string;
   /** Topics created at start (when missing) with this many partitions. */
@@ -53,6 +54,7 @@ export class KafkaBus implements Bus {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
+      ...kafkaConnectionOptions(options),
       connectionTimeout: 5000,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 20 },
       logLevel: logLevel.WARN,

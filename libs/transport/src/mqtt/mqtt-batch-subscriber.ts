@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { connect as connectTcp, Socket } from 'node:net';
+import { connect as connectTcp, isIP, Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type { MqttSubscriberOptions } from './mqtt-subscriber';
 import { generate, IConnackPacket, IPublishPacket, ISubackPacket, Packet, parser as packetParser } from 'mqtt-packet';
 
@@ -71,7 +72,7 @@ export class MqttBatchSubscriber {
   }
 
   private open(options: MqttBatchSubscriberOptions, handler: MqttBatchHandler, previousBatch: Promise<void>): BrokerConnection {
-    const connection = new BrokerConnection(openSocket(options.url), options, handler, previousBatch);
+    const connection = new BrokerConnection(openSocket(options), options, handler, previousBatch);
     this.connection = connection;
     void connection.closed.then((error) => {
       if (this.stopped) return;
@@ -85,11 +86,33 @@ export class MqttBatchSubscriber {
   }
 }
 
-/** The one place a socket is made, so mqtts:// can be added here. */
-function openSocket(url: string): Socket {
+/** A socket to the broker and the event after which it carries MQTT (for TLS, once the handshake verified the broker). */
+interface BrokerSocket {
+  socket: Socket;
+  readyEvent: 'connect' | 'secureConnect';
+}
+
+/** The one place a socket is made: mqtt:// in clear, mqtts:// over TLS with the broker's certificate and host name verified. */
+function openSocket({ url, tls }: MqttBatchSubscriberOptions): BrokerSocket {
   const parsed = new URL(url);
-  if (parsed.protocol !== 'mqtt:') throw new Error(`unsupported MQTT URL scheme ${parsed.protocol} (only mqtt://)`);
-  return connectTcp({ host: parsed.hostname, port: Number(parsed.port || 1883), noDelay: true });
+  // URL keeps the brackets of an IPv6 literal, which neither net nor tls take.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (parsed.protocol === 'mqtt:') {
+    return { socket: connectTcp({ host, port: Number(parsed.port || 1883), noDelay: true }), readyEvent: 'connect' };
+  }
+  if (parsed.protocol !== 'mqtts:') throw new Error(`unsupported MQTT URL scheme ${parsed.protocol} (mqtt:// or mqtts://)`);
+  const socket = connectTls({
+    host,
+    port: Number(parsed.port || 8883),
+    // SNI takes host names only; an IP address is still checked against the certificate's IP entries.
+    servername: isIP(host) === 0 ? host : undefined,
+    ca: tls?.ca,
+    cert: tls?.clientCertificate?.cert,
+    key: tls?.clientCertificate?.key,
+    rejectUnauthorized: true,
+  });
+  socket.setNoDelay(true);
+  return { socket, readyEvent: 'secureConnect' };
 }
 
 /** One socket's life: CONNECT, SUBSCRIBE, then batches until it closes. */
@@ -117,7 +140,7 @@ class BrokerConnection {
   private resolveClosed!: (error: Error) => void;
 
   constructor(
-    socket: Socket,
+    { socket, readyEvent }: BrokerSocket,
     private readonly options: MqttBatchSubscriberOptions,
     private readonly handler: MqttBatchHandler,
     previousBatch: Promise<void>,
@@ -134,7 +157,7 @@ class BrokerConnection {
     this.connectTimer = setTimeout(() => this.close(new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
     this.parser.on('packet', (packet: Packet) => this.receive(packet));
     this.parser.on('error', (error: Error) => this.close(new Error(`malformed packet from the broker: ${error.message}`)));
-    socket.on('connect', () => this.sendConnect());
+    socket.on(readyEvent, () => this.sendConnect());
     socket.on('data', (chunk: Buffer) => {
       this.lastReceivedAt = Date.now();
       const before = this.waiting.length;

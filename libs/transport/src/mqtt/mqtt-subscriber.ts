@@ -1,3 +1,4 @@
+import type { ClientTlsConfig } from '@app/config';
 import { connect, IClientOptions, ISubscriptionMap, MqttClient } from 'mqtt';
 
 export type MqttMessageHandler = (topic: string, payload: Buffer) => Promise<void>;
@@ -14,6 +15,8 @@ export interface MqttSubscriberOptions {
   sessionExpiryS?: number;
   /** 5 for shared subscriptions on an external broker; the embedded aedes speaks 3.1.1 (4). */
   protocolVersion?: 4 | 5;
+  /** For an mqtts:// url: the broker's certificate is verified (against tls.ca, else the system's CAs). */
+  tls?: ClientTlsConfig;
 }
 
 /**
@@ -34,6 +37,12 @@ export class MqttSubscriber {
       connectTimeout: 10_000,
       username: options.username,
       password: options.password,
+      ...(options.tls && {
+        ca: options.tls.ca,
+        cert: options.tls.clientCertificate?.cert,
+        key: options.tls.clientCertificate?.key,
+        rejectUnauthorized: true,
+      }),
       properties:
         options.persistentSession && options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS ?? 3600 } : undefined,
     };
@@ -57,7 +66,11 @@ export class MqttSubscriber {
       } as ISubscriptionMap);
     });
     await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
+      // A refused start (wrong CA, bad login) must not leave the client reconnecting on its own.
+      const onError = (e: Error) => {
+        client.end(true);
+        reject(e);
+      };
       client.once('connect', () => {
         client.off('error', onError);
         resolve();
