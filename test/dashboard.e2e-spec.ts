@@ -214,6 +214,61 @@ describe('dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it("shows an enterprise's inspection hazards with status and deadline, the overdue per substation, and a campaign's progress", async () => {
+    const post = (path: string, body: unknown, token?: string) => sut.api(path, { method: 'POST', body: JSON.stringify(body), token });
+    const inspector = (await post('/api/tokens', { role: 'inspector', name: 'Zhang Wei' })).body.token;
+    const { substationId } = (await sut.api('/api/enterprises/E0012')).body;
+    const until = new Date(Date.now() + 14 * 86_400_000).toISOString();
+    const campaign = (await post('/api/campaigns', { name: 'Fire lanes, winter', until, enterpriseIds: ['E0012', 'E0013'] }, inspector))
+      .body;
+    // Found four days ago: its 72-hour deadline passed a day ago.
+    const at = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    const recorded = await post(
+      '/api/inspections',
+      {
+        enterpriseId: 'E0012',
+        campaignId: campaign.id,
+        at,
+        findings: [{ kind: 'fire-lane-blocked' }, { kind: 'extinguisher-missing', severity: 'blue' }],
+      },
+      inspector,
+    );
+    expect(recorded.status).toBe(201);
+    const [lane, extinguisher] = recorded.body.hazards;
+    expect((await post(`/api/hazards/${extinguisher.id}/rectify`, { note: 'new extinguishers' })).status).toBe(200);
+
+    const page = await open('e2e-operator-token');
+    await page.locator('#map circle.e[data-e="E0012"]').dispatchEvent('click');
+    const hazards = page.locator('[data-testid="enterprise-detail"] [data-testid="detail-inspection-hazards"]');
+    await hazards.locator(`tr[data-hazard="${lane.id}"]`).waitFor({ timeout: 5000 });
+    const cells = (id: string) => hazards.locator(`tr[data-hazard="${id}"] td`).allTextContents();
+    const [laneName, laneSeverity, laneStatus, laneDeadline, laneBy] = await cells(lane.id);
+    expect([laneName, laneSeverity, laneStatus, laneBy]).toEqual(['blocked fire lane', 'orange', 'open', 'inspection']);
+    expect(laneDeadline).toMatch(/OVERDUE$/);
+    await expect(cells(extinguisher.id)).resolves.toEqual([
+      expect.any(String),
+      'blue',
+      'rectified, awaiting re-inspection',
+      expect.not.stringMatching(/OVERDUE/),
+      'inspection',
+    ]);
+
+    const station = page.locator(`[data-testid="hazard-substations"] tr[data-station="${substationId}"]`);
+    await expect(station.locator('[data-testid="overdue-count"]').textContent()).resolves.toBe('1');
+    await expect(station.locator('[data-testid="reinspections-due"]').textContent()).resolves.toBe('1');
+    const row = page.locator(`[data-testid="campaigns"] tr[data-campaign="${campaign.id}"]`);
+    await expect(row.locator('td').allTextContents()).resolves.toEqual([
+      'Fire lanes, winter',
+      expect.any(String),
+      '1 / 2',
+      '2',
+      '1',
+      '0',
+      '1',
+    ]);
+    await page.close();
+  });
+
   it('lets an operator take a substation out of service with a reason, and back', async () => {
     const page = await open('e2e-operator-token');
     const row = page.locator('[data-testid="stations"] tr[data-station="S8"]');

@@ -41,6 +41,8 @@ import { LiveStreamController } from './live/live-stream.controller';
 import { LiveStreamService } from './live/live-stream.service';
 import { AddHazardEvidence } from './inspections/add-hazard-evidence';
 import { HazardGradePublisher } from './inspections/hazard-grade.publisher';
+import { CampaignsController } from './inspections/campaigns.controller';
+import { CreateCampaign } from './inspections/create-campaign';
 import { HazardsController } from './inspections/hazards.controller';
 import { InspectionsController } from './inspections/inspections.controller';
 import { EVIDENCE_BODY_LIMIT, EVIDENCE_PATHS } from './inspections/inspection-schemas';
@@ -83,6 +85,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ActionLinksController,
     InspectionsController,
     HazardsController,
+    CampaignsController,
   ],
   providers: [
     TokenStore,
@@ -97,6 +100,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ExpireOperatingModes,
     HazardGradePublisher,
     RecordInspection,
+    CreateCampaign,
     RectifyHazard,
     ReinspectHazard,
     AddHazardEvidence,

@@ -4,3 +4,4 @@ export * as responseSchemas from './api/response-schemas';
 export { refTo } from './openapi/json-schema';
 /** The inspection and hazard bodies the API promises. */
 export * as inspectionSchemas from './inspections/inspection-schemas';
+export * as campaignSchemas from './inspections/campaign-schemas';

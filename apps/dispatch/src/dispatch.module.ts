@@ -5,10 +5,11 @@ import { BusModule } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics, OpenIncidentsGauge } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
+import { OverdueHazardSweeper } from './hazards/overdue-hazard-sweeper';
 import { NotificationsModule } from './notifications/notifications.module';
 
 @Module({
   imports: [StorageModule, BusModule, IncidentsModule, NotificationsModule],
-  providers: [DispatchService, DeadlineScheduler, DispatchMetrics, OpenIncidentsGauge],
+  providers: [DispatchService, DeadlineScheduler, OverdueHazardSweeper, DispatchMetrics, OpenIncidentsGauge],
 })
 export class DispatchModule {}

@@ -157,6 +157,7 @@ describe('loadConfig', () => {
       TIMELINE_RENOTIFY_S: '5',
       TIMELINE_MAX_RENOTIFICATIONS: '2',
       DEADLINE_POLL_MS: '50',
+      HAZARD_SWEEP_MS: '60',
       OPERATOR_TOKEN: 'op',
       NOTIFY_WEBHOOK_URL: 'http://hooks/zone',
       NOTIFY_WEBHOOK_SECRET: 'sec',
@@ -204,6 +205,7 @@ describe('loadConfig', () => {
       dispatch: {
         timeline: { acknowledgeS: 10, onSceneS: 20, underControlS: 30, renotifyS: 5, maxRenotifications: 2 },
         deadlinePollMs: 50,
+        hazardSweepMs: 60,
       },
       commandCenter: { operatorToken: 'op', dataDir: '/var/zone' },
       notify: {

@@ -98,6 +98,8 @@ export const appConfigSchema = z.object({
   DEADLINE_POLL_MS: positiveInt.default(1000),
   /** How often the risk engine looks for devices silent for three of their reporting intervals. */
   OFFLINE_SWEEP_MS: positiveInt.default(5000),
+  /** How often dispatch looks for hazards past their rectification deadline (hazard.overdue). */
+  HAZARD_SWEEP_MS: positiveInt.default(10_000),
   MAINTENANCE_INTERVAL_S: positiveInt.default(60),
   /** A rule file (JSON, see libs/domain/src/rules/default-rules.json) replacing the shipped default rules. */
   RULES_FILE: optionalString,
@@ -267,6 +269,7 @@ export interface DispatchConfig {
   /** The 1-3-5 policy frozen into each incident dispatch opens. */
   timeline: Required<TimelinePolicy>;
   deadlinePollMs: number;
+  hazardSweepMs: number;
 }
 
 export interface CommandCenterConfig {
@@ -449,6 +452,7 @@ function toSlices(env: AppEnv, pem: PemFiles): AppConfig {
         maxRenotifications: env.TIMELINE_MAX_RENOTIFICATIONS,
       },
       deadlinePollMs: env.DEADLINE_POLL_MS,
+      hazardSweepMs: env.HAZARD_SWEEP_MS,
     },
     commandCenter: { operatorToken: env.OPERATOR_TOKEN, dataDir: env.DATA_DIR },
     notify: {

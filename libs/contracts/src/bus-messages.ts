@@ -303,3 +303,30 @@ export interface OperatingModeChangedV1 {
   at: number;
   correlationId: string;
 }
+
+/** A hazard as the bus carries it (epoch ms), with the substation whose area holds its enterprise. */
+export interface HazardSnapshotV1 {
+  id: string;
+  inspectionId: string;
+  enterpriseId: string;
+  substationId: string | null;
+  kind: string;
+  severity: Grade;
+  status: 'open' | 'rectified' | 'verified' | 'reopened';
+  deadline: number;
+  responsibleContactId: string | null;
+  openedAt: number;
+  reopenCount: number;
+}
+
+/**
+ * hazards.v1, key = enterpriseId: a hazard still to be rectified passed its deadline (once per deadline: a
+ * reopened hazard has a new one). Dispatch's sweeper raises it; the notifier and every live stream read it.
+ */
+export interface HazardOverdueV1 {
+  v: 1;
+  type: 'hazard.overdue';
+  hazard: HazardSnapshotV1;
+  at: number;
+  correlationId: string;
+}

@@ -10,6 +10,7 @@ export const Topics = {
   zone: 'zone.v1',
   notifications: 'notifications.v1',
   operatingModes: 'operating-modes.v1',
+  hazards: 'hazards.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 

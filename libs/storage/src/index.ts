@@ -25,6 +25,8 @@ export * from './incidents.repository';
 export * from './notifications.repository';
 export * from './action-links.repository';
 export * from './inspections.repository';
+export * from './campaigns.repository';
+export * from './hazard-report.repository';
 export * from './timescale-maintenance';
 export * from './storage.module';
 export * from './compliance-report.repository';

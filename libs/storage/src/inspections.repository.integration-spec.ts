@@ -236,6 +236,9 @@ describe.each(STORAGE_BACKENDS)('InspectionsRepository on $name', (backend) => {
     expect((await sut.list({ overdue: false, now: late, limit: 10, offset: 0 })).map((h) => h.status)).toEqual(['verified', 'open']);
     expect(await sut.list({ enterpriseId: 'E2', status: 'verified', now: late, limit: 10, offset: 0 })).toHaveLength(1);
     expect(await sut.list({ now: late, limit: 1, offset: 3 })).toHaveLength(1);
+    // By the substation whose area holds the enterprise: all three are S1's.
+    expect(await sut.list({ substationId: 'S1', overdue: true, now: late, limit: 10, offset: 0 })).toHaveLength(2);
+    expect(await sut.list({ substationId: 'S2', now: late, limit: 10, offset: 0 })).toEqual([]);
     expect((await sut.listInspections({ enterpriseId: 'E1', limit: 10, offset: 0 })).map((i) => i.hazardIds.length)).toEqual([2]);
     expect(await sut.listInspections({ limit: 10, offset: 0 })).toHaveLength(3);
   });
@@ -266,5 +269,55 @@ describe.each(STORAGE_BACKENDS)('InspectionsRepository on $name', (backend) => {
     await expect(
       tokens.create('secret-viewer-token-2', { role: 'viewer', substationId: null, enterpriseId: 'E1', name: 'x' }, at),
     ).rejects.toThrow();
+  });
+
+  it('claims each overdue hazard once per deadline, only inside a transaction whose announcement went out', async () => {
+    // Found long before the other tests' hazards, so only it is past its deadline at these times.
+    const found = T0 - 1000 * HOUR;
+    const deadline = found + RECTIFICATION_POLICY.deadlineHours.orange * HOUR;
+    const recorded = await sut.record(
+      inspection({
+        enterpriseId: 'E3',
+        at: found,
+        recordedAt: found,
+        findings: [
+          { kind: 'fire-lane-blocked', note: 'lane', opened: openHazard(RECTIFICATION_POLICY, 'orange', found).state, evidence: [] },
+        ],
+      }),
+      gradeEnterprise,
+      'c-20',
+    );
+    const id = recorded!.hazards[0].id;
+    const announced: string[][] = [];
+    const announce = (hs: { id: string }[]) => {
+      announced.push(hs.map((h) => h.id));
+      return Promise.resolve();
+    };
+
+    await expect(sut.claimOverdue(deadline, 10, announce)).resolves.toEqual([]);
+    // An announcement that fails leaves the hazard unclaimed for the next sweep.
+    await expect(sut.claimOverdue(deadline + 1, 10, () => Promise.reject(new Error('bus down')))).rejects.toThrow('bus down');
+    await expect(sut.find(id)).resolves.toMatchObject({ overdueNotifiedAt: null });
+
+    const claimed = await sut.claimOverdue(deadline + 1, 10, announce);
+    expect(claimed).toEqual([
+      expect.objectContaining({ id, enterpriseId: 'E3', substationId: 'S1', status: 'open', deadline: new Date(deadline) }),
+    ]);
+    expect(announced).toEqual([[id]]);
+    await expect(sut.find(id)).resolves.toMatchObject({ overdueNotifiedAt: new Date(deadline + 1) });
+    await expect(sut.claimOverdue(deadline + 2, 10, announce)).resolves.toEqual([]);
+
+    // Rectified, then reopened by a failed re-inspection: the new deadline is told again when it passes.
+    const reopenedAt = deadline + 10 * HOUR;
+    const change = (at: number, decide: Parameters<InspectionsRepository['changeState']>[0]['decide']) =>
+      sut.changeState({ hazardId: id, at, actor: inspector, note: null, decide, evidence: [] }, gradeEnterprise, 'c-21');
+    await change(deadline + 5 * HOUR, (st) => rectifyHazard(st));
+    await change(reopenedAt, (st) => reinspectHazard(RECTIFICATION_POLICY, st, false, reopenedAt));
+    const newDeadline = reopenedAt + RECTIFICATION_POLICY.deadlineHours.orange * HOUR;
+    await expect(sut.claimOverdue(newDeadline, 10, announce)).resolves.toEqual([]);
+    // Two sweepers at once: the hazard is claimed by one of them only.
+    const both = await Promise.all([sut.claimOverdue(newDeadline + 1, 10, announce), sut.claimOverdue(newDeadline + 1, 10, announce)]);
+    expect(both.flat().map((h) => [h.id, h.status, h.deadline.getTime()])).toEqual([[id, 'reopened', newDeadline]]);
+    expect(announced).toEqual([[id], [id]]);
   });
 });

@@ -74,6 +74,11 @@ export interface HazardRecord {
   overdueNotifiedAt: Date | null;
 }
 
+/** A hazard the overdue sweep claimed, with the substation whose area holds its enterprise. */
+export interface OverdueHazard extends HazardRecord {
+  substationId: string | null;
+}
+
 export type HazardAction = HazardTransition | 'evidence-added';
 
 export interface HazardEventRecord {
@@ -107,6 +112,8 @@ export type GradeChange = (GradeChangeRow & { to: Grade }) | null;
 
 export interface HazardListQuery {
   enterpriseId?: string;
+  /** Hazards of the enterprises the substation's area holds now. */
+  substationId?: string;
   status?: HazardStatus;
   /** With `now`: only hazards still to be rectified past their deadline (true), or all others (false). */
   overdue?: boolean;
@@ -415,6 +422,7 @@ export class InspectionsRepository {
       return `$${params.length}`;
     };
     if (q.enterpriseId) where.push(`enterprise_id = ${param(q.enterpriseId)}`);
+    if (q.substationId) where.push(`enterprise_id IN (SELECT id FROM enterprises WHERE substation_id = ${param(q.substationId)})`);
     if (q.status) where.push(`status = ${param(q.status)}`);
     if (q.overdue !== undefined) {
       const overdue = `(status IN ('open', 'reopened') AND deadline < ${param(toDate(q.now))})`;
@@ -426,6 +434,32 @@ export class InspectionsRepository {
       params,
     );
     return rows.map(hazardRecord);
+  }
+
+  /**
+   * Claims hazards still to be rectified past their deadline and not yet told of (at most `limit`, soonest due
+   * first) and hands them to `announce` inside the same transaction: the claim commits only if the announcement
+   * went out, and processes sweeping at once skip each other's rows. An announcement whose commit then fails is
+   * made again on the next sweep (at least once).
+   */
+  async claimOverdue(now: Instant, limit: number, announce: (hazards: OverdueHazard[]) => Promise<void>): Promise<OverdueHazard[]> {
+    const at = toDate(now);
+    return this.sql.transaction(async (tx) => {
+      const rows = await tx.query<HazardSqlRow & { substation_id: string | null }>(
+        `WITH due AS (
+           SELECT id FROM hazards
+           WHERE status IN ('open', 'reopened') AND deadline < $1 AND overdue_notified_at IS NULL
+           ORDER BY deadline, id LIMIT $2 FOR UPDATE SKIP LOCKED
+         ), claimed AS (
+           UPDATE hazards h SET overdue_notified_at = $1 FROM due WHERE h.id = due.id RETURNING h.*
+         )
+         SELECT c.*, e.substation_id FROM claimed c JOIN enterprises e ON e.id = c.enterprise_id ORDER BY c.deadline, c.id`,
+        [at, limit],
+      );
+      const claimed = rows.map((r) => ({ ...hazardRecord(r), substationId: r.substation_id }));
+      if (claimed.length > 0) await announce(claimed);
+      return claimed;
+    });
   }
 
   /** Newest first. */

@@ -16,6 +16,8 @@ const TABLES = [
   'api_tokens',
   'app_secrets',
   'audit_log',
+  'campaign_enterprises',
+  'campaigns',
   'contacts',
   'dead_letters',
   'device_credentials',
@@ -83,6 +85,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '017-signal-classes',
         '018-operating-modes',
         '019-inspections',
+        '021-campaigns',
       ],
       skipped: [],
     });
@@ -187,6 +190,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '017-signal-classes',
       '018-operating-modes',
       '019-inspections',
+      '021-campaigns',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);
     await expect(migrate(clients[0])).resolves.toEqual({ applied: [], skipped: ['002-timescale'] });

@@ -17,6 +17,8 @@ import { MaintenanceListRepository } from './maintenance-list.repository';
 import { GradeChangesRepository } from './grade-changes.repository';
 import { IncidentsRepository } from './incidents.repository';
 import { InspectionsRepository } from './inspections.repository';
+import { CampaignsRepository } from './campaigns.repository';
+import { HazardReportRepository } from './hazard-report.repository';
 import { migrate } from './migrate';
 import { NotificationsRepository } from './notifications.repository';
 import { OperatingModesRepository } from './operating-modes.repository';
@@ -54,6 +56,8 @@ const REPOSITORIES = [
   NotificationsRepository,
   ActionLinksRepository,
   InspectionsRepository,
+  CampaignsRepository,
+  HazardReportRepository,
   TimescaleMaintenance,
 ];
 

@@ -3,8 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CLOCK } from '@app/config';
 import { Clock } from '@app/domain';
-import { ComplianceReportRepository, FalseAlarmReportRepository } from '@app/storage';
+import { ComplianceReportRepository, FalseAlarmReportRepository, HazardReportRepository } from '@app/storage';
 import { Authenticated } from '../auth/auth.guard';
+import { hazardReport, hazardReportQuery } from '../inspections/campaign-schemas';
 import { ApiErrors, ApiResult, ZodQuery } from '../openapi/api-docs.decorators';
 import { complianceQuery, falseAlarmReportQuery } from './query-schemas';
 import { complianceReport, falseAlarmReport } from './response-schemas';
@@ -18,6 +19,7 @@ export class ReportsController {
   constructor(
     private readonly reports: ComplianceReportRepository,
     private readonly falseAlarms: FalseAlarmReportRepository,
+    private readonly hazards: HazardReportRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -53,6 +55,27 @@ export class ReportsController {
         details: [{ path: 'from', message: 'from must be before to' }],
       });
     return this.falseAlarms.report(from, to, q.groupBy);
+  }
+
+  @Get('hazards')
+  @ApiOperation({
+    summary: 'Hazards found and dealt with per substation, enterprise or hazard kind; by default over the last 30 days',
+    description:
+      'Over [from, to): hazards opened, rectifications, passed re-inspections; of the hazards opened in the period the share that went ' +
+      'past a deadline unrectified at least once (as things stand now) and the median days to their first rectification; passed ' +
+      're-inspections over all re-inspections. A hazard counts in the substation whose area holds its enterprise now.',
+  })
+  @ApiResult(hazardReport)
+  @ApiErrors({ 400: 'VALIDATION_FAILED: an invalid from, to or groupBy, or from not before to' })
+  hazardReport(@ZodQuery(hazardReportQuery) q: z.output<typeof hazardReportQuery>) {
+    const { from, to, now } = this.period(q);
+    if (from >= to)
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'from: from must be before to',
+        details: [{ path: 'from', message: 'from must be before to' }],
+      });
+    return this.hazards.report(from, to, q.groupBy, now);
   }
 
   /** A report's period: to defaults to now, from to 30 days before to. */

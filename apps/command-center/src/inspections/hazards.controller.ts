@@ -50,13 +50,19 @@ export class HazardsController {
 
   @Get()
   @EnterpriseScoped()
-  @ApiOperation({ summary: 'Hazards, soonest due first' })
+  @ApiOperation({
+    summary: 'Hazards, soonest due first',
+    description:
+      "A substation's lists: ?substationId=S&status=rectified are its re-inspections due (rectified, awaiting verification), " +
+      '?substationId=S&overdue=true its rectifications overdue.',
+  })
   @ApiResult(hazard, { isArray: true })
   @ApiErrors({ 400: 'an invalid filter, limit or offset' })
   async list(@ZodQuery(hazardListQuery) q: z.output<typeof hazardListQuery>, @Req() req: AuthenticatedRequest) {
     const now = this.clock.now();
     const records = await this.inspections.list({
       enterpriseId: enterpriseFilter(req.principal, q.enterpriseId),
+      substationId: q.substationId,
       status: q.status,
       overdue: q.overdue,
       now,

@@ -70,7 +70,8 @@ const page = {
 
 export const hazardListQuery = z.object({
   enterpriseId: z.string().max(64).optional().describe("only this enterprise's hazards (an enterprise token: its own, always)"),
-  status: z.enum(HAZARD_STATUSES).optional(),
+  substationId: z.string().max(64).optional().describe("only the hazards of the enterprises this substation's area holds now"),
+  status: z.enum(HAZARD_STATUSES).optional().describe('rectified: the re-inspections due'),
   overdue: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

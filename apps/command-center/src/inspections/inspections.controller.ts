@@ -61,7 +61,7 @@ export class InspectionsController {
     400: 'an invalid body, an at in the future (AT_IN_FUTURE), too many evidence files (TOO_MANY_EVIDENCE_FILES)',
     413: 'EVIDENCE_TOO_LARGE',
     415: 'EVIDENCE_TYPE_REFUSED',
-    422: 'UNKNOWN_HAZARD_KIND (details name the finding), UNKNOWN_ENTERPRISE',
+    422: 'UNKNOWN_HAZARD_KIND (details name the finding), UNKNOWN_ENTERPRISE, UNKNOWN_CAMPAIGN, ENTERPRISE_NOT_IN_CAMPAIGN',
   })
   async record(@ZodBody(inspectionBody) body: InspectionBody, @Req() req: AuthenticatedRequest) {
     const { tokenId, name, role } = req.principal;
@@ -86,6 +86,13 @@ export class InspectionsController {
           details: [{ path, message }],
         });
       }
+      case 'unknown-campaign':
+        throw new UnprocessableEntityException({ code: 'UNKNOWN_CAMPAIGN', message: `campaignId: no campaign ${body.campaignId}` });
+      case 'not-in-campaign':
+        throw new UnprocessableEntityException({
+          code: 'ENTERPRISE_NOT_IN_CAMPAIGN',
+          message: `campaignId: campaign ${body.campaignId} does not hold enterprise ${body.enterpriseId}`,
+        });
       case 'unknown-enterprise':
         throw new UnprocessableEntityException({ code: 'UNKNOWN_ENTERPRISE', message: `enterpriseId: no enterprise ${body.enterpriseId}` });
       case 'recorded': {

@@ -1,5 +1,5 @@
 import { HazardErrorCode } from '@app/domain';
-import type { GradeChange, InspectionsRepository, NewInspection } from '@app/storage';
+import type { CampaignMembership, CampaignsRepository, GradeChange, InspectionsRepository, NewInspection } from '@app/storage';
 import { ManualClock } from '@app/testing/manual-clock';
 import type { HazardGradePublisher } from './hazard-grade.publisher';
 import { RecordInspection, type RecordInspectionCommand } from './record-inspection';
@@ -19,8 +19,13 @@ function setup() {
       return Promise.resolve(inspection.enterpriseId === 'E1' ? { inspection: {}, hazards: [], gradeChange: change } : null);
     }),
   } as unknown as InspectionsRepository;
+  const campaigns = {
+    membership: jest.fn((campaignId: string, enterpriseId: string): Promise<CampaignMembership> =>
+      Promise.resolve(campaignId !== 'K1' ? 'unknown-campaign' : enterpriseId === 'E1' ? 'member' : 'not-member'),
+    ),
+  } as unknown as CampaignsRepository;
   const grades = { publish: jest.fn((c: GradeChange) => Promise.resolve(void published.push(c))) } as unknown as HazardGradePublisher;
-  return { sut: new RecordInspection(new ManualClock(NOW), inspections, grades), recorded, published };
+  return { sut: new RecordInspection(new ManualClock(NOW), inspections, campaigns, grades), recorded, published };
 }
 
 function command(overrides: Partial<RecordInspectionCommand> = {}): RecordInspectionCommand {
@@ -58,9 +63,17 @@ describe('RecordInspection', () => {
     expect(published).toEqual([change]);
   });
 
+  it('records an inspection within a campaign that holds the enterprise', async () => {
+    const { sut, recorded } = setup();
+    await expect(sut.execute(command({ campaignId: 'K1' }))).resolves.toMatchObject({ outcome: 'recorded' });
+    expect(recorded[0]).toMatchObject({ enterpriseId: 'E1', campaignId: 'K1' });
+  });
+
   it.each<[string, Partial<RecordInspectionCommand>, string]>([
     ['an unknown kind', { findings: [{ kind: 'fire-lane-blocked' }, { kind: 'dragon' }] }, 'unknown-kind'],
     ['a time more than five minutes ahead', { at: new Date(NOW + 5 * 60_000 + 1) }, 'in-the-future'],
+    ['an unknown campaign', { campaignId: 'K9' }, 'unknown-campaign'],
+    ['an enterprise the campaign does not hold', { enterpriseId: 'E2', campaignId: 'K1' }, 'not-in-campaign'],
   ])('refuses %s without writing', async (_, overrides, outcome) => {
     const { sut, recorded, published } = setup();
     await expect(sut.execute(command(overrides))).resolves.toMatchObject({ outcome });

@@ -10,7 +10,7 @@ import {
   RECTIFICATION_POLICY,
   type Clock,
 } from '@app/domain';
-import { InspectionsRepository, type EvidenceFile, type HazardRecord, type InspectionRecord } from '@app/storage';
+import { CampaignsRepository, InspectionsRepository, type EvidenceFile, type HazardRecord, type InspectionRecord } from '@app/storage';
 import { decodeEvidence, type EvidenceInput, type HazardCommand } from './hazard-command';
 import { HazardGradePublisher } from './hazard-grade.publisher';
 
@@ -26,6 +26,8 @@ export type RecordInspectionOutcome =
   | { outcome: 'recorded'; inspection: InspectionRecord; hazards: HazardRecord[] }
   | { outcome: 'unknown-kind'; index: number; kind: string }
   | { outcome: 'unknown-enterprise' }
+  | { outcome: 'unknown-campaign' }
+  | { outcome: 'not-in-campaign' }
   | { outcome: 'in-the-future' };
 
 /** An inspector's phone may run a little ahead of the server; more than this is a mistake. */
@@ -37,6 +39,7 @@ export class RecordInspection {
   constructor(
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly inspections: InspectionsRepository,
+    private readonly campaigns: CampaignsRepository,
     private readonly grades: HazardGradePublisher,
   ) {}
 
@@ -46,6 +49,12 @@ export class RecordInspection {
     if (at > now + CLOCK_SKEW_MS) return { outcome: 'in-the-future' };
     const unknown = command.findings.findIndex((f) => !HAZARD_CATALOGUE.byKind.has(f.kind));
     if (unknown >= 0) return { outcome: 'unknown-kind', index: unknown, kind: command.findings[unknown].kind };
+    // A campaign's enterprises never change, so what is read here still holds when the inspection is written.
+    if (command.campaignId !== null) {
+      const membership = await this.campaigns.membership(command.campaignId, command.enterpriseId);
+      if (membership === 'unknown-campaign') return { outcome: 'unknown-campaign' };
+      if (membership === 'not-member') return { outcome: 'not-in-campaign' };
+    }
     // The file limit holds for the request as a whole, wherever in it the files are.
     const checked = checkEvidence(decodeEvidence(command.findings.flatMap((f) => f.evidence ?? [])));
     let next = 0;

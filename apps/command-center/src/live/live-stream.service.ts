@@ -5,6 +5,7 @@ import {
   AlarmEventV1,
   AlarmHandledV1,
   GradeChangedV1,
+  HazardOverdueV1,
   IncidentEventV2,
   IncidentView,
   NotificationFailedV1,
@@ -19,7 +20,8 @@ import { renderIncident } from '../api/incident-view';
 /** An incident event as the live stream sends it: the incident rendered as the API shows it. */
 export type LiveIncidentEvent = Omit<IncidentEventV2, 'incident'> & { incident: IncidentView };
 
-export type LiveEvent = AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1 | OperatingModeChangedV1;
+export type LiveEvent =
+  AlarmEventV1 | AlarmHandledV1 | GradeChangedV1 | LiveIncidentEvent | NotificationFailedV1 | OperatingModeChangedV1 | HazardOverdueV1;
 
 export interface LiveEnvelope {
   id: number;
@@ -30,7 +32,7 @@ export interface LiveEnvelope {
 /** Events kept for clients that reconnect with the id of the last one they saw. */
 const REPLAY_BUFFER = 1000;
 
-/** Fans the bus's alarm, alarm-handling, grade, incident, failed-notification and mode-change events out to every live-stream client of this process. */
+/** Fans the bus's alarm, alarm-handling, grade, incident, failed-notification, mode-change and overdue-hazard events out to every live-stream client of this process. */
 @Injectable()
 export class LiveStreamService implements OnApplicationBootstrap {
   private readonly subject = new Subject<LiveEnvelope>();
@@ -61,6 +63,9 @@ export class LiveStreamService implements OnApplicationBootstrap {
       broadcast: true,
     });
     await this.bus.subscribe<OperatingModeChangedV1>(Topics.operatingModes, group, (batch) => this.forward(batch.map((m) => m.value)), {
+      broadcast: true,
+    });
+    await this.bus.subscribe<HazardOverdueV1>(Topics.hazards, group, (batch) => this.forward(batch.map((m) => m.value)), {
       broadcast: true,
     });
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AlarmEventV1, IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
+import { AlarmEventV1, HazardOverdueV1, HazardSnapshotV1, IncidentEventV2, NotificationFailedV1, Topics } from '@app/contracts';
 import { CLOCK, InjectConfig, NotifyConfig } from '@app/config';
 import {
   addressNotifications,
@@ -9,6 +9,7 @@ import {
   LINK_ACTIONS,
   notifiableDeliveryFailure,
   notifiableDeviceOffline,
+  notifiableHazardOverdue,
   NotifiableEvent,
   notifiableIncidentEvent,
   NotificationRoute,
@@ -92,6 +93,11 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
     await this.bus.subscribe<AlarmEventV1>(Topics.alarms, 'notifications-devices', (batch) =>
       this.handleOther(batch.map(({ value }) => ({ event: notifiableDeviceOffline(value), at: value.at, subject: { alarm: value } }))),
     );
+    await this.bus.subscribe<HazardOverdueV1>(Topics.hazards, 'notifications-hazards', (batch) =>
+      this.handleOther(
+        batch.map(({ value }) => ({ event: notifiableHazardOverdue(value), at: value.at, subject: { hazard: hazardView(value.hazard) } })),
+      ),
+    );
     await this.bus.subscribe<NotificationFailedV1>(Topics.notifications, 'notifications-failures', (batch) =>
       this.handleOther(
         batch.map(({ value }) => ({ event: notifiableDeliveryFailure(value), at: value.at, subject: { notification: value } })),
@@ -140,7 +146,7 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
   }
 
   /**
-   * Events that are not an incident's (a device gone silent, a delivery given up on): stored like the others, on
+   * Events that are not an incident's (a device gone silent, a hazard overdue, a delivery given up on): stored like the others, on
    * the webhook channel only, since the e-mail and SMS messages are written for incidents.
    */
   async handleOther(items: { event: NotifiableEvent | null; at: number; subject: Record<string, unknown> }[]): Promise<void> {
@@ -265,4 +271,9 @@ export class NotificationOutboxService implements OnApplicationBootstrap, OnAppl
 /** Who a delivery is for, as its body names them: the register contact, or the command center. */
 function recipientView(recipient: string, contact: RegisterRows['contacts'][number] | undefined) {
   return contact ? { contactId: contact.id, name: contact.name, role: contact.role } : { name: recipient };
+}
+
+/** A hazard as a delivery's body gives it: ISO times, as the API does. */
+function hazardView(h: HazardSnapshotV1) {
+  return { ...h, deadline: new Date(h.deadline).toISOString(), openedAt: new Date(h.openedAt).toISOString() };
 }

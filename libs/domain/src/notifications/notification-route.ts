@@ -38,7 +38,8 @@ export const notificationRoutesSchema = z.object({ routes: z.array(routeSchema) 
 
 /**
  * What a zone gets without NOTIFY_FILE: every event to the command center; the assigned substation's duty contacts
- * hear of their incident, the backup's of an escalation, the enterprise's responsible contact of an opening and its end.
+ * hear of their incident, the backup's of an escalation, the enterprise's responsible contact of an opening and its end;
+ * an overdue hazard goes to the enterprise's responsible contact and its substation's duty contacts.
  */
 export const DEFAULT_NOTIFICATION_ROUTES: readonly NotificationRoute[] = [
   { events: [...NOTIFICATION_EVENTS], to: ['command-center'], channels: ['webhook', 'email', 'sms'] },
@@ -49,6 +50,8 @@ export const DEFAULT_NOTIFICATION_ROUTES: readonly NotificationRoute[] = [
   },
   { events: ['incident.escalated', 'incident.renotified'], to: ['backup-duty'], channels: ['webhook', 'email', 'sms'] },
   { events: ['incident.opened', 'incident.resolved'], to: ['enterprise-responsible'], channels: ['webhook', 'email'] },
+  // Responsibility to a person (责任到人): a rectification past its deadline goes to who owes it and to the area's substation.
+  { events: ['hazard.overdue'], to: ['enterprise-responsible', 'substation-duty'], channels: ['webhook'] },
 ];
 
 export class NotificationRoutesError extends Error {}

@@ -49,11 +49,25 @@ describe('notification routing', () => {
   });
 
   it('tells only the command center of events outside incidents', () => {
-    for (const type of ['hazard.overdue', 'device.offline', 'notification.failed'] as const) {
+    for (const type of ['device.offline', 'notification.failed'] as const) {
       expect(recipients(event({ type, grade: null, incidentId: null, substationId: null }))).toEqual([
         `webhook:${COMMAND_CENTER_RECIPIENT}`,
       ]);
     }
+  });
+
+  it('tells the enterprise’s responsible contact and its substation’s duty contacts of an overdue hazard, of any severity', () => {
+    for (const grade of ['red', 'blue'] as const) {
+      expect(recipients(event({ type: 'hazard.overdue', grade, incidentId: null }))).toEqual([
+        'webhook:command-center',
+        'webhook:contact:resp-e1',
+        'webhook:contact:duty-s1',
+      ]);
+    }
+    expect(recipients(event({ type: 'hazard.overdue', incidentId: null, substationId: null }))).toEqual([
+      'webhook:command-center',
+      'webhook:contact:resp-e1',
+    ]);
   });
 
   it('skips retired contacts, other roles and contacts of other substations or enterprises', () => {

@@ -1,5 +1,5 @@
-import type { AlarmEventV1, NotificationFailedV1 } from '@app/contracts';
-import { notifiableDeliveryFailure, notifiableDeviceOffline } from './other-notification-events';
+import type { AlarmEventV1, HazardOverdueV1, NotificationFailedV1 } from '@app/contracts';
+import { notifiableDeliveryFailure, notifiableDeviceOffline, notifiableHazardOverdue } from './other-notification-events';
 
 const offline: AlarmEventV1 = {
   v: 1,
@@ -57,5 +57,40 @@ describe('device offline and delivery failures as notifiable events', () => {
       grade: null,
     });
     expect(notifiableDeliveryFailure({ ...failed, event: 'notification.failed' })).toBeNull();
+  });
+
+  it('tells of an overdue hazard with its enterprise, substation and severity, once per deadline', () => {
+    const overdue: HazardOverdueV1 = {
+      v: 1,
+      type: 'hazard.overdue',
+      hazard: {
+        id: 'H1',
+        inspectionId: 'N1',
+        enterpriseId: 'E1',
+        substationId: 'S1',
+        kind: 'fire-lane-blocked',
+        severity: 'orange',
+        status: 'open',
+        deadline: 5000,
+        responsibleContactId: 'resp-e1',
+        openedAt: 1000,
+        reopenCount: 0,
+      },
+      at: 6000,
+      correlationId: 'c',
+    };
+    expect(notifiableHazardOverdue(overdue)).toEqual({
+      sourceId: 'H1|hazard.overdue|5000',
+      type: 'hazard.overdue',
+      grade: 'orange',
+      incidentId: null,
+      enterpriseId: 'E1',
+      substationId: 'S1',
+      backupSubstationIds: [],
+    });
+    // Reopened with a new deadline: a new raising, told again; the same deadline seen later is the same raising.
+    const reopened = { ...overdue, hazard: { ...overdue.hazard, status: 'reopened' as const, deadline: 9000, reopenCount: 1 } };
+    expect(notifiableHazardOverdue(reopened).sourceId).toBe('H1|hazard.overdue|9000');
+    expect(notifiableHazardOverdue({ ...overdue, at: 7000 }).sourceId).toBe('H1|hazard.overdue|5000');
   });
 });

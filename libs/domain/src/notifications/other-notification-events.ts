@@ -1,4 +1,4 @@
-import type { AlarmEventV1, NotificationFailedV1 } from '@app/contracts';
+import type { AlarmEventV1, HazardOverdueV1, NotificationFailedV1 } from '@app/contracts';
 import type { NotifiableEvent } from './notification-routing';
 
 /**
@@ -30,6 +30,19 @@ export function notifiableDeliveryFailure(event: NotificationFailedV1): Notifiab
     incidentId: event.incidentId,
     enterpriseId: null,
     substationId: null,
+    backupSubstationIds: [],
+  };
+}
+
+/** A hazard past its deadline, told once per deadline: a reopened hazard's new deadline is told again when it passes. */
+export function notifiableHazardOverdue(event: HazardOverdueV1): NotifiableEvent {
+  return {
+    sourceId: `${event.hazard.id}|hazard.overdue|${event.hazard.deadline}`,
+    type: 'hazard.overdue',
+    grade: event.hazard.severity,
+    incidentId: null,
+    enterpriseId: event.hazard.enterpriseId,
+    substationId: event.hazard.substationId,
     backupSubstationIds: [],
   };
 }
