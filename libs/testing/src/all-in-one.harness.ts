@@ -37,7 +37,7 @@ export class AllInOneHarness {
     });
     this.app = await startApp(this.root.forRoot(config), config);
     const port = (this.app.getHttpServer().address() as AddressInfo).port;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `${config.httpEdge.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     this.mqttPort = this.app.get(EmbeddedMqttBroker).port;
   }
 

@@ -6,3 +6,4 @@ export * from './tcp-proxy';
 export * from './private-mosquitto';
 export * from './webhook-receiver';
 export * from './embedded-process';
+export * from './test-certificates';

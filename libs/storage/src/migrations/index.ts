@@ -17,6 +17,7 @@ import { alarmHandlingMigration } from './015-alarm-handling';
 import { incidentOutcomesMigration } from './016-incident-outcomes';
 import { signalClassesMigration } from './017-signal-classes';
 import { operatingModesMigration } from './018-operating-modes';
+import { deviceCertificatesMigration } from './020-device-certificates';
 
 export const MIGRATIONS: readonly Migration[] = [
   schemaMigration,
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   incidentOutcomesMigration,
   signalClassesMigration,
   operatingModesMigration,
+  deviceCertificatesMigration,
 ];
