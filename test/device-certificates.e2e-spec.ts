@@ -116,8 +116,10 @@ describe('device certificates on the embedded broker over TLS, and the command c
   it.each([
     ['a certificate of another CA', () => otherCa.client(device.id)],
     ['an expired certificate', () => zoneCa.client(device.id, { expired: true })],
-  ])('refuses %s in the TLS handshake', async (_what, certificate) => {
+  ])('refuses %s in the TLS handshake, and counts it', async (_what, certificate) => {
+    const before = await refused('tls-handshake-failed');
     await expect(connectAs(device.id, certificate())).rejects.toThrow();
+    await waitFor(async () => (await refused('tls-handshake-failed')) === before + 1, 2000, 'the handshake refusal counted');
   });
 
   it('refuses, with CONNACK 5 and a counted reason, a certificate for another device and one not registered', async () => {

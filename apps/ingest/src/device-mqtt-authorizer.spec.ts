@@ -66,8 +66,13 @@ function setup(env: Record<string, string> = {}) {
   };
   const metrics = { refused: { inc: jest.fn() } };
   const connected = new Map<string, MqttDevice>();
+  const tlsRefusedListeners: Array<(reason: string, remoteAddress: string | undefined) => void> = [];
   const broker = {
     authorizeWith: jest.fn(),
+    onTlsRefused: jest.fn((listener: (reason: string, remoteAddress: string | undefined) => void) => {
+      tlsRefusedListeners.push(listener);
+      return () => tlsRefusedListeners.splice(tlsRefusedListeners.indexOf(listener), 1);
+    }),
     disconnectDevice: jest.fn((deviceId: string, when: (device: MqttDevice) => boolean = () => true) => {
       const device = connected.get(deviceId);
       return device !== undefined && when(device) && connected.delete(deviceId);
@@ -89,7 +94,23 @@ function setup(env: Record<string, string> = {}) {
     if (inThisProcess) listeners.forEach((l) => l(deviceId));
   };
   const refusals = () => metrics.refused.inc.mock.calls.map(([labels]) => (labels as { reason: string }).reason);
-  return { sut, clock, credentials, certificates, zoneChanges, registry, broker, connected, issue, retire, registerCertificate, refusals };
+  /** What the broker does when a TLS handshake fails. */
+  const tlsRefused = (reason: string) => tlsRefusedListeners.forEach((l) => l(reason, '10.0.0.9'));
+  return {
+    sut,
+    clock,
+    credentials,
+    certificates,
+    zoneChanges,
+    registry,
+    broker,
+    connected,
+    issue,
+    retire,
+    registerCertificate,
+    tlsRefused,
+    refusals,
+  };
 }
 
 const login = (username: string | undefined, password: string | undefined) => ({
@@ -263,6 +284,17 @@ describe('DeviceMqttAuthorizer', () => {
       await expect(sut.authenticate(certificateLogin({ username: 'E0001-D01' }, 'E0001-D01', FINGERPRINT, 'wrong'))).resolves.toBeNull();
       await expect(sut.authenticate(certificateLogin({ username: 'E0001-D01' }, 'E0001-D01', FINGERPRINT, SECRET))).resolves.toEqual(D01);
       expect(certificates.find).not.toHaveBeenCalled();
+    });
+
+    it('counts and logs a failed TLS handshake, which never reaches authenticate, with its address and reason', async () => {
+      const { sut, tlsRefused, refusals } = setup();
+      await sut.onApplicationBootstrap();
+      tlsRefused('certificate has expired');
+      expect(refusals()).toEqual(['tls-handshake-failed']);
+      expect(warn).toHaveBeenCalledWith('refused (tls-handshake-failed): 10.0.0.9: certificate has expired');
+      sut.onModuleDestroy();
+      tlsRefused('certificate has expired');
+      expect(refusals()).toEqual(['tls-handshake-failed']);
     });
 
     it('trusts a fingerprint it read for 30 s and reads again on a different one at most once a second', async () => {

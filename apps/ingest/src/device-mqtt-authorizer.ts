@@ -15,6 +15,7 @@ export type MqttRefusalReason =
   | 'bad-credentials'
   | 'certificate-for-another-device'
   | 'unregistered-certificate'
+  | 'tls-handshake-failed'
   | 'topic-not-allowed'
   | 'subscribe-not-allowed';
 
@@ -79,6 +80,9 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
       this.registry.onRetired((deviceId) => {
         if (this.broker?.disconnectDevice(deviceId)) this.logger.log(`device ${deviceId} retired: its connection is closed`);
       }),
+    );
+    this.unsubscribe.push(
+      this.broker.onTlsRefused((reason, remoteAddress) => this.refuse('tls-handshake-failed', `${remoteAddress ?? 'a client'}: ${reason}`)),
     );
     this.broker.authorizeWith(this);
     // A certificate registered or revoked in any process: forgotten here, and the connection made by it ended.

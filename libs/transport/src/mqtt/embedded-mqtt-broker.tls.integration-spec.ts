@@ -1,6 +1,6 @@
 import { connect, IClientOptions, MqttClient } from 'mqtt';
 import { connect as connectTcp } from 'node:net';
-import { TestCertificateAuthority, TestCertificate } from '@app/testing';
+import { TestCertificateAuthority, TestCertificate, waitFor } from '@app/testing';
 import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
 import { MqttDeviceAuthorizer, MqttLogin } from './mqtt-device-authorizer';
 
@@ -84,10 +84,14 @@ describe('EmbeddedMqttBroker over TLS', () => {
     ['no certificate', () => undefined],
   ])('refuses %s in the TLS handshake with client certificates required, before any MQTT', async (_what, certificate) => {
     const { broker } = await start('required');
+    const refusals: string[] = [];
+    broker.onTlsRefused((reason) => refusals.push(reason));
     const before = logins.length;
     await expect(connectTls(broker.tlsPort!, certificate(), { clientId: 'D1' })).rejects.toThrow();
     expect(broker.connectedClients).toBe(0);
     expect(logins.length).toBe(before);
+    // OpenSSL's reason when it has one ("peer did not return a certificate"); a client that drops a refused handshake shows as a hang-up.
+    await waitFor(() => refusals.length === 1, 2000, 'the failed handshake reported');
   });
 
   it('with client certificates optional, offers the authorizer no certificate that failed to verify', async () => {

@@ -55,6 +55,7 @@ export class EmbeddedMqttBroker {
   private authorizer: MqttDeviceAuthorizer | null = null;
   // Likewise logins, with device authentication required: they wait for the authorizer, neither let in nor turned away.
   private readonly waitingLogins: Array<(authorizer: MqttDeviceAuthorizer) => void> = [];
+  private readonly tlsRefusedListeners = new Set<(reason: string, remoteAddress: string | undefined) => void>();
 
   /**
    * Hands every device publish to `handler` inside the broker, before it is
@@ -70,6 +71,15 @@ export class EmbeddedMqttBroker {
   authorizeWith(authorizer: MqttDeviceAuthorizer): void {
     this.authorizer = authorizer;
     for (const login of this.waitingLogins.splice(0)) login(authorizer);
+  }
+
+  /**
+   * Told of every TLS handshake that failed (a client certificate of another CA, expired, or none when required):
+   * such a client never reaches the authorizer, so this is where its refusal is counted. Returns the unsubscribe.
+   */
+  onTlsRefused(listener: (reason: string, remoteAddress: string | undefined) => void): () => void {
+    this.tlsRefusedListeners.add(listener);
+    return () => this.tlsRefusedListeners.delete(listener);
   }
 
   /** Ends a device's connection (its client id is its device id), e.g. once its secret was replaced; `when` picks by how it logged in. */
@@ -117,6 +127,9 @@ export class EmbeddedMqttBroker {
           { cert, key, ca, requestCert: clientAuth !== 'off', rejectUnauthorized: clientAuth === 'required' },
           handle,
         );
+        server.on('tlsClientError', (error, socket) => {
+          for (const listener of this.tlsRefusedListeners) listener(error.message, socket.remoteAddress);
+        });
         this.tlsServer = await listen(server, port, options.host, 'MQTT_TLS_PORT');
       }
     } catch (error) {
