@@ -14,6 +14,7 @@ import { CommentOnAlarm } from './alarm-handling/comment-on-alarm';
 import { AlarmsController } from './api/alarms.controller';
 import { AlarmViews } from './api/alarm-views';
 import { ApiErrorFilter } from './api/api-error.filter';
+import { DeviceCertificatesController } from './api/device-certificates.controller';
 import { DeviceCredentialsController } from './api/device-credentials.controller';
 import { DevicesController } from './api/devices.controller';
 import { IncidentsController } from './api/incidents.controller';
@@ -33,6 +34,7 @@ import { SubstationViews } from './api/substation-views';
 import { AuditController } from './audit/audit.controller';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuthGuard } from './auth/auth.guard';
+import { LoginThrottle } from './auth/login-throttle';
 import { MeController } from './auth/me.controller';
 import { TokenStore } from './auth/token-store';
 import { TokensController } from './auth/tokens.controller';
@@ -75,6 +77,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     SubstationAvailabilityController,
     OperatingModesController,
     DeviceCredentialsController,
+    DeviceCertificatesController,
     AlarmsController,
     IncidentsController,
     ReportsController,
@@ -105,6 +108,7 @@ function setupCommandCenterHttp(app: INestApplication): void {
     ReinspectHazard,
     AddHazardEvidence,
     AuthGuard,
+    LoginThrottle,
     LiveStreamService,
     ActionLinkService,
     { provide: APP_FILTER, useClass: ApiErrorFilter },

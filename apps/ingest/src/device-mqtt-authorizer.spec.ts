@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@app/config';
-import { DeviceCredentialsRepository, hashToken } from '@app/storage';
+import { DeviceCertificatesRepository, DeviceCredentialsRepository, hashToken } from '@app/storage';
 import { ManualClock } from '@app/testing';
-import { EmbeddedMqttBroker, MqttDevice } from '@app/transport';
+import { EmbeddedMqttBroker, MqttDevice, ZoneChange, ZoneChanges } from '@app/transport';
 import { DeviceMqttAuthorizer, SECRET_CACHE_MS, SECRET_RECHECK_MS } from './device-mqtt-authorizer';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
@@ -15,6 +15,7 @@ const DEVICES: Record<string, KnownDevice> = {
   'E0001-D03': { id: 'E0001-D03', enterpriseId: 'E0001', type: 'smoke_detector', status: 'retired' },
 };
 const SECRET = 'right-secret-of-d01';
+const FINGERPRINT = 'ab'.repeat(32);
 
 function setup(env: Record<string, string> = {}) {
   const clock = new ManualClock(T0);
@@ -42,14 +43,49 @@ function setup(env: Record<string, string> = {}) {
   };
   /** What the registry does when zone.v1 tells it a device it knew as active is retired now. */
   const retire = (deviceId: string) => retiredListeners.forEach((l) => l(deviceId));
+  const fingerprints = new Map<string, string>([
+    ['E0001-D01', FINGERPRINT],
+    ['E0001-D03', FINGERPRINT],
+  ]);
+  const certificates = {
+    find: jest.fn(async (deviceId: string) =>
+      fingerprints.has(deviceId) ? { deviceId, fingerprint: fingerprints.get(deviceId)!, registeredAt: new Date(T0) } : null,
+    ),
+  };
+  const zoneHandlers: Array<(changed: ZoneChange) => Promise<void>> = [];
+  const zoneChanges = {
+    subscribe: jest.fn(async (_name: string, _kinds: string[], handler: (changed: ZoneChange) => Promise<void>) => {
+      zoneHandlers.push(handler);
+    }),
+  };
+  /** What PUT or DELETE /api/devices/{id}/certificate does in any process: the table, then a zone.v1 notice. */
+  const registerCertificate = async (deviceId: string, fingerprint: string | null) => {
+    if (fingerprint) fingerprints.set(deviceId, fingerprint);
+    else fingerprints.delete(deviceId);
+    for (const handler of zoneHandlers) await handler({ deviceCertificates: [deviceId] });
+  };
   const metrics = { refused: { inc: jest.fn() } };
-  const broker = { authorizeWith: jest.fn(), disconnectDevice: jest.fn(() => true) };
+  const connected = new Map<string, MqttDevice>();
+  const tlsRefusedListeners: Array<(reason: string, remoteAddress: string | undefined) => void> = [];
+  const broker = {
+    authorizeWith: jest.fn(),
+    onTlsRefused: jest.fn((listener: (reason: string, remoteAddress: string | undefined) => void) => {
+      tlsRefusedListeners.push(listener);
+      return () => tlsRefusedListeners.splice(tlsRefusedListeners.indexOf(listener), 1);
+    }),
+    disconnectDevice: jest.fn((deviceId: string, when: (device: MqttDevice) => boolean = () => true) => {
+      const device = connected.get(deviceId);
+      return device !== undefined && when(device) && connected.delete(deviceId);
+    }),
+  };
   const sut = new DeviceMqttAuthorizer(
     loadConfig(env).mqtt,
     clock,
     registry as unknown as DeviceRegistry,
     credentials as unknown as DeviceCredentialsRepository,
     metrics as unknown as IngestMetrics,
+    certificates as unknown as DeviceCertificatesRepository,
+    zoneChanges as unknown as ZoneChanges,
     broker as unknown as EmbeddedMqttBroker,
   );
   /** What POST /api/devices/{id}/credentials does to the table, and, in this process, to the listeners. */
@@ -58,7 +94,23 @@ function setup(env: Record<string, string> = {}) {
     if (inThisProcess) listeners.forEach((l) => l(deviceId));
   };
   const refusals = () => metrics.refused.inc.mock.calls.map(([labels]) => (labels as { reason: string }).reason);
-  return { sut, clock, credentials, registry, broker, issue, retire, refusals };
+  /** What the broker does when a TLS handshake fails. */
+  const tlsRefused = (reason: string) => tlsRefusedListeners.forEach((l) => l(reason, '10.0.0.9'));
+  return {
+    sut,
+    clock,
+    credentials,
+    certificates,
+    zoneChanges,
+    registry,
+    broker,
+    connected,
+    issue,
+    retire,
+    registerCertificate,
+    tlsRefused,
+    refusals,
+  };
 }
 
 const login = (username: string | undefined, password: string | undefined) => ({
@@ -68,12 +120,26 @@ const login = (username: string | undefined, password: string | undefined) => ({
 });
 
 const D01: MqttDevice = { deviceId: 'E0001-D01', enterpriseId: 'E0001', topicPrefix: 'sites/E0001/devices/E0001-D01/' };
+const D01_BY_CERTIFICATE: MqttDevice = { ...D01, certificateFingerprint: FINGERPRINT };
+
+const certificateLogin = (
+  claimed: { clientId?: string; username?: string },
+  commonName = 'E0001-D01',
+  fingerprint = FINGERPRINT,
+  password?: string,
+) => ({
+  clientId: claimed.clientId ?? 'mqttjs_1234',
+  username: claimed.username,
+  password: password === undefined ? undefined : Buffer.from(password),
+  certificate: { commonName, fingerprint },
+});
 
 describe('DeviceMqttAuthorizer', () => {
   let warn: jest.SpyInstance;
 
   beforeEach(() => {
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   });
 
   afterEach(() => {
@@ -148,7 +214,7 @@ describe('DeviceMqttAuthorizer', () => {
 
     it('forgets a secret issued in this process at once and ends the connection that used it', async () => {
       const { sut, broker, issue } = setup();
-      sut.onApplicationBootstrap();
+      await sut.onApplicationBootstrap();
       expect(broker.authorizeWith).toHaveBeenCalledWith(sut);
       await expect(sut.authenticate(login('E0001-D01', SECRET))).resolves.toEqual(D01);
       issue('E0001-D01', 'new-secret', true);
@@ -158,9 +224,9 @@ describe('DeviceMqttAuthorizer', () => {
       sut.onModuleDestroy();
     });
 
-    it('ends the connection of a device retired while it is connected', () => {
+    it('ends the connection of a device retired while it is connected', async () => {
       const { sut, broker, retire } = setup();
-      sut.onApplicationBootstrap();
+      await sut.onApplicationBootstrap();
       retire('E0001-D01');
       expect(broker.disconnectDevice).toHaveBeenCalledWith('E0001-D01');
       sut.onModuleDestroy();
@@ -171,12 +237,97 @@ describe('DeviceMqttAuthorizer', () => {
     it.each<Record<string, string>>([{ MQTT_DEVICE_AUTH: 'off' }, { MQTT_URL: 'mqtt://broker:1883' }])(
       'does not guard the broker with %j',
       (env) => {
-        const { sut, broker, credentials } = setup(env);
-        sut.onApplicationBootstrap();
+        const { sut, broker, credentials, zoneChanges } = setup(env);
+        void sut.onApplicationBootstrap();
         expect(broker.authorizeWith).not.toHaveBeenCalled();
         expect(credentials.onIssued).not.toHaveBeenCalled();
+        expect(zoneChanges.subscribe).not.toHaveBeenCalled();
       },
     );
+  });
+
+  describe('authenticate by client certificate', () => {
+    it.each([
+      ['by its client id', { clientId: 'E0001-D01' }],
+      ['by its username', { username: 'E0001-D01' }],
+    ])('lets a device in without a password when it claims its CN %s and the fingerprint is registered', async (_how, claimed) => {
+      const { sut, refusals, credentials } = setup();
+      await expect(sut.authenticate(certificateLogin(claimed))).resolves.toEqual(D01_BY_CERTIFICATE);
+      expect(refusals()).toEqual([]);
+      expect(credentials.find).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['a client id other than its CN', certificateLogin({ clientId: 'E0001-D02' }), 'certificate-for-another-device'],
+      [
+        'a username other than its CN',
+        certificateLogin({ clientId: 'E0001-D01', username: 'E0001-D02' }),
+        'certificate-for-another-device',
+      ],
+      ['no device id at all (a generated client id)', certificateLogin({}), 'certificate-for-another-device'],
+      ['a CN that is no device', certificateLogin({ clientId: 'E0009-D99' }, 'E0009-D99'), 'unknown-device'],
+      ['a retired device', certificateLogin({ clientId: 'E0001-D03' }, 'E0001-D03'), 'retired-device'],
+      ['a device with no certificate registered', certificateLogin({ clientId: 'E0001-D02' }, 'E0001-D02'), 'unregistered-certificate'],
+      [
+        'a certificate other than the registered one',
+        certificateLogin({ clientId: 'E0001-D01' }, 'E0001-D01', 'cd'.repeat(32)),
+        'unregistered-certificate',
+      ],
+    ])('refuses %s and counts it', async (_what, attempt, reason) => {
+      const { sut, refusals } = setup();
+      await expect(sut.authenticate(attempt)).resolves.toBeNull();
+      expect(refusals()).toEqual([reason]);
+    });
+
+    it('checks the password, not the certificate, when a client gives both', async () => {
+      const { sut, certificates } = setup();
+      await expect(sut.authenticate(certificateLogin({ username: 'E0001-D01' }, 'E0001-D01', FINGERPRINT, 'wrong'))).resolves.toBeNull();
+      await expect(sut.authenticate(certificateLogin({ username: 'E0001-D01' }, 'E0001-D01', FINGERPRINT, SECRET))).resolves.toEqual(D01);
+      expect(certificates.find).not.toHaveBeenCalled();
+    });
+
+    it('counts and logs a failed TLS handshake, which never reaches authenticate, with its address and reason', async () => {
+      const { sut, tlsRefused, refusals } = setup();
+      await sut.onApplicationBootstrap();
+      tlsRefused('certificate has expired');
+      expect(refusals()).toEqual(['tls-handshake-failed']);
+      expect(warn).toHaveBeenCalledWith('refused (tls-handshake-failed): 10.0.0.9: certificate has expired');
+      sut.onModuleDestroy();
+      tlsRefused('certificate has expired');
+      expect(refusals()).toEqual(['tls-handshake-failed']);
+    });
+
+    it('trusts a fingerprint it read for 30 s and reads again on a different one at most once a second', async () => {
+      const { sut, clock, certificates } = setup();
+      const other = certificateLogin({ clientId: 'E0001-D01' }, 'E0001-D01', 'cd'.repeat(32));
+      await sut.authenticate(certificateLogin({ clientId: 'E0001-D01' }));
+      for (let i = 0; i < 5; i++) await sut.authenticate(other);
+      clock.advance(SECRET_CACHE_MS - 1);
+      await expect(sut.authenticate(certificateLogin({ clientId: 'E0001-D01' }))).resolves.toEqual(D01_BY_CERTIFICATE);
+      expect(certificates.find).toHaveBeenCalledTimes(1);
+      await sut.authenticate(other);
+      expect(certificates.find).toHaveBeenCalledTimes(2);
+    });
+
+    it('on a registration changed in any process, forgets the old one at once and ends only a connection made by certificate', async () => {
+      const { sut, broker, connected, registerCertificate } = setup();
+      await sut.onApplicationBootstrap();
+      await expect(sut.authenticate(certificateLogin({ clientId: 'E0001-D01' }))).resolves.toEqual(D01_BY_CERTIFICATE);
+      connected.set('E0001-D01', D01_BY_CERTIFICATE);
+      connected.set('E0001-D02', { ...D01, deviceId: 'E0001-D02' });
+
+      await registerCertificate('E0001-D01', null);
+      expect(connected.has('E0001-D01')).toBe(false);
+      await expect(sut.authenticate(certificateLogin({ clientId: 'E0001-D01' }))).resolves.toBeNull();
+
+      await registerCertificate('E0001-D02', FINGERPRINT);
+      expect(connected.has('E0001-D02')).toBe(true);
+      expect(broker.disconnectDevice).toHaveBeenCalledTimes(2);
+      await expect(sut.authenticate(certificateLogin({ clientId: 'E0001-D02' }, 'E0001-D02'))).resolves.toMatchObject({
+        deviceId: 'E0001-D02',
+        certificateFingerprint: FINGERPRINT,
+      });
+    });
   });
 
   describe('authorizePublish', () => {

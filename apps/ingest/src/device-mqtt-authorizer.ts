@@ -2,13 +2,22 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Op
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CLOCK, InjectConfig, MqttConfig } from '@app/config';
 import { Clock } from '@app/domain';
-import { DeviceCredentialsRepository } from '@app/storage';
-import { EmbeddedMqttBroker, MqttDevice, MqttDeviceAuthorizer, MqttLogin } from '@app/transport';
+import { DeviceCertificatesRepository, DeviceCredentialsRepository } from '@app/storage';
+import { EmbeddedMqttBroker, MqttClientCertificate, MqttDevice, MqttDeviceAuthorizer, MqttLogin, ZoneChanges } from '@app/transport';
+import { KnownDevice } from './telemetry-validator';
 import { DeviceRegistry } from './device-registry';
 import { IngestMetrics } from './ingest.metrics';
 
 export type MqttRefusalReason =
-  'no-credentials' | 'unknown-device' | 'retired-device' | 'bad-credentials' | 'topic-not-allowed' | 'subscribe-not-allowed';
+  | 'no-credentials'
+  | 'unknown-device'
+  | 'retired-device'
+  | 'bad-credentials'
+  | 'certificate-for-another-device'
+  | 'unregistered-certificate'
+  | 'tls-handshake-failed'
+  | 'topic-not-allowed'
+  | 'subscribe-not-allowed';
 
 /** How long a secret read from the database is trusted; bounds how long a replaced secret still opens a connection in another process. */
 export const SECRET_CACHE_MS = 30_000;
@@ -22,17 +31,29 @@ interface CachedSecret {
   loadedAt: number;
 }
 
+interface CachedFingerprint {
+  /** The registered certificate's fingerprint; null when none is. */
+  fingerprint: string | null;
+  loadedAt: number;
+}
+
 /**
  * Devices on the embedded broker (MQTT_DEVICE_AUTH=required): username =
  * device id, password = the secret issued by POST /api/devices/{id}/credentials;
  * a device publishes only under sites/{its enterprise}/devices/{its id}/. A
  * CONNECT costs a hash and, now and then, a database read; a publish costs a
  * prefix comparison. Secrets never reach a log line or an error message.
+ *
+ * Over TLS with a client certificate (MQTT_TLS_CLIENT_AUTH), a device logs in without a password: the CA
+ * vouched for the certificate, whose CN must be the device id the client claims (username, else client id),
+ * and its fingerprint must be the one registered by PUT /api/devices/{id}/certificate. A change to that
+ * registration, in any process, reaches every ingest on zone.v1 and ends the device's certificate connection.
  */
 @Injectable()
 export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MqttDeviceAuth');
   private readonly secrets = new Map<string, CachedSecret>();
+  private readonly fingerprints = new Map<string, CachedFingerprint>();
   private readonly lastLogged = new Map<MqttRefusalReason, { at: number; suppressed: number }>();
   private unsubscribe: (() => void)[] = [];
 
@@ -42,10 +63,12 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
     private readonly registry: DeviceRegistry,
     private readonly credentials: DeviceCredentialsRepository,
     private readonly metrics: IngestMetrics,
+    private readonly certificates: DeviceCertificatesRepository,
+    private readonly zoneChanges: ZoneChanges,
     @Optional() private readonly broker?: EmbeddedMqttBroker,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (this.config.url !== undefined || this.config.deviceAuth !== 'required' || !this.broker) return;
     // An issue made in this process takes effect at once: the old secret is forgotten and its connection ended.
     this.unsubscribe.push(
@@ -58,14 +81,27 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
         if (this.broker?.disconnectDevice(deviceId)) this.logger.log(`device ${deviceId} retired: its connection is closed`);
       }),
     );
+    this.unsubscribe.push(
+      this.broker.onTlsRefused((reason, remoteAddress) => this.refuse('tls-handshake-failed', `${remoteAddress ?? 'a client'}: ${reason}`)),
+    );
     this.broker.authorizeWith(this);
+    // A certificate registered or revoked in any process: forgotten here, and the connection made by it ended.
+    await this.zoneChanges.subscribe('ingest-certificates', ['deviceCertificates'], ({ deviceCertificates = [] }) => {
+      for (const deviceId of deviceCertificates) {
+        this.fingerprints.delete(deviceId);
+        if (this.broker?.disconnectDevice(deviceId, (device) => device.certificateFingerprint !== undefined))
+          this.logger.log(`device ${deviceId}: its certificate registration changed, its connection is closed`);
+      }
+      return Promise.resolve();
+    });
   }
 
   onModuleDestroy(): void {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
   }
 
-  async authenticate({ clientId, username, password }: MqttLogin): Promise<MqttDevice | null> {
+  async authenticate({ clientId, username, password, certificate }: MqttLogin): Promise<MqttDevice | null> {
+    if (certificate && (!password || password.length === 0)) return this.authenticateByCertificate(username ?? clientId, certificate);
     if (!username || !password || password.length === 0)
       return this.refuse('no-credentials', `client ${clip(clientId)} gave no username or no password`);
     const device = await this.registry.findOrReload(username, this.clock);
@@ -75,7 +111,22 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
     if (device.status === 'retired') return this.refuse('retired-device', `device ${device.id} is retired, or its enterprise is`);
     if (!(await this.verify(device.id, password)))
       return this.refuse('bad-credentials', `device ${device.id}: wrong secret, or none issued`);
-    return { deviceId: device.id, enterpriseId: device.enterpriseId, topicPrefix: `sites/${device.enterpriseId}/devices/${device.id}/` };
+    return mqttDevice(device);
+  }
+
+  private async authenticateByCertificate(claimed: string, certificate: MqttClientCertificate): Promise<MqttDevice | null> {
+    const { commonName, fingerprint } = certificate;
+    if (claimed !== commonName)
+      return this.refuse('certificate-for-another-device', `client ${clip(claimed)} showed a certificate for ${clip(commonName)}`);
+    const device = await this.registry.findOrReload(commonName, this.clock);
+    if (!device) return this.refuse('unknown-device', `certificate for ${clip(commonName)}, not a registered device`);
+    if (device.status === 'retired') return this.refuse('retired-device', `device ${device.id} is retired, or its enterprise is`);
+    if (!(await this.isRegistered(device.id, fingerprint)))
+      return this.refuse(
+        'unregistered-certificate',
+        `device ${device.id}: certificate ${fingerprint} is not the one registered, or none is`,
+      );
+    return { ...mqttDevice(device), certificateFingerprint: fingerprint };
   }
 
   authorizePublish(device: MqttDevice, topic: string): boolean {
@@ -103,6 +154,17 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
     return matches(fresh.hash, candidate);
   }
 
+  private async isRegistered(deviceId: string, fingerprint: string): Promise<boolean> {
+    const now = this.clock.now();
+    const cached = this.fingerprints.get(deviceId);
+    const age = cached ? now - cached.loadedAt : Infinity;
+    if (cached && age < SECRET_CACHE_MS && cached.fingerprint === fingerprint) return true;
+    if (cached && age < SECRET_RECHECK_MS) return false;
+    const row = await this.certificates.find(deviceId);
+    this.fingerprints.set(deviceId, { fingerprint: row?.fingerprint ?? null, loadedAt: now });
+    return row?.fingerprint === fingerprint;
+  }
+
   /** Counts every refusal; logs at most one line per reason every 10 s, so a misconfigured fleet cannot flood the log. */
   private refuse(reason: MqttRefusalReason, detail: string): null {
     this.metrics.refused.inc({ reason });
@@ -117,6 +179,10 @@ export class DeviceMqttAuthorizer implements MqttDeviceAuthorizer, OnApplication
     this.logger.warn(`refused (${reason}): ${detail}${more}`);
     return null;
   }
+}
+
+function mqttDevice(device: KnownDevice): MqttDevice {
+  return { deviceId: device.id, enterpriseId: device.enterpriseId, topicPrefix: `sites/${device.enterpriseId}/devices/${device.id}/` };
 }
 
 /** Constant-time: how much of a hash matches does not show in the time taken. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, DEFAULT_SMS_BODY_TEMPLATE, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -166,6 +169,9 @@ describe('loadConfig', () => {
       NOTIFY_BACKOFF_BASE_MS: '10',
       NOTIFY_BACKOFF_CAP_MS: '20',
       NOTIFY_TIMEOUT_MS: '300',
+      MQTT_PLAIN: 'off',
+      AUTH_MAX_FAILURES: '5',
+      AUTH_FAILURE_WINDOW_S: '30',
     });
     expect(sut).toEqual({
       http: { port: 8080 },
@@ -220,6 +226,8 @@ describe('loadConfig', () => {
         sms: undefined,
         commandCenter: { email: undefined, phone: undefined },
       },
+      mqttEdge: { plain: false, tls: undefined },
+      httpEdge: { tls: undefined, maxFailedLogins: 5, failedLoginWindowMs: 30_000 },
     });
   });
 
@@ -288,5 +296,61 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env, readTextFile)).toThrow(ConfigError);
       expect(() => loadConfig(env, readTextFile)).toThrow(message);
     });
+  });
+});
+
+describe('loadConfig: security on the wire at the edge', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-config-'));
+  const pem = (name: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, `-----BEGIN ${name}-----\n-----END ${name}-----\n`);
+    return file;
+  };
+  const [cert, key, ca] = [pem('cert.pem'), pem('key.pem'), pem('ca.pem')];
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens only the plaintext broker port and plain HTTP by default, 20 failed logins a minute per address', () => {
+    const sut = loadConfig({});
+    expect(sut.mqttEdge).toEqual({ plain: true, tls: undefined });
+    expect(sut.httpEdge).toEqual({ tls: undefined, maxFailedLogins: 20, failedLoginWindowMs: 60_000 });
+  });
+
+  it('reads the TLS files at boot: the broker on 8883 by default, client certificates off unless asked for', () => {
+    const sut = loadConfig({ MQTT_TLS_CERT: cert, MQTT_TLS_KEY: key, HTTP_TLS_CERT: cert, HTTP_TLS_KEY: key });
+    expect(sut.mqttEdge.tls).toEqual({ cert: readFileSync(cert), key: readFileSync(key), port: 8883, ca: undefined, clientAuth: 'off' });
+    expect(sut.httpEdge.tls).toEqual({ cert: readFileSync(cert), key: readFileSync(key) });
+    const required = loadConfig({
+      MQTT_TLS_CERT: cert,
+      MQTT_TLS_KEY: key,
+      MQTT_TLS_CA: ca,
+      MQTT_TLS_CLIENT_AUTH: 'required',
+      MQTT_PLAIN: 'off',
+    });
+    expect(required.mqttEdge).toMatchObject({ plain: false, tls: { ca: readFileSync(ca), clientAuth: 'required' } });
+  });
+
+  it.each([
+    [{ MQTT_TLS_CERT: cert }, 'MQTT_TLS_KEY: required with MQTT_TLS_CERT'],
+    [{ MQTT_TLS_KEY: key }, 'MQTT_TLS_CERT: required with MQTT_TLS_KEY'],
+    [{ HTTP_TLS_CERT: cert }, 'HTTP_TLS_KEY: required with HTTP_TLS_CERT'],
+    [{ HTTP_TLS_KEY: key }, 'HTTP_TLS_CERT: required with HTTP_TLS_KEY'],
+    [{ MQTT_TLS_CERT: cert, MQTT_TLS_KEY: join(dir, 'missing.pem') }, 'MQTT_TLS_KEY: cannot read'],
+    [{ HTTP_TLS_CERT: join(dir, 'missing.pem'), HTTP_TLS_KEY: key }, 'HTTP_TLS_CERT: cannot read'],
+    [
+      { MQTT_TLS_CERT: cert, MQTT_TLS_KEY: key, MQTT_TLS_CLIENT_AUTH: 'required' },
+      'MQTT_TLS_CA: required with MQTT_TLS_CLIENT_AUTH=required',
+    ],
+    [{ MQTT_TLS_CA: ca, MQTT_TLS_CLIENT_AUTH: 'optional' }, 'MQTT_TLS_CERT: required with MQTT_TLS_CLIENT_AUTH=optional'],
+    [{ MQTT_TLS_CERT: cert, MQTT_TLS_KEY: key, MQTT_TLS_CA: ca }, 'MQTT_TLS_CLIENT_AUTH: required (required or optional) with MQTT_TLS_CA'],
+    [{ MQTT_TLS_CLIENT_AUTH: 'sometimes' }, 'MQTT_TLS_CLIENT_AUTH'],
+    [{ MQTT_PLAIN: 'off' }, 'MQTT_PLAIN: off needs MQTT_TLS_CERT and MQTT_TLS_KEY'],
+    [{ AUTH_MAX_FAILURES: '0' }, 'AUTH_MAX_FAILURES'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lets MQTT_PLAIN=off pass with an external broker, which the embedded listeners do not concern', () => {
+    expect(loadConfig({ MQTT_PLAIN: 'off', MQTT_URL: 'mqtt://broker:1883' }).mqttEdge.plain).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   escapingForContentType,
@@ -172,6 +173,23 @@ export const appConfigSchema = z.object({
   KAFKA_SASL_PASSWORD: optionalString,
   /** PEM file of the CA that signed PostgreSQL's certificate; DATABASE_URL then needs sslmode=verify-full (or none). */
   DATABASE_CA: optionalString,
+  // Security on the wire at the edge: the embedded broker's TLS listener and the command center's HTTPS (issue 19).
+  /** PEM files of the embedded broker's TLS listener: both, or neither. */
+  MQTT_TLS_CERT: optionalString,
+  MQTT_TLS_KEY: optionalString,
+  MQTT_TLS_PORT: port.default(8883),
+  /** The CA (PEM) device certificates are checked against; with MQTT_TLS_CLIENT_AUTH other than off. */
+  MQTT_TLS_CA: optionalString,
+  /** `required`: every TLS client shows a certificate of MQTT_TLS_CA; `optional`: one may, else it logs in by password. */
+  MQTT_TLS_CLIENT_AUTH: z.enum(['required', 'optional', 'off']).default('off'),
+  /** `off` closes the plaintext port (MQTT_PORT): devices reach the embedded broker over TLS only. */
+  MQTT_PLAIN: z.enum(['on', 'off']).default('on'),
+  /** PEM files of the command center's HTTPS: both, or neither. */
+  HTTP_TLS_CERT: optionalString,
+  HTTP_TLS_KEY: optionalString,
+  /** Failed logins (a bad or unknown Bearer token) one source address may make in AUTH_FAILURE_WINDOW_S before it gets 429. */
+  AUTH_MAX_FAILURES: positiveInt.default(20),
+  AUTH_FAILURE_WINDOW_S: positiveInt.default(60),
 });
 
 export type AppEnv = z.infer<typeof appConfigSchema>;
@@ -211,6 +229,25 @@ export interface KafkaSaslConfig {
   mechanism: 'scram-sha-256' | 'scram-sha-512' | 'plain';
   username: string;
   password: string;
+}
+
+/** PEM contents, read at boot so that a file that cannot be read stops the process naming its variable. */
+export interface TlsFiles {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** The embedded broker's listeners: plaintext on MqttConfig.port unless closed, TLS when given its files. */
+export interface MqttEdgeConfig {
+  plain: boolean;
+  tls: (TlsFiles & { port: number; ca: Buffer | undefined; clientAuth: AppEnv['MQTT_TLS_CLIENT_AUTH'] }) | undefined;
+}
+
+/** HTTPS when given its files; failed logins per source address answered 429 once over the limit. */
+export interface HttpEdgeConfig {
+  tls: TlsFiles | undefined;
+  maxFailedLogins: number;
+  failedLoginWindowMs: number;
 }
 
 /** The bus: Kafka when brokers are given, else the in-process bus. */
@@ -335,6 +372,8 @@ export interface AppConfig {
   dispatch: DispatchConfig;
   commandCenter: CommandCenterConfig;
   notify: NotifyConfig;
+  mqttEdge: MqttEdgeConfig;
+  httpEdge: HttpEdgeConfig;
 }
 
 export class ConfigError extends Error {}
@@ -480,7 +519,66 @@ function toSlices(env: AppEnv, pem: PemFiles): AppConfig {
         : undefined,
       commandCenter: { email: env.NOTIFY_EMAIL_COMMAND_CENTER, phone: env.NOTIFY_SMS_COMMAND_CENTER },
     },
+    ...edgeSlices(env),
   };
+}
+
+function edgeSlices(env: AppEnv): Pick<AppConfig, 'mqttEdge' | 'httpEdge'> {
+  const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+  const mqttCert = read(env.MQTT_TLS_CERT);
+  const mqttKey = read(env.MQTT_TLS_KEY);
+  const httpCert = read(env.HTTP_TLS_CERT);
+  const httpKey = read(env.HTTP_TLS_KEY);
+  return {
+    mqttEdge: {
+      plain: env.MQTT_PLAIN === 'on',
+      tls:
+        mqttCert && mqttKey
+          ? { cert: mqttCert, key: mqttKey, port: env.MQTT_TLS_PORT, ca: read(env.MQTT_TLS_CA), clientAuth: env.MQTT_TLS_CLIENT_AUTH }
+          : undefined,
+    },
+    httpEdge: {
+      tls: httpCert && httpKey ? { cert: httpCert, key: httpKey } : undefined,
+      maxFailedLogins: env.AUTH_MAX_FAILURES,
+      failedLoginWindowMs: env.AUTH_FAILURE_WINDOW_S * 1000,
+    },
+  };
+}
+
+/** TLS files come in pairs and must be readable; client certificates need their CA; closing plaintext needs TLS. */
+function checkEdgeTls(e: AppEnv, ctx: z.RefinementCtx): void {
+  const requireWith = (variable: keyof AppEnv, other: keyof AppEnv) => {
+    if (e[other] && !e[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `required with ${other}` });
+  };
+  requireWith('MQTT_TLS_KEY', 'MQTT_TLS_CERT');
+  requireWith('MQTT_TLS_CERT', 'MQTT_TLS_KEY');
+  requireWith('HTTP_TLS_KEY', 'HTTP_TLS_CERT');
+  requireWith('HTTP_TLS_CERT', 'HTTP_TLS_KEY');
+  for (const variable of ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_CA', 'HTTP_TLS_CERT', 'HTTP_TLS_KEY'] as const) {
+    const file = e[variable];
+    if (!file) continue;
+    try {
+      readFileSync(file);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [variable],
+        message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      });
+    }
+  }
+  if (e.MQTT_TLS_CLIENT_AUTH !== 'off' && !e.MQTT_TLS_CA)
+    ctx.addIssue({ code: 'custom', path: ['MQTT_TLS_CA'], message: `required with MQTT_TLS_CLIENT_AUTH=${e.MQTT_TLS_CLIENT_AUTH}` });
+  if (e.MQTT_TLS_CLIENT_AUTH !== 'off' && !e.MQTT_TLS_CERT)
+    ctx.addIssue({ code: 'custom', path: ['MQTT_TLS_CERT'], message: `required with MQTT_TLS_CLIENT_AUTH=${e.MQTT_TLS_CLIENT_AUTH}` });
+  if (e.MQTT_TLS_CA && e.MQTT_TLS_CLIENT_AUTH === 'off')
+    ctx.addIssue({ code: 'custom', path: ['MQTT_TLS_CLIENT_AUTH'], message: 'required (required or optional) with MQTT_TLS_CA' });
+  if (e.MQTT_PLAIN === 'off' && !e.MQTT_TLS_CERT && !e.MQTT_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MQTT_PLAIN'],
+      message: 'off needs MQTT_TLS_CERT and MQTT_TLS_KEY: devices would have no way in',
+    });
 }
 
 /** A gateway template that could not work is refused at start: unknown placeholders, or a JSON body that is not JSON. */
@@ -540,6 +638,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, readTextFile: R
         ctx.addIssue({ code: 'custom', path: ['NOTIFY_SMTP_URL'], message: 'required with NOTIFY_SMTP_FROM' });
       checkSmsTemplates(e, ctx);
       checkWireSecurity(e, ctx);
+      checkEdgeTls(e, ctx);
     })
     .safeParse(withSecrets);
   if (!result.success) {

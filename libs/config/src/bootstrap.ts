@@ -29,7 +29,12 @@ export async function startApp(
   options: { listen?: boolean } = {},
 ): Promise<INestApplication> {
   // abortOnError false: an error while the modules are made (a bad ZONE_FILE or rule file) reaches runMain, not Nest's exit 1.
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+    httpsOptions: config.httpEdge.tls,
+  });
   app.useLogger(app.get(Logger));
   // Setups first: a route with a body limit of its own mounts its parser ahead of the general one.
   for (const setup of httpAppSetups(app)) setup(app);

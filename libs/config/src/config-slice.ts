@@ -16,6 +16,8 @@ const TOKENS: { readonly [K in ConfigSliceName]: symbol } = {
   dispatch: Symbol('config.dispatch'),
   commandCenter: Symbol('config.commandCenter'),
   notify: Symbol('config.notify'),
+  mqttEdge: Symbol('config.mqttEdge'),
+  httpEdge: Symbol('config.httpEdge'),
 };
 
 /** The injection token of one slice of the configuration (for a factory's `inject`). */

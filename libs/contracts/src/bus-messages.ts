@@ -227,7 +227,7 @@ export const DEAD_LETTER_REASONS = [
 ] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
-export const ZONE_KINDS = ['substations', 'enterprises', 'devices', 'contacts'] as const;
+export const ZONE_KINDS = ['substations', 'enterprises', 'devices', 'contacts', 'deviceCertificates'] as const;
 export type ZoneKind = (typeof ZONE_KINDS)[number];
 
 /**

@@ -25,6 +25,7 @@ export * from './zone/seeded-random';
 export * from './zone/zone-generator';
 export * from './flood/token-buckets';
 export * from './flood/flood-limiter';
+export * from './auth/failed-login-throttle';
 export * from './presence/offline';
 export * from './register/register-rows';
 export * from './register/register-error';

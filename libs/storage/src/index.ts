@@ -35,6 +35,7 @@ export * from './maintenance-list.repository';
 export * from './rule-states.repository';
 export * from './api-tokens.repository';
 export * from './device-credentials.repository';
+export * from './device-certificates.repository';
 export * from './audit.repository';
 export * from './register-import';
 export * from './register-write';

@@ -20,6 +20,7 @@ const TABLES = [
   'campaigns',
   'contacts',
   'dead_letters',
+  'device_certificates',
   'device_credentials',
   'devices',
   'enterprises',
@@ -85,6 +86,7 @@ describe('migrate on PGlite with TimescaleDB', () => {
         '017-signal-classes',
         '018-operating-modes',
         '019-inspections',
+        '020-device-certificates',
         '021-campaigns',
       ],
       skipped: [],
@@ -190,6 +192,7 @@ describe('migrate on PostgreSQL without TimescaleDB', () => {
       '017-signal-classes',
       '018-operating-modes',
       '019-inspections',
+      '020-device-certificates',
       '021-campaigns',
     ]);
     expect(results.map((r) => r.skipped)).toEqual([['002-timescale'], ['002-timescale']]);

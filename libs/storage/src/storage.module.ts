@@ -9,6 +9,7 @@ import { ApiTokensRepository } from './api-tokens.repository';
 import { AuditRepository } from './audit.repository';
 import { ComplianceReportRepository } from './compliance-report.repository';
 import { DeadLettersRepository } from './dead-letters.repository';
+import { DeviceCertificatesRepository } from './device-certificates.repository';
 import { DeviceCredentialsRepository } from './device-credentials.repository';
 import { DeviceListRepository } from './device-list.repository';
 import { DevicePresenceRepository } from './device-presence.repository';
@@ -38,6 +39,7 @@ const REPOSITORIES = [
   ApiTokensRepository,
   AuditRepository,
   DeviceCredentialsRepository,
+  DeviceCertificatesRepository,
   RuleStatesRepository,
   ComplianceReportRepository,
   FalseAlarmReportRepository,

@@ -9,3 +9,4 @@ export * from './embedded-process';
 export * from './tls-fixtures';
 export * from './private-postgres';
 export * from './private-kafka';
+export * from './test-certificates';

@@ -635,6 +635,15 @@ export const auditPage = named(
   z.strictObject({ items: z.array(auditRecord) }).describe('Audit records, newest first; every write through the API appends one'),
 );
 
+export const deviceCertificate = named(
+  'DeviceCertificate',
+  z.strictObject({
+    deviceId: z.string(),
+    fingerprint: z.string().describe('SHA-256 of the DER certificate, lower-case hex'),
+    registeredAt: z.string().describe('ISO-8601 UTC'),
+  }),
+);
+
 export const deviceCredentials = named(
   'DeviceCredentials',
   z.strictObject({

@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { clockProvider, configProviders, loadConfig } from '@app/config';
 import { defaultRuleSet } from '@app/domain';
 import { AuthGuard } from '../auth/auth.guard';
+import { LoginThrottle } from '../auth/login-throttle';
 import { TokenStore } from '../auth/token-store';
 import { ApiTokensRepository } from '@app/storage';
 import { RulesController } from './rules.controller';
@@ -21,6 +22,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<{ app: INestApplication; u
       // Only the operator token is used here; no token is ever looked up in a database.
       { provide: ApiTokensRepository, useValue: { find: async () => null } },
       TokenStore,
+      LoginThrottle,
       AuthGuard,
     ],
   }).compile();

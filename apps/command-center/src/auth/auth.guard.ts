@@ -3,6 +3,8 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Injectable,
   SetMetadata,
   UnauthorizedException,
@@ -10,8 +12,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiErrors } from '../openapi/api-docs.decorators';
+import { LoginThrottle } from './login-throttle';
 import { Principal, Role } from './roles';
 import { TokenStore } from './token-store';
 
@@ -60,7 +63,10 @@ export const Authenticated = () =>
   applyDecorators(
     UseGuards(AuthGuard),
     ApiBearerAuth(BEARER),
-    ApiErrors({ 401: 'no valid Bearer token (UNAUTHORIZED), or an expired (TOKEN_EXPIRED) or revoked (TOKEN_REVOKED) one' }),
+    ApiErrors({
+      401: 'no valid Bearer token (UNAUTHORIZED), or an expired (TOKEN_EXPIRED) or revoked (TOKEN_REVOKED) one',
+      429: 'TOO_MANY_FAILED_LOGINS: this address gave too many bad tokens lately; try again after Retry-After seconds',
+    }),
   );
 
 const REFUSALS = {
@@ -74,16 +80,31 @@ export type AuthenticatedRequest = Request & { principal: Principal };
 /**
  * Every /api request carries `Authorization: Bearer <token>`. The live stream
  * also takes `?access_token=`, since a browser's EventSource cannot set headers.
+ * An address that gave too many bad tokens is answered 429 before its token is
+ * looked at, so guessing goes no faster than AUTH_MAX_FAILURES a window.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly tokens: TokenStore,
     private readonly reflector: Reflector,
+    private readonly throttle: LoginThrottle,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const retryAfterMs = this.throttle.retryAfterMs(source);
+    if (retryAfterMs > 0) {
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+      throw new HttpException(
+        { code: 'TOO_MANY_FAILED_LOGINS', message: 'too many bad tokens from this address; try again later' },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ')
       ? header.slice(7).trim()
@@ -91,7 +112,10 @@ export class AuthGuard implements CanActivate {
         ? req.query.access_token
         : '';
     const resolved = token ? await this.tokens.resolve(token) : { refused: 'UNAUTHORIZED' as const };
-    if ('refused' in resolved) throw new UnauthorizedException({ code: resolved.refused, message: REFUSALS[resolved.refused] });
+    if ('refused' in resolved) {
+      if (token) this.throttle.recordFailure(source);
+      throw new UnauthorizedException({ code: resolved.refused, message: REFUSALS[resolved.refused] });
+    }
     const { principal } = resolved;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [context.getHandler(), context.getClass()]);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenException(`role ${principal.role} may not do this`);

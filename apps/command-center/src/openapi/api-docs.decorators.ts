@@ -59,7 +59,7 @@ export function ApiResult(schema: z.ZodType, { status = 200, description, isArra
 }
 
 /** Error answers, each with the one error body. */
-export function ApiErrors(errors: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422, string>>) {
+export function ApiErrors(errors: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429, string>>) {
   const ref = refTo(apiSchemas, errorBody);
   return applyDecorators(
     ...Object.entries(errors).map(([status, description]) => ApiResponse({ status: Number(status), description, schema: ref })),

@@ -18,6 +18,7 @@ import { incidentOutcomesMigration } from './016-incident-outcomes';
 import { signalClassesMigration } from './017-signal-classes';
 import { operatingModesMigration } from './018-operating-modes';
 import { inspectionsMigration } from './019-inspections';
+import { deviceCertificatesMigration } from './020-device-certificates';
 import { campaignsMigration } from './021-campaigns';
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -40,5 +41,6 @@ export const MIGRATIONS: readonly Migration[] = [
   signalClassesMigration,
   operatingModesMigration,
   inspectionsMigration,
+  deviceCertificatesMigration,
   campaignsMigration,
 ];

@@ -1,5 +1,5 @@
 import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { configToken, InjectConfig, MqttConfig } from '@app/config';
+import { configToken, InjectConfig, MqttConfig, MqttEdgeConfig } from '@app/config';
 import { HealthChecks, ObservabilityModule } from '@app/observability';
 import { EmbeddedMqttBroker } from './embedded-mqtt-broker';
 
@@ -33,16 +33,26 @@ class BrokerLifecycle implements OnApplicationShutdown {
     EmbeddedMqttBroker,
     {
       provide: MQTT_BROKER_URL,
-      inject: [configToken('mqtt'), EmbeddedMqttBroker],
-      useFactory: async (mqtt: MqttConfig, broker: EmbeddedMqttBroker): Promise<string> => {
+      inject: [configToken('mqtt'), configToken('mqttEdge'), EmbeddedMqttBroker],
+      useFactory: async (mqtt: MqttConfig, edge: MqttEdgeConfig, broker: EmbeddedMqttBroker): Promise<string> => {
         if (mqtt.url) return mqtt.url;
-        const port = await broker.start({ host: mqtt.host, port: mqtt.port, deviceAuth: mqtt.deviceAuth });
+        const port = await broker.start({
+          host: mqtt.host,
+          port: mqtt.port,
+          deviceAuth: mqtt.deviceAuth,
+          plain: edge.plain,
+          tls: edge.tls,
+        });
         const auth =
           mqtt.deviceAuth === 'required'
             ? 'devices log in with their credentials'
             : 'MQTT_DEVICE_AUTH=off: any client may publish as any device';
-        new Logger('MqttBroker').log(`embedded MQTT broker listening on ${mqtt.host}:${port} (${auth})`);
-        return `mqtt://127.0.0.1:${port}`;
+        const listeners = [
+          ...(edge.plain ? [`${mqtt.host}:${port}`] : []),
+          ...(edge.tls ? [`TLS ${mqtt.host}:${broker.tlsPort} (client certificates ${edge.tls.clientAuth})`] : []),
+        ];
+        new Logger('MqttBroker').log(`embedded MQTT broker listening on ${listeners.join(' and ')} (${auth})`);
+        return edge.plain ? `mqtt://127.0.0.1:${port}` : `mqtts://127.0.0.1:${port}`;
       },
     },
     BrokerLifecycle,

@@ -4,12 +4,24 @@ export interface MqttDevice {
   readonly enterpriseId: string;
   /** `sites/{enterpriseId}/devices/{deviceId}/`: every topic the device may use starts with it. */
   readonly topicPrefix: string;
+  /** Set when it logged in by a client certificate: that certificate's SHA-256 fingerprint (lower-case hex). */
+  readonly certificateFingerprint?: string;
+}
+
+/** A client certificate that verified against the broker's CA (MQTT_TLS_CA). */
+export interface MqttClientCertificate {
+  /** The subject CN: the device id it was made for. */
+  commonName: string;
+  /** SHA-256 of the DER certificate, lower-case hex without colons. */
+  fingerprint: string;
 }
 
 export interface MqttLogin {
   clientId: string;
   username: string | undefined;
   password: Buffer | undefined;
+  /** Present only on a TLS connection whose client certificate verified against the CA. */
+  certificate?: MqttClientCertificate;
 }
 
 /**
