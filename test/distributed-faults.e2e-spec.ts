@@ -1,15 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { connectAsync, MqttClient } from 'mqtt';
-import { waitFor } from '@app/testing';
+import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { PrivateKafka, PrivateMosquitto, PrivatePostgres, TlsFixtures, waitFor } from '@app/testing';
 import { DistributedHarness, MQTT_URL } from '@app/testing/distributed.harness';
 
 const KAFKA_SCRIPT = join(__dirname, '..', 'deploy', 'kafka', 'kafka.sh');
 
-function kafkaListening(): Promise<boolean> {
+function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(9092, '127.0.0.1');
+    const socket = connect(port, '127.0.0.1');
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -65,22 +66,105 @@ async function publishStream(
   return { expectedRows, keys };
 }
 
-describe('distributed mode under faults: nothing lost, nothing duplicated', () => {
-  const sut = new DistributedHarness({ TIMELINE_SECONDS: '60,180,300' });
+/** Where the apps run: the machine's services in plaintext, or services of the spec's own with TLS and a login on every hop. */
+interface Stack {
+  start(): Promise<void>;
+  harness(): DistributedHarness;
+  device(run: string): Promise<MqttClient>;
+  /** Stops the Kafka broker, checks it is down, and starts it again. */
+  restartKafka(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+function plaintextStack(): Stack {
+  return {
+    async start() {},
+    harness: () => new DistributedHarness({ TIMELINE_SECONDS: '60,180,300' }),
+    device: (run) => connectAsync(MQTT_URL, { protocolVersion: 5, clientId: `fault-sim-${run}` }),
+    async restartKafka() {
+      execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'inherit' });
+      expect(await listening(9092)).toBe(false);
+      await new Promise((r) => setTimeout(r, 2000));
+      execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'inherit' });
+    },
+    async dispose() {},
+  };
+}
+
+/** Mosquitto over mqtts with client certificates, Kafka over SASL_SSL with SCRAM, PostgreSQL over verify-full: as test/distributed-tls.e2e-spec.ts. */
+function tlsStack(): Stack {
+  const fixtures = new TlsFixtures();
+  const server = (name: string, hosts: string[]) => fixtures.issue({ name, commonName: hosts[0], hosts });
+  const client = fixtures.issue({ name: 'client', commonName: 'zone-ingest' });
+  const broker = server('mosquitto', ['localhost', '127.0.0.1']);
+  const mosquitto = new PrivateMosquitto({
+    tls: { certPath: broker.certPath, keyPath: broker.keyPath, caPath: fixtures.ca.certPath, requireClientCertificate: true },
+  });
+  const kafkaPassword = 'zone-kafka-secret';
+  const kafka = new PrivateKafka({ fixtures, server: server('kafka', ['localhost']), scramUsers: { zone: kafkaPassword } });
+  const postgres = new PrivatePostgres({ server: server('postgres', ['localhost']), password: 'zone-db-secret' });
+  const tls: IClientOptions = { ca: fixtures.ca.cert, cert: client.cert, key: client.key, rejectUnauthorized: true };
+  return {
+    async start() {
+      await Promise.all([mosquitto.start(), kafka.start(), postgres.start()]);
+    },
+    harness() {
+      const passwordFile = join(fixtures.dir, 'kafka-password');
+      writeFileSync(passwordFile, `${kafkaPassword}\n`, { mode: 0o600 });
+      return new DistributedHarness(
+        {
+          TIMELINE_SECONDS: '60,180,300',
+          MQTT_URL: mosquitto.tlsUrl,
+          MQTT_CA: fixtures.ca.certPath,
+          MQTT_CERT: client.certPath,
+          MQTT_KEY: client.keyPath,
+          KAFKA_BROKERS: kafka.saslSslBrokers,
+          KAFKA_SSL: 'true',
+          KAFKA_CA: fixtures.ca.certPath,
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_USERNAME: 'zone',
+          KAFKA_SASL_PASSWORD_FILE: passwordFile,
+        },
+        { adminUrl: postgres.url('localhost'), caPath: fixtures.ca.certPath, ca: fixtures.ca.cert },
+      );
+    },
+    device: (run) => connectAsync(mosquitto.tlsUrl, { protocolVersion: 5, clientId: `fault-sim-${run}`, ...tls }),
+    async restartKafka() {
+      await kafka.restart(async () => {
+        expect(await listening(kafka.saslSslPort)).toBe(false);
+        await new Promise((r) => setTimeout(r, 2000));
+      });
+    },
+    async dispose() {
+      await Promise.all([mosquitto.dispose(), kafka.dispose(), postgres.dispose()]);
+      fixtures.dispose();
+    },
+  };
+}
+
+describe.each([
+  ['in plaintext', plaintextStack],
+  ['with TLS and authentication on every hop', tlsStack],
+])('distributed mode under faults, %s: nothing lost, nothing duplicated', (_, makeStack) => {
+  const stack = makeStack();
+  let sut: DistributedHarness;
   let client: MqttClient;
 
   beforeAll(async () => {
+    await stack.start();
+    sut = stack.harness();
     await sut.createDatabase();
     await sut.start('command-center');
     await Promise.all([sut.start('ingest'), sut.start('risk-engine', 'risk'), sut.start('dispatch')]);
-    client = await connectAsync(MQTT_URL, { protocolVersion: 5, clientId: `fault-sim-${sut.run}` });
-  }, 180_000);
+    client = await stack.device(sut.run);
+  }, 240_000);
 
   afterAll(async () => {
     await client?.endAsync();
-    await sut.stopAll();
-    await sut.dropDatabase();
-  });
+    await sut?.stopAll();
+    await sut?.dropDatabase();
+    await stack.dispose();
+  }, 60_000);
 
   const devicesOf = (enterprises: string[]) =>
     sut.query<{ id: string; enterpriseId: string; type: string }>(
@@ -146,12 +230,7 @@ describe('distributed mode under faults: nothing lost, nothing duplicated', () =
   it('loses nothing when the Kafka broker restarts mid-stream', async () => {
     const devices = await devicesOf(['E0009', 'E0010', 'E0011']);
     const [fire] = (await devicesOf(['E0012'])).filter((d) => d.type === 'smoke_detector');
-    const stream = await publishStream(client, devices, 20, fire, async () => {
-      execFileSync('bash', [KAFKA_SCRIPT, 'stop'], { stdio: 'inherit' });
-      expect(await kafkaListening()).toBe(false);
-      await new Promise((r) => setTimeout(r, 2000));
-      execFileSync('bash', [KAFKA_SCRIPT, 'start'], { stdio: 'inherit' });
-    });
+    const stream = await publishStream(client, devices, 20, fire, () => stack.restartKafka());
     await expectStoredExactlyOnce(devices, stream);
     await waitFor(
       async () => (await sut.query(`SELECT id FROM incidents WHERE enterprise_id = 'E0012'`)).length === 1,

@@ -47,6 +47,13 @@ export class PrivateKafka {
     await run('bash', [KAFKA_SH, 'start'], { env: this.env });
   }
 
+  /** Stops the broker and, after `whileDown`, starts it again on the same ports with the same data: a broker restart. */
+  async restart(whileDown: () => Promise<void> = async () => undefined): Promise<void> {
+    await run('bash', [KAFKA_SH, 'stop'], { env: this.env });
+    await whileDown();
+    await run('bash', [KAFKA_SH, 'start'], { env: this.env });
+  }
+
   /** KAFKA_BROKERS for the SASL_SSL listener. */
   get saslSslBrokers(): string {
     return `localhost:${this.saslSslPort}`;
