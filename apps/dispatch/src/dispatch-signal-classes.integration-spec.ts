@@ -1,30 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { AlarmEventV1, IncidentEventV2, SignalClass } from '@app/contracts';
+import { AlarmEventV1, SignalClass } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { generateZone, gradeEnterprise } from '@app/domain';
 import { IncidentEvents, SubstationSnapshots } from '@app/incidents';
 import { IncidentsRepository, ZoneRepository } from '@app/storage';
 import { STORAGE_BACKENDS, TestDatabase } from '@app/testing/storage-backends';
 import { ManualClock } from '@app/testing';
-import { Bus, BusMessage, ZoneChanges } from '@app/transport';
+import { RecordingBus } from '@app/testing/incident-use-case-fixture';
+import { BusMessage, ZoneChanges } from '@app/transport';
 import { DeadlineScheduler } from './deadline-scheduler';
 import { DispatchMetrics } from './dispatch.metrics';
 import { DispatchService } from './dispatch.service';
 
 const T0 = Date.UTC(2026, 11, 3, 8, 0, 0);
-
-class RecordingBus implements Bus {
-  readonly published: IncidentEventV2[] = [];
-  async publish<T>(_topic: string, messages: BusMessage<T>[]): Promise<void> {
-    this.published.push(...messages.map((m) => m.value as unknown as IncidentEventV2));
-  }
-  async subscribe(): Promise<void> {}
-  lag() {
-    return [];
-  }
-  async ping(): Promise<void> {}
-  async close(): Promise<void> {}
-}
 
 const RULES: Record<SignalClass, { ruleId: string; metric: AlarmEventV1['metric'] }> = {
   fire: { ruleId: 'smoke.alarm', metric: 'smoke' },
@@ -101,7 +89,11 @@ describe.each(STORAGE_BACKENDS)('dispatch by signal class ($name)', (backend) =>
     await db.dispose();
   });
 
-  const opened = () => bus.published.filter((e) => e.type === 'incident.opened').map((e) => e.incident);
+  const events = () => bus.published.map((m) => m.value);
+  const opened = () =>
+    events()
+      .filter((e) => e.type === 'incident.opened')
+      .map((e) => e.incident);
 
   it('dispatches the fire of a batch first, so it gets the one free place the gas alarm before it in the batch would have had', async () => {
     await sut.handleAlarms([alarm(gasSite, 'alarm'), alarm(fireSite, 'fire')]);
@@ -137,7 +129,7 @@ describe.each(STORAGE_BACKENDS)('dispatch by signal class ($name)', (backend) =>
   it('makes an open gas incident a fire when a fire alarm joins it, announcing the change', async () => {
     await sut.handleAlarms([alarm(gasSite, 'alarm')]);
     await sut.handleAlarms([alarm(gasSite, 'fire')]);
-    expect(bus.published.map((e) => [e.type, e.incident.class])).toEqual([
+    expect(events().map((e) => [e.type, e.incident.class])).toEqual([
       ['incident.opened', 'alarm'],
       ['incident.graded', 'fire'],
     ]);

@@ -8,7 +8,7 @@ import {
   GradeChangedV1,
   opensIncident,
   SignalClass,
-  signalClassPriority,
+  fireFirst,
   Topics,
 } from '@app/contracts';
 import { CLOCK, DispatchConfig, InjectConfig } from '@app/config';
@@ -62,8 +62,7 @@ export class DispatchService implements OnApplicationBootstrap {
       .map(({ value }) => value)
       // A test alarm (SPEC.md, test and disable) never opens or joins an incident, nor does a fault.
       .filter((a) => a.type !== 'alarm.cleared' && !a.test && opensIncident(a.grade) && dispatchesCrew(a.class));
-    // Stable, so one alarm's own events keep their order.
-    dispatching.sort((a, b) => signalClassPriority(a.class ?? 'alarm') - signalClassPriority(b.class ?? 'alarm'));
+    dispatching.sort(fireFirst);
     for (const a of dispatching) {
       await this.openOrJoin(a.enterpriseId, a.grade, a.class ?? 'alarm', a.alarmId, `alarm:${a.alarmId}:${a.grade}`, a.correlationId);
     }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AlarmEventV1, GradeChangedV1, signalClassPriority, Topics } from '@app/contracts';
+import { AlarmEventV1, GradeChangedV1, fireFirst, Topics } from '@app/contracts';
 import { CLOCK } from '@app/config';
 import { Clock, gradeEnterprise } from '@app/domain';
 import { GradeChangesRepository } from '@app/storage';
@@ -25,11 +25,11 @@ export class FindingsPublisher {
     const touched = new Map<string, string>();
     for (const e of alarmEvents) if (!touched.has(e.enterpriseId)) touched.set(e.enterpriseId, e.correlationId);
     const gradeEvents = await this.regrade(touched, 'finding');
-    // Fire first to every consumer; the sort is stable, so one alarm's own events keep their order.
-    const fireFirst = [...alarmEvents].sort((a, b) => signalClassPriority(a.class ?? 'alarm') - signalClassPriority(b.class ?? 'alarm'));
+    // Fire first to every consumer.
+    const ordered = [...alarmEvents].sort(fireFirst);
     await this.bus.publish(
       Topics.alarms,
-      fireFirst.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })),
+      ordered.map((e) => ({ key: e.enterpriseId, value: e, headers: { correlationId: e.correlationId } })),
       { durable: true },
     );
     await this.publishGrades(gradeEvents);

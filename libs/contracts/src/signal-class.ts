@@ -16,6 +16,14 @@ export function signalClassPriority(signalClass: SignalClass | null | undefined)
   return i < 0 ? SIGNAL_CLASSES.length : i;
 }
 
+/**
+ * Orders alarms fire first, for Array.sort (stable: one alarm's own events keep their order). An alarm event from
+ * before classes counts as `alarm`.
+ */
+export function fireFirst(a: { class?: SignalClass }, b: { class?: SignalClass }): number {
+  return signalClassPriority(a.class ?? 'alarm') - signalClassPriority(b.class ?? 'alarm');
+}
+
 /** The one to handle first of two classes (an incident joined by a fire alarm becomes a fire). */
 export function firstSignalClass(a: SignalClass | null, b: SignalClass | null): SignalClass | null {
   return signalClassPriority(a) <= signalClassPriority(b) ? a : b;
